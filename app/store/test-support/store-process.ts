@@ -1,0 +1,52 @@
+// Runs `coffer-store` as a real child process (the way users run it), for crash and CLI tests.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { TEST_CREDENTIALS } from './store-fixture';
+
+const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'coffer-store.mjs');
+
+export interface StoreProcess {
+  child: ChildProcess;
+  port: number;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function storeArgs(dataDir: string, keyringPath: string, extra: string[] = []): string[] {
+  return ['--data', dataDir, '--keyring', keyringPath, '--secret-id', TEST_CREDENTIALS.secretId, '--secret-key', TEST_CREDENTIALS.secretKey, ...extra];
+}
+
+export async function spawnStore(dataDir: string, keyringPath: string, env: Record<string, string> = {}, extra: string[] = []): Promise<StoreProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...storeArgs(dataDir, keyringPath, ['--port', '0', ...extra])], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`store did not start: ${out} ${err}`)), 30_000);
+    const check = () => {
+      const m = /Coffer store listening on https?:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`store exited before listening: ${out} ${err}`));
+    });
+  });
+  return { child, port, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Runs a one-shot CLI command (fsck, keys, rotate-key…) to completion. */
+export function runCli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}

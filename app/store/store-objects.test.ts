@@ -151,6 +151,19 @@ describe('objects', () => {
     await expect(f.cos.headObject({ Bucket, Region, Key: 'ow.txt' })).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it('leaves exactly one complete version after concurrent PUTs to one key', async () => {
+    const bodies = Array.from({ length: 6 }, (_, i) => Buffer.concat([Buffer.from(`writer ${i}:`), randomBytes(300_000 + i * 1000)]));
+    await Promise.all(bodies.map((Body, i) => f.cos.putObject({ Bucket, Region, Key: 'race.bin', Body, ServerSideEncryption: i % 2 ? 'AES256' : undefined })));
+    const got = (await f.cos.getObject({ Bucket, Region, Key: 'race.bin' })).Body as Buffer;
+    const winner = bodies.find((b) => b.equals(got));
+    expect(winner).toBeDefined();
+    const head = await f.cos.headObject({ Bucket, Region, Key: 'race.bin' });
+    expect(head.headers?.etag).toBe(`"${createHash('md5').update(winner!).digest('hex')}"`);
+    // Only the winner's data file remains.
+    const rec = f.running.store.meta.getObject(Bucket, 'race.bin')!;
+    expect(rec.parts).toHaveLength(1);
+  });
+
   it('checks Content-MD5', async () => {
     await expect(
       f.cos.putObject({ Bucket, Region, Key: 'md5.txt', Body: 'abc', Headers: { 'Content-MD5': createHash('md5').update('abd').digest('base64') } }),

@@ -156,6 +156,17 @@ describe('SSE-C', () => {
     expect(got.ETag).not.toBe(`"${createHash('md5').update(body).digest('hex')}"`);
   });
 
+  it('never writes the customer key to disk or to the log', async () => {
+    const key = randomBytes(32);
+    await f.cos.putObject({ Bucket, Region, Key: 'ssec-leak.bin', Body: randomBytes(1000), ...ssecHeaders(key) });
+    await f.cos.getObject({ Bucket, Region, Key: 'ssec-leak.bin', ...ssecHeaders(key) });
+    await f.cos.getObject({ Bucket, Region, Key: 'ssec-leak.bin', ...ssecHeaders(randomBytes(32)) }).catch(() => undefined);
+    for (const needle of [key, Buffer.from(key.toString('base64')), Buffer.from(key.toString('hex'))]) {
+      expect(await filesContaining(f.root, needle)).toEqual([]);
+      expect(f.logs.join('\n').includes(needle.toString('latin1'))).toBe(false);
+    }
+  });
+
   it('rejects a key whose MD5 does not match, and SSE-C mixed with SSE-COS', async () => {
     const key = randomBytes(32);
     await expect(

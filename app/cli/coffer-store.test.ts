@@ -1,0 +1,184 @@
+// The `coffer-store` command as users run it: serve (listening line, generated credentials, SIGTERM), TLS,
+// admin commands, the local KMS, and clear refusals for bad flags and a data directory already in use.
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import COS from 'cos-nodejs-sdk-v5';
+import { newSdkClient } from '../store/test-support/store-fixture';
+import { runCli, spawnStore, storeArgs, type StoreProcess } from '../store/test-support/store-process';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coffer-store.mjs');
+let root: string;
+let procs: StoreProcess[] = [];
+
+afterEach(async () => {
+  for (const p of procs) p.child.kill('SIGKILL');
+  procs = [];
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+async function dirs() {
+  root = await mkdtemp(join(tmpdir(), 'coffer-cli-'));
+  return { dataDir: join(root, 'data'), keyring: join(root, 'keys', 'keyring.json') };
+}
+
+function serveWithoutCredentials(dataDir: string, keyring: string, extra: string[] = []) {
+  const env = { ...process.env };
+  delete env.COFFER_SECRET_ID;
+  delete env.COFFER_SECRET_KEY;
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, '--keyring', keyring, '--port', '0', ...extra], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      if (/listening on/.test(out)) resolve(out);
+    });
+    child.on('exit', () => reject(new Error(`exited: ${out}`)));
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, listening, exited };
+}
+
+describe('coffer-store serve', () => {
+  it('generates credentials once (0600), prints the real port, and drains on SIGTERM', async () => {
+    const { dataDir, keyring } = await dirs();
+    const first = serveWithoutCredentials(dataDir, keyring);
+    const out = await first.listening;
+    const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]);
+    expect(port).toBeGreaterThan(0);
+    const secretId = /SecretId:\s+(\S+)/.exec(out)![1]!;
+    const secretKey = /SecretKey:\s+(\S+)/.exec(out)![1]!;
+    expect((await stat(join(dataDir, 'credentials.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(keyring)).mode & 0o777).toBe(0o600);
+    const cos = newSdkClient(port, { secretId, secretKey });
+    await cos.putBucket({ Bucket: 'cli-1250000000', Region: 'ap-guangzhou' });
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = serveWithoutCredentials(dataDir, keyring);
+    const out2 = await second.listening;
+    expect(out2).not.toContain(secretKey); // printed once only
+    const port2 = Number(/:(\d+)\s*$/m.exec(out2.trim())![1]);
+    const list = await newSdkClient(port2, { secretId, secretKey }).getService({});
+    expect(list.Buckets.map((b) => b.Name)).toContain('cli-1250000000');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('refuses a second process on the same data directory, and admin commands while it runs', async () => {
+    const { dataDir, keyring } = await dirs();
+    const p = await spawnStore(dataDir, keyring);
+    procs.push(p);
+    const again = runCli(['serve', ...storeArgs(dataDir, keyring, ['--port', '0'])]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/in use by process \d+/);
+    const fsck = runCli(['fsck', ...storeArgs(dataDir, keyring)]);
+    expect(fsck.code).toBe(1);
+    expect(fsck.stderr).toMatch(/in use by process/);
+  });
+
+  it('explains bad flags with exit code 2', async () => {
+    const { dataDir, keyring } = await dirs();
+    for (const args of [
+      ['serve', '--data', dataDir, '--keyring', keyring, '--port', 'eighty'],
+      ['serve', '--data', dataDir, '--keyring', keyring, '--bogus'],
+      ['serve', '--keyring', keyring],
+      ['serve', '--data', dataDir, '--keyring', keyring, '--secret-id', 'only-id'],
+      ['launch'],
+    ]) {
+      const r = runCli(args, { COFFER_SECRET_ID: '', COFFER_SECRET_KEY: '' });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/coffer-store: /);
+    }
+  });
+
+  it('refuses a keyring inside the data directory', async () => {
+    const { dataDir } = await dirs();
+    const r = runCli(['serve', ...storeArgs(dataDir, join(dataDir, 'keyring.json'), ['--port', '0'])]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/keyring/i);
+  });
+
+  it('serves HTTPS with a kept self-signed certificate', async () => {
+    const { dataDir, keyring } = await dirs();
+    const p = await spawnStore(dataDir, keyring, {}, ['--tls', 'self-signed']);
+    procs.push(p);
+    expect(p.stdout()).toContain('listening on https://');
+    const ca = await readFile(join(root, 'keys', 'tls-self-signed.crt'));
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: p.port, path: '/', ca, servername: 'localhost' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(403); // anonymous GET Service, over verified TLS
+    const cos = new COS({ SecretId: 'AKIDcofferTestSecretId000000000000000', SecretKey: 'cofferTestSecretKey0000000000000', Ip: `127.0.0.1:${p.port}`, Protocol: 'https:', StrictSsl: false } as never);
+    await cos.putBucket({ Bucket: 'tls-1250000000', Region: 'ap-guangzhou' });
+    const put = await cos.putObject({ Bucket: 'tls-1250000000', Region: 'ap-guangzhou', Key: 'k', Body: 'over tls', ServerSideEncryption: 'AES256' });
+    expect(put.headers?.['x-cos-server-side-encryption']).toBe('AES256');
+  });
+});
+
+describe('coffer-store admin commands', () => {
+  it('creates and lists KMS keys, rotates the master key and lists key versions with object counts', async () => {
+    const { dataDir, keyring } = await dirs();
+    const created = runCli(['kms', 'create-key', '--alias', 'finance', '--json', ...storeArgs(dataDir, keyring)]);
+    expect(created.code).toBe(0);
+    const keyId = JSON.parse(created.stdout).keyId as string;
+    const list = runCli(['kms', 'list', ...storeArgs(dataDir, keyring)]);
+    expect(list.stdout).toContain(keyId);
+    expect(list.stdout).toContain('finance');
+
+    const p = await spawnStore(dataDir, keyring);
+    const cos = newSdkClient(p.port);
+    await cos.putBucket({ Bucket: 'adm-1250000000', Region: 'ap-guangzhou' });
+    await cos.putObject({ Bucket: 'adm-1250000000', Region: 'ap-guangzhou', Key: 'a', Body: 'a', ServerSideEncryption: 'AES256' });
+    const kms = await cos.putObject({ Bucket: 'adm-1250000000', Region: 'ap-guangzhou', Key: 'b', Body: 'b', ServerSideEncryption: 'cos/kms', SSEKMSKeyId: keyId });
+    expect(kms.headers?.['x-cos-server-side-encryption-cos-kms-key-id']).toBe(keyId);
+    p.child.kill('SIGTERM');
+    await p.exited;
+
+    const before = JSON.parse(runCli(['keys', '--json', ...storeArgs(dataDir, keyring)]).stdout);
+    expect(before).toEqual([expect.objectContaining({ id: 1, state: 'active', objects: 1 })]);
+    const rotated = runCli(['rotate-key', ...storeArgs(dataDir, keyring)]);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(/Master key 2 is now active; 1 object keys re-wrapped/);
+    const after = JSON.parse(runCli(['keys', '--json', ...storeArgs(dataDir, keyring)]).stdout);
+    expect(after).toEqual([expect.objectContaining({ id: 1, state: 'retired', objects: 0 }), expect.objectContaining({ id: 2, state: 'active', objects: 1 })]);
+    const fsck = runCli(['fsck', ...storeArgs(dataDir, keyring)]);
+    expect(fsck.code).toBe(0);
+    expect(fsck.stdout).toContain('2 objects checked (2 encrypted), 0 damaged');
+  });
+
+  it('fsck reports a damaged object and exits 1', async () => {
+    const { dataDir, keyring } = await dirs();
+    const p = await spawnStore(dataDir, keyring);
+    const cos = newSdkClient(p.port);
+    await cos.putBucket({ Bucket: 'fsck-1250000000', Region: 'ap-guangzhou' });
+    await cos.putObject({ Bucket: 'fsck-1250000000', Region: 'ap-guangzhou', Key: 'plain', Body: 'plain text object' });
+    await cos.putObject({ Bucket: 'fsck-1250000000', Region: 'ap-guangzhou', Key: 'enc', Body: 'encrypted object', ServerSideEncryption: 'AES256' });
+    p.child.kill('SIGTERM');
+    await p.exited;
+    const { readdir, writeFile } = await import('node:fs/promises');
+    // Damage every data file: flip one byte near the end of each.
+    const objectsDir = join(dataDir, 'objects');
+    for (const fan of await readdir(objectsDir)) {
+      for (const name of await readdir(join(objectsDir, fan))) {
+        const path = join(objectsDir, fan, name);
+        const data = await readFile(path);
+        data[data.length - 3] ^= 0xff;
+        await writeFile(path, data);
+      }
+    }
+    const fsck = runCli(['fsck', ...storeArgs(dataDir, keyring)]);
+    expect(fsck.code).toBe(1);
+    expect(fsck.stdout).toContain('DAMAGED fsck-1250000000/plain');
+    expect(fsck.stdout).toContain('DAMAGED fsck-1250000000/enc');
+    expect(fsck.stdout).toContain('2 damaged');
+  });
+});

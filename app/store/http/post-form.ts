@@ -95,6 +95,9 @@ export async function readPostForm(req: IncomingMessage): Promise<PostForm> {
     fields.set(lower, value);
   });
   bb.on('file', (_name, stream, info) => {
+    // Destroying the parser errors a file stream nobody may be reading yet (refused before the write began); an
+    // unheard 'error' would crash the process. A reader still gets the error through its iterator.
+    stream.on('error', () => undefined);
     if (fileSeen) {
       stream.resume();
       afterFile ??= new CosError('IncorrectNumberOfFilesInPostRequest', 'POST requires exactly one file upload per request.');

@@ -1,6 +1,6 @@
 // GET Object and HEAD Object: access (anonymous never reads encrypted objects), SSE-C key check, conditions,
 // ranges, response overrides, and a body that is released only chunk by authenticated chunk.
-import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { authorizeReadObject, missingObjectError } from '../http/access';
 import { evaluateConditions, parseRange } from '../http/conditions';
 import { CosError } from '../http/cos-error';
@@ -136,7 +136,7 @@ async function streamBody(ctx: HandlerContext, status: number, headers: Record<s
     let item = first;
     while (!item.done) {
       if (aborted) break;
-      if (!res.write(item.value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(item.value)) await drainOrClose(res);
       try {
         item = await body.next();
       } catch (err) {
@@ -150,6 +150,19 @@ async function streamBody(ctx: HandlerContext, status: number, headers: Record<s
   } finally {
     res.off('close', onClose);
   }
+}
+
+/** Waits for 'drain' or 'close', removing both listeners afterwards (a large GET waits thousands of times). */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function integrityFailure(ctx: HandlerContext, err: unknown, rec: ObjectRecord): unknown {

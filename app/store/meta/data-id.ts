@@ -1,0 +1,13 @@
+// The one format of a data-file id, shared by DataFiles (which turns ids into paths) and MetadataDb (which
+// refuses to record anything else): 128 random bits as 32 lowercase hex digits. Checking it at both ends means no
+// stored value can ever become a path outside objects/ or tmp/.
+
+const DATA_ID = /^[0-9a-f]{32}$/;
+
+export function isDataId(id: unknown): id is string {
+  return typeof id === 'string' && DATA_ID.test(id);
+}
+
+export function assertDataId(id: unknown): asserts id is string {
+  if (!isDataId(id)) throw new Error(`invalid data id ${JSON.stringify(id)}: expected 32 lowercase hex digits`);
+}

@@ -1,0 +1,344 @@
+// MetadataDb: buckets, objects, data references, compare-and-set updates, multipart, key-version counts, schema.
+
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MetaConflictError, MetadataDb, MetaNotFoundError, type ObjectRecord, type PartRecord } from './metadata-db';
+import { bucketRecord, objectRecord, randomDataId, tempDataDir, uploadRecord } from './meta-test-kit';
+import { Database } from './sqlite-driver';
+
+let dir: string;
+let db: MetadataDb;
+
+beforeEach(async () => {
+  dir = await tempDataDir();
+  db = MetadataDb.open(dir);
+  db.createBucket(bucketRecord('b'));
+});
+afterEach(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function part(uploadId: string, partNumber: number, size = 5): PartRecord {
+  return { uploadId, partNumber, size, etag: `etag${partNumber}`, crc64: null, dataId: randomDataId(), lastModified: 5 };
+}
+
+function ids(rec: ObjectRecord | undefined): string[] {
+  return rec ? rec.parts.map((p) => p.dataId) : [];
+}
+
+describe('schema and identity', () => {
+  it('keeps the store id and the data across reopen', () => {
+    const id = db.storeId();
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    db.putObject(objectRecord('b', 'k'));
+    db.close();
+    db = MetadataDb.open(dir);
+    expect(db.storeId()).toBe(id);
+    expect(db.getObject('b', 'k')?.key).toBe('k');
+    expect(db.integrityCheck()).toEqual([]);
+  });
+
+  it('refuses a database from a newer schema version', async () => {
+    db.close();
+    const raw = new Database(path.join(dir, 'meta.db'));
+    raw.run(`UPDATE meta SET value = '99' WHERE name = 'schema_version'`);
+    raw.close();
+    expect(() => MetadataDb.open(dir)).toThrow(/schema version 99, newer than this build/);
+    await rm(dir, { recursive: true, force: true });
+    dir = await tempDataDir();
+    db = MetadataDb.open(dir); // for afterEach
+  });
+});
+
+describe('buckets', () => {
+  it('creates, lists in byte order, updates and deletes', () => {
+    expect(() => db.createBucket(bucketRecord('b'))).toThrow(MetaConflictError);
+    db.createBucket(bucketRecord('a', { encryption: { algorithm: 'AES256' } }));
+    db.createBucket(bucketRecord('c-1'));
+    expect(db.listBuckets().map((x) => x.name)).toEqual(['a', 'b', 'c-1']);
+    expect(db.getBucket('a')).toEqual(bucketRecord('a', { encryption: { algorithm: 'AES256' } }));
+    expect(db.getBucket('nope')).toBeUndefined();
+
+    expect(db.updateBucket('a', { acl: 'public-read', encryption: null })).toBe(true);
+    expect(db.getBucket('a')).toMatchObject({ acl: 'public-read', encryption: null });
+    expect(db.updateBucket('a', { encryption: { algorithm: 'KMS', kmsKeyId: 'k1' } })).toBe(true);
+    expect(db.getBucket('a')?.encryption).toEqual({ algorithm: 'KMS', kmsKeyId: 'k1' });
+    expect(db.updateBucket('nope', { acl: 'private' })).toBe(false);
+
+    expect(db.deleteBucket('c-1')).toBe(true);
+    expect(db.deleteBucket('c-1')).toBe(false);
+  });
+
+  it('is not empty while it holds an object or an open upload', () => {
+    expect(db.bucketIsEmpty('b')).toBe(true);
+    db.putObject(objectRecord('b', 'k'));
+    expect(db.bucketIsEmpty('b')).toBe(false);
+    expect(() => db.deleteBucket('b')).toThrow(MetaConflictError);
+    db.deleteObject('b', 'k');
+    const up = uploadRecord('b', 'k');
+    db.createUpload(up);
+    expect(db.bucketIsEmpty('b')).toBe(false);
+    db.abortUpload(up.uploadId);
+    expect(db.bucketIsEmpty('b')).toBe(true);
+    expect(db.deleteBucket('b')).toBe(true);
+  });
+});
+
+describe('objects', () => {
+  it('round-trips every field exactly', () => {
+    const rec = objectRecord('b', 'dir/ключ 😀', {
+      size: 12,
+      crc64: null,
+      headers: { 'cache-control': 'no-cache', 'x-cos-meta-a': 'ü' },
+      acl: 'public-read',
+      storageClass: 'STANDARD_IA',
+      parts: [
+        { partNumber: 1, size: 5, dataId: randomDataId(), etag: 'e1', crc64: '1', partSalt: 'c2FsdA==' },
+        { partNumber: 2, size: 7, dataId: randomDataId(), etag: 'e2', crc64: null },
+      ],
+      sse: { alg: 'AES256', kid: 3, nested: { a: [1, 2] } },
+      sseKid: 3,
+    });
+    expect(db.putObject(rec)).toBeUndefined();
+    expect(db.getObject('b', rec.key)).toEqual(rec);
+    expect(db.getObject('b', 'other')).toBeUndefined();
+  });
+
+  it('returns the replaced record and moves the data references', () => {
+    const v1 = objectRecord('b', 'k');
+    const v2 = objectRecord('b', 'k', { size: 0, parts: [] });
+    db.putObject(v1);
+    expect(db.isDataReferenced(ids(v1)[0])).toBe(true);
+    expect(db.putObject(v2)).toEqual(v1);
+    expect(db.isDataReferenced(ids(v1)[0])).toBe(false);
+    expect(db.getObject('b', 'k')).toEqual(v2);
+  });
+
+  it('never lets two records share a data file, and a refused put changes nothing', () => {
+    const a = objectRecord('b', 'a');
+    const bRec = objectRecord('b', 'b');
+    db.putObject(a);
+    db.putObject(bRec);
+    const thief = objectRecord('b', 'b', { parts: a.parts, size: a.size });
+    expect(() => db.putObject(thief)).toThrow(/already belongs to object b\/a/);
+    expect(db.getObject('b', 'b')).toEqual(bRec); // the transaction rolled back the removal of b's old row
+    expect(db.isDataReferenced(ids(bRec)[0])).toBe(true);
+    // Rewriting a record with its own data ids (a metadata-only replace) is fine.
+    expect(db.putObject({ ...a, contentType: 'text/plain' })).toEqual(a);
+    expect(db.isDataReferenced(ids(a)[0])).toBe(true);
+  });
+
+  it('validates records before storing them', () => {
+    expect(() => db.putObject(objectRecord('missing', 'k'))).toThrow(MetaNotFoundError);
+    expect(() => db.putObject(objectRecord('b', 'a\0b'))).toThrow(/U\+0000/);
+    expect(() => db.putObject(objectRecord('b', 'k', { size: 11 }))).not.toThrow();
+    const bad = objectRecord('b', 'k2');
+    expect(() => db.putObject({ ...bad, size: 3 })).toThrow(/add up to 10, not the object size 3/);
+    expect(() => db.putObject({ ...bad, parts: [{ ...bad.parts[0], dataId: '../../etc/passwd' }] })).toThrow(
+      /invalid data id/,
+    );
+    const p = bad.parts[0];
+    expect(() =>
+      db.putObject({ ...bad, size: 20, parts: [{ ...p, partNumber: 2 }, { ...p, partNumber: 1, dataId: randomDataId() }] }),
+    ).toThrow(/ascending/);
+    expect(() => db.putObject({ ...bad, acl: 'weird' as never })).toThrow(/unknown ACL/);
+    expect(db.getObject('b', 'k2')).toBeUndefined();
+  });
+
+  it('deletes one or many in a transaction, returning what was deleted', () => {
+    const recs = ['x', 'y', 'z'].map((k) => objectRecord('b', k));
+    db.bulkInsertObjects(recs);
+    expect(db.deleteObject('b', 'x')).toEqual(recs[0]);
+    expect(db.deleteObject('b', 'x')).toBeUndefined();
+    expect(db.deleteObjects('b', ['y', 'nope', 'z', 'y'])).toEqual([recs[1], undefined, recs[2], undefined]);
+    for (const r of recs) expect(db.isDataReferenced(ids(r)[0])).toBe(false);
+    expect(db.bucketIsEmpty('b')).toBe(true);
+  });
+
+  it('bulk insert is all or nothing', () => {
+    db.putObject(objectRecord('b', 'k3'));
+    expect(() => db.bulkInsertObjects(['k1', 'k2', 'k3'].map((k) => objectRecord('b', k)))).toThrow(MetaConflictError);
+    expect(db.getObject('b', 'k1')).toBeUndefined();
+    expect(db.bulkInsertObjects(['k1', 'k2'].map((k) => objectRecord('b', k)))).toBe(2);
+  });
+
+  it('updates SSE and metadata only if the data files are unchanged', () => {
+    const v1 = objectRecord('b', 'k', { sse: { kid: 1 }, sseKid: 1 });
+    db.putObject(v1);
+    expect(db.updateObjectSse('b', 'k', { dataIds: ids(v1) }, { kid: 2 }, 2)).toBe(true);
+    expect(db.getObject('b', 'k')).toMatchObject({ sse: { kid: 2 }, sseKid: 2 });
+    expect(db.updateObjectMeta('b', 'k', ids(v1), { contentType: 'text/plain', headers: { 'x-cos-meta-q': '1' } })).toBe(
+      true,
+    );
+    expect(db.getObject('b', 'k')).toMatchObject({ contentType: 'text/plain', headers: { 'x-cos-meta-q': '1' }, etag: v1.etag });
+
+    const v2 = objectRecord('b', 'k', { sse: { kid: 1 }, sseKid: 1 });
+    db.putObject(v2); // overwritten since v1 was read
+    expect(db.updateObjectSse('b', 'k', { dataIds: ids(v1) }, { kid: 2 }, 2)).toBe(false);
+    expect(db.updateObjectMeta('b', 'k', ids(v1), { acl: 'private' })).toBe(false);
+    expect(db.getObject('b', 'k')).toEqual(v2);
+    expect(db.updateObjectSse('b', 'gone', { dataIds: [] }, null, null)).toBe(false);
+  });
+
+  it('iterates all objects across buckets in order', () => {
+    db.createBucket(bucketRecord('a'));
+    db.createBucket(bucketRecord('c'));
+    db.bulkInsertObjects([objectRecord('c', 'z'), objectRecord('a', 'y'), objectRecord('b', 'x'), objectRecord('b', 'w')]);
+    const seen: string[] = [];
+    for (let after: { bucket: string; key: string } | null = null; ; ) {
+      const batch = db.iterateObjects(after, 3);
+      if (batch.length === 0) break;
+      seen.push(...batch.map((r) => `${r.bucket}/${r.key}`));
+      after = batch[batch.length - 1];
+    }
+    expect(seen).toEqual(['a/y', 'b/w', 'b/x', 'c/z']);
+  });
+});
+
+describe('master-key version counts', () => {
+  it('counts objects and open uploads per kid', () => {
+    db.bulkInsertObjects([
+      objectRecord('b', '1', { sseKid: 1 }),
+      objectRecord('b', '2', { sseKid: 1 }),
+      objectRecord('b', '3', { sseKid: 2 }),
+      objectRecord('b', '4'),
+    ]);
+    db.createUpload(uploadRecord('b', 'u', { sseKid: 2 }));
+    db.createUpload(uploadRecord('b', 'v', { sseKid: 3 }));
+    expect(db.countObjectsByKid()).toEqual(
+      new Map([
+        [1, 2],
+        [2, 2],
+        [3, 1],
+      ]),
+    );
+    expect(db.referencesKid(2)).toBe(2);
+    expect(db.referencesKid(9)).toBe(0);
+  });
+});
+
+describe('multipart uploads', () => {
+  it('records parts, replaces re-uploads and pages through them', () => {
+    const up = uploadRecord('b', 'big', { headers: { 'x-cos-meta-a': '1' }, sse: { w: 'x' }, sseKid: 4 });
+    db.createUpload(up);
+    expect(() => db.createUpload(up)).toThrow(MetaConflictError);
+    expect(() => db.createUpload(uploadRecord('nope', 'k'))).toThrow(MetaNotFoundError);
+    expect(db.getUpload(up.uploadId)).toEqual(up);
+
+    const p = [1, 2, 3, 4, 5].map((n) => part(up.uploadId, n));
+    for (const x of p) expect(db.putPart(x)).toBeUndefined();
+    const p2b = { ...part(up.uploadId, 2), partSalt: 'c2FsdA==' };
+    expect(db.putPart(p2b)).toEqual(p[1]);
+    expect(db.isDataReferenced(p[1].dataId)).toBe(false);
+    expect(db.isDataReferenced(p2b.dataId)).toBe(true);
+    expect(db.getParts(up.uploadId)).toEqual([p[0], p2b, p[2], p[3], p[4]]);
+
+    expect(db.listParts(up.uploadId, 0, 2)).toEqual({ parts: [p[0], p2b], isTruncated: true, nextPartNumberMarker: 2 });
+    expect(db.listParts(up.uploadId, 2, 3)).toEqual({ parts: [p[2], p[3], p[4]], isTruncated: false, nextPartNumberMarker: 5 });
+    expect(db.listParts(up.uploadId, 5, 3)).toEqual({ parts: [], isTruncated: false, nextPartNumberMarker: 5 });
+    expect(() => db.putPart(part('unknown', 1))).toThrow(MetaNotFoundError);
+  });
+
+  it('completes in one transaction, returning the replaced object and the unused parts', () => {
+    const old = objectRecord('b', 'big');
+    db.putObject(old);
+    const up = uploadRecord('b', 'big');
+    db.createUpload(up);
+    const p = [1, 2, 3].map((n) => part(up.uploadId, n));
+    for (const x of p) db.putPart(x);
+    const rec = objectRecord('b', 'big', {
+      size: 10,
+      parts: [p[0], p[2]].map((x) => ({ partNumber: x.partNumber, size: x.size, dataId: x.dataId, etag: x.etag, crc64: null })),
+    });
+    const res = db.completeUpload(up.uploadId, rec);
+    expect(res.previous).toEqual(old);
+    expect(res.unusedParts).toEqual([p[1]]);
+    expect(db.getObject('b', 'big')).toEqual(rec);
+    expect(db.getUpload(up.uploadId)).toBeUndefined();
+    expect(db.getParts(up.uploadId)).toEqual([]);
+    expect([p[0], p[1], p[2]].map((x) => db.isDataReferenced(x.dataId))).toEqual([true, false, true]);
+    expect(db.isDataReferenced(ids(old)[0])).toBe(false);
+    // The completed object owns its data now: deleting it releases the parts' files.
+    db.deleteObject('b', 'big');
+    expect(db.isDataReferenced(p[0].dataId)).toBe(false);
+    expect(() => db.completeUpload(up.uploadId, rec)).toThrow(MetaNotFoundError);
+  });
+
+  it('refuses a completion that names data the upload does not own, changing nothing', () => {
+    const up = uploadRecord('b', 'k');
+    db.createUpload(up);
+    const p1 = part(up.uploadId, 1);
+    db.putPart(p1);
+    const foreign = objectRecord('b', 'k', { size: 5, parts: [{ partNumber: 1, size: 5, dataId: randomDataId(), etag: 'e', crc64: null }] });
+    expect(() => db.completeUpload(up.uploadId, foreign)).toThrow(/not an uploaded part/);
+    expect(() => db.completeUpload(up.uploadId, { ...foreign, key: 'other' })).toThrow(/is for b\/k/);
+    expect(db.getParts(up.uploadId)).toEqual([p1]);
+    expect(db.isDataReferenced(p1.dataId)).toBe(true);
+    expect(db.getObject('b', 'k')).toBeUndefined();
+  });
+
+  it('aborts, returning the parts for cleanup', () => {
+    const up = uploadRecord('b', 'k');
+    db.createUpload(up);
+    const p = [1, 2].map((n) => part(up.uploadId, n));
+    for (const x of p) db.putPart(x);
+    expect(db.abortUpload(up.uploadId)).toEqual(p);
+    expect(db.abortUpload(up.uploadId)).toBeUndefined();
+    expect(p.map((x) => db.isDataReferenced(x.dataId))).toEqual([false, false]);
+  });
+
+  it('lists uploads by key, initiation and id, with markers and common prefixes', () => {
+    const mk = (key: string, initiated: number, uploadId: string) => {
+      const u = uploadRecord('b', key, { initiated, uploadId });
+      db.createUpload(u);
+      return u;
+    };
+    const u = [
+      mk('a', 1, 'u1'),
+      mk('b', 3, 'u2'),
+      mk('b', 2, 'u9'), // initiated earlier: comes first for key b
+      mk('b', 3, 'u3'),
+      mk('d/1', 1, 'u4'),
+      mk('d/2', 1, 'u5'),
+      mk('e', 1, 'u6'),
+    ];
+    const q = { bucket: 'b', prefix: '', delimiter: '', keyMarker: '', uploadIdMarker: '', maxUploads: 1000 };
+    expect(db.listUploads(q).uploads.map((x) => x.uploadId)).toEqual(['u1', 'u9', 'u2', 'u3', 'u4', 'u5', 'u6']);
+
+    // Page two at a time through key and upload-id markers.
+    const seen: string[] = [];
+    let m = { keyMarker: '', uploadIdMarker: '' };
+    for (;;) {
+      const r = db.listUploads({ ...q, ...m, maxUploads: 2 });
+      seen.push(...r.uploads.map((x) => x.uploadId));
+      if (!r.isTruncated) break;
+      m = { keyMarker: r.nextKeyMarker, uploadIdMarker: r.nextUploadIdMarker };
+    }
+    expect(seen).toEqual(['u1', 'u9', 'u2', 'u3', 'u4', 'u5', 'u6']);
+
+    const delimited = db.listUploads({ ...q, delimiter: '/', maxUploads: 5 });
+    expect(delimited.uploads.map((x) => x.uploadId)).toEqual(['u1', 'u9', 'u2', 'u3']);
+    expect(delimited.commonPrefixes).toEqual(['d/']);
+    expect(delimited.isTruncated).toBe(true);
+    expect([delimited.nextKeyMarker, delimited.nextUploadIdMarker]).toEqual(['d/', '']);
+    const rest = db.listUploads({ ...q, delimiter: '/', keyMarker: 'd/' });
+    expect(rest.uploads.map((x) => x.uploadId)).toEqual(['u6']);
+    expect(rest.commonPrefixes).toEqual([]);
+
+    // A key marker alone skips every upload of that key.
+    expect(db.listUploads({ ...q, keyMarker: 'b' }).uploads.map((x) => x.uploadId)).toEqual(['u4', 'u5', 'u6']);
+    // The marker upload completed meanwhile: uploads of its key with a greater id, then the following keys.
+    db.abortUpload('u2');
+    expect(db.listUploads({ ...q, keyMarker: 'b', uploadIdMarker: 'u2' }).uploads.map((x) => x.uploadId)).toEqual([
+      'u9',
+      'u3',
+      'u4',
+      'u5',
+      'u6',
+    ]);
+    expect(db.listUploads({ ...q, prefix: 'd/' }).uploads.map((x) => x.uploadId)).toEqual(['u4', 'u5']);
+    expect(u).toHaveLength(7);
+  });
+});

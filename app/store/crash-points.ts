@@ -7,7 +7,6 @@ export type CrashPoint =
   | 'put:mid-body'
   | 'put:after-data-commit'
   | 'put:after-meta-commit'
-  | 'part:after-data-commit'
   | 'complete:before-commit'
   | 'complete:after-commit'
   | 'rewrap:mid-pass';

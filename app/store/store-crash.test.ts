@@ -168,3 +168,41 @@ describe('SIGKILL during the key re-wrap pass', () => {
     expect(runCli(['fsck', ...storeArgs(dataDir, keyring)]).code).toBe(0);
   });
 });
+
+describe.each(['complete:before-commit', 'complete:after-commit'])('SIGKILL at %s', (point) => {
+  it('either keeps the upload resumable or has the whole object; never a partial one', async () => {
+    const { dataDir, keyring } = await setup();
+    const parts = [randomBytes(1024 * 1024 + 5), randomBytes(1024 * 1024 + 7), randomBytes(1000)];
+    const whole = Buffer.concat(parts);
+    const { p, cos } = await start(dataDir, keyring, point);
+    await cos.putBucket({ Bucket, Region });
+    const Key = 'multi.bin';
+    const init = await cos.multipartInit({ Bucket, Region, Key, ServerSideEncryption: 'AES256' } as never);
+    const UploadId = init.UploadId;
+    const etags: string[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const r = await cos.multipartUpload({ Bucket, Region, Key, UploadId, PartNumber: i + 1, Body: parts[i] } as never);
+      etags.push(r.ETag);
+    }
+    const Parts = etags.map((ETag, i) => ({ PartNumber: i + 1, ETag }));
+    await cos.multipartComplete({ Bucket, Region, Key, UploadId, Parts }).catch(() => undefined);
+    expect((await p.exited).signal).toBe('SIGKILL');
+
+    const again = await start(dataDir, keyring);
+    if (point === 'complete:before-commit') {
+      await expect(again.cos.headObject({ Bucket, Region, Key })).rejects.toMatchObject({ statusCode: 404 });
+      const listed = await again.cos.multipartListPart({ Bucket, Region, Key, UploadId });
+      expect(listed.Part.map((x) => Number(x.PartNumber))).toEqual([1, 2, 3]);
+      await again.cos.multipartComplete({ Bucket, Region, Key, UploadId, Parts });
+    } else {
+      await expect(again.cos.multipartListPart({ Bucket, Region, Key, UploadId })).rejects.toMatchObject({ statusCode: 404 });
+    }
+    const got = await again.cos.getObject({ Bucket, Region, Key });
+    expect(sha(got.Body as Buffer)).toBe(sha(whole));
+    expect(got.headers?.['x-cos-server-side-encryption']).toBe('AES256');
+    expect(await countFiles(join(dataDir, 'objects'))).toBe(3);
+    again.p.child.kill('SIGTERM');
+    await again.p.exited;
+    expect(runCli(['fsck', ...storeArgs(dataDir, keyring)]).code).toBe(0);
+  });
+});

@@ -1,16 +1,12 @@
 // GET Service, PUT/HEAD/DELETE Bucket and GET Bucket (list objects v1).
 import { LIMITS } from '../config';
-import { cosEncode } from '../../cos/cos-url-encode';
 import { authorizeList, requireSigned } from '../http/access';
 import { CosError } from '../http/cos-error';
+import { encodeIf, ownerOf } from '../http/list-format';
 import { sendEmpty, sendXml } from '../http/respond';
 import { isoDate } from '../http/xml';
 import { MetaConflictError } from '../meta/metadata-db';
 import { header, parseCannedAcl, quoteEtag, requireBucket, validateBucketName, type HandlerContext } from './context';
-
-export function ownerOf(appid: string) {
-  return { ID: appid, DisplayName: appid };
-}
 
 export async function listBuckets(ctx: HandlerContext): Promise<void> {
   requireSigned(ctx.principal);
@@ -70,10 +66,6 @@ function parseMaxKeys(v: string | undefined, name: string, max: number): number 
   if (v === undefined || v === '') return max;
   if (!/^\d+$/.test(v)) throw new CosError('InvalidArgument', `${name} must be a non-negative integer.`);
   return Math.min(Number(v), max);
-}
-
-export function encodeIf(url: boolean, s: string): string {
-  return url ? cosEncode(s).replace(/%2F/g, '/') : s;
 }
 
 export async function listObjects(ctx: HandlerContext): Promise<void> {

@@ -75,7 +75,7 @@ export async function writeDataFile(files: DataFiles, source: AsyncIterable<Buff
       partSalt: opts.enc ? opts.enc.partSalt.toString('hex') : undefined,
     };
   } catch (err) {
-    sink.abort();
+    await sink.abort();
     if (!closed) await fh.close().catch(() => undefined);
     await files.removeTmp(dataId).catch(() => undefined);
     throw asBodyError(err);
@@ -85,7 +85,8 @@ export async function writeDataFile(files: DataFiles, source: AsyncIterable<Buff
 interface Sink {
   write(chunk: Buffer): Promise<void>;
   finish(): Promise<{ crc64: string }>;
-  abort(): void;
+  /** Resolves when no write is in flight any more (the file may then be closed and removed). */
+  abort(): Promise<void>;
 }
 
 /** CRC64, encryption and writes on a worker thread (the default: the request thread keeps only MD5). */
@@ -129,7 +130,7 @@ function inlineSink(fh: FileHandle, enc: DataFileContext | undefined): Sink {
       await fh.datasync();
       return { crc64: crc.toDecimal() };
     },
-    abort() {
+    async abort() {
       encryptor?.dispose();
     },
   };

@@ -13,6 +13,7 @@ import type { Store } from '../store';
 import { openObjectKey, rewrapObjectKey } from './object-encryption';
 import { noSuchUpload, uploadWrapContext } from './multipart-upload';
 import type { SseRecord } from './sse-request';
+import { crashPoint } from '../crash-points';
 
 export interface ListedPart {
   partNumber: number;
@@ -152,8 +153,10 @@ export async function completeUpload(store: Store, input: CompleteInput): Promis
   }
   sealFinal(store, upload, rec, input.customer);
   let result: ReturnType<Store['meta']['completeUpload']>;
+  crashPoint('complete:before-commit');
   try {
     result = store.meta.completeUpload(upload.uploadId, rec);
+    crashPoint('complete:after-commit');
   } catch (err) {
     if (err instanceof MetaNotFoundError) throw noSuchUpload();
     throw err;

@@ -6,7 +6,7 @@ import { CosError } from '../http/cos-error';
 import { isoDate } from '../http/xml';
 import type { ListPartsResult, ListUploadsResult, UploadRecord } from '../meta/metadata-db';
 import { quoteEtag } from '../handlers/context';
-import { encodeIf, ownerOf } from '../handlers/service-and-bucket';
+import { encodeIf, ownerOf } from '../http/list-format';
 
 export interface ListQuery {
   url: boolean;

@@ -29,6 +29,7 @@ function spawnWorker(): Worker {
 
 interface Pending {
   acks: Array<() => void>;
+  aborted?: () => void;
   done?: (r: { crc64: string; fileBytes: number }) => void;
   fail: (err: Error) => void;
   inFlight: number;
@@ -45,7 +46,8 @@ export interface WriteJob {
   write(chunk: Buffer): Promise<void>;
   /** Flushes, encrypts the final chunk, fdatasyncs; resolves with the plaintext CRC64 and the file size. */
   finish(): Promise<{ crc64: string; fileBytes: number }>;
-  abort(): void;
+  /** Stops the job; resolves once none of its writes is in flight (only then may the fd be closed). */
+  abort(): Promise<void>;
 }
 
 export class WriteWorkerPool {
@@ -78,7 +80,10 @@ export class WriteWorkerPool {
     const i = this.workers.indexOf(pw);
     if (i >= 0) this.workers.splice(i, 1);
     // Jobs on that worker cannot finish; fail them all (each upload then cleans its own temp file).
-    for (const p of this.jobs.values()) p.fail(err);
+    for (const p of this.jobs.values()) {
+      p.fail(err);
+      p.aborted?.();
+    }
   }
 
   private onMessage(m: FromWorker): void {
@@ -98,6 +103,9 @@ export class WriteWorkerPool {
         p?.fail(err);
         return;
       }
+      case 'aborted':
+        p?.aborted?.();
+        return;
     }
   }
 
@@ -179,9 +187,12 @@ export class WriteWorkerPool {
           release();
         }
       },
-      abort: () => {
+      abort: async () => {
         if (settled) return;
-        post({ t: 'abort', id });
+        await new Promise<void>((resolve) => {
+          pending.aborted = resolve;
+          post({ t: 'abort', id });
+        });
         release();
       },
     };

@@ -18,4 +18,6 @@ export type ToWorker =
 export type FromWorker =
   | { t: 'ack'; id: number; buf: ArrayBuffer }
   | { t: 'done'; id: number; crc64: string; fileBytes: number }
-  | { t: 'error'; id: number; message: string; code?: string };
+  | { t: 'error'; id: number; message: string; code?: string }
+  /** The job's writes have all settled after an abort: the fd may be closed now. */
+  | { t: 'aborted'; id: number };

@@ -1,17 +1,23 @@
 // Worker-thread half of the write pipeline: CRC64 of the plaintext, encryption and the file writes run here, so
-// the thread that parses HTTP only pays for the MD5 (which must see bytes in order and cannot be split). One
-// worker serves many uploads, each identified by a job id.
-import { fdatasync, fdatasyncSync, writevSync } from 'node:fs';
+// the thread that parses HTTP only pays for the MD5 (which must see bytes in order and cannot be split). Writes
+// are positional and asynchronous, so hashing and encrypting the next buffer overlaps the disk taking the last
+// one. One worker serves many uploads, each identified by a job id.
+import { fdatasync, writev } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { Crc64 } from '../../cos/crc64';
 import { ChunkEncryptor } from '../sse/chunk-encryptor';
-import type { ToWorker, FromWorker } from './write-worker-protocol';
+import type { FromWorker, ToWorker } from './write-worker-protocol';
 
 interface Job {
+  id: number;
   fd: number;
   crc: Crc64;
   enc: ChunkEncryptor | null;
+  /** Next file offset to assign. */
   position: number;
+  writesInFlight: number;
+  /** Called when writesInFlight drops to 0 (finish waits on it). */
+  idle: (() => void) | null;
   failed: boolean;
   /** Bytes written since the last background flush was started. */
   unsynced: number;
@@ -21,9 +27,33 @@ interface Job {
 /**
  * Start writing dirty pages back while the upload is still arriving, so the fdatasync that makes the object
  * durable at the end has little left to do (otherwise a large object's whole write-back happens after the last
- * byte, doubling its latency).
+ * byte).
  */
 const BACKGROUND_SYNC_BYTES = 32 * 1024 * 1024;
+
+const jobs = new Map<number, Job>();
+const port = parentPort!;
+
+function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
+}
+
+/**
+ * Runs `then` once no write of the job is in flight. The request thread closes the fd as soon as it hears about
+ * an error or an abort, and a write still queued on a closed fd number could land in whatever file reuses it.
+ */
+function whenIdle(job: Job, then: () => void): void {
+  if (job.writesInFlight === 0) then();
+  else job.idle = then;
+}
+
+function fail(job: Job, err: unknown): void {
+  if (job.failed) return;
+  job.failed = true;
+  job.enc?.dispose();
+  jobs.delete(job.id);
+  whenIdle(job, () => post({ t: 'error', id: job.id, message: (err as Error).message, code: (err as NodeJS.ErrnoException).code }));
+}
 
 function backgroundSync(job: Job): void {
   if (job.syncing || job.unsynced < BACKGROUND_SYNC_BYTES) return;
@@ -33,19 +63,17 @@ function backgroundSync(job: Job): void {
   });
 }
 
-const jobs = new Map<number, Job>();
-const port = parentPort!;
-
-function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(msg, transfer);
-}
-
-function writeAll(job: Job, bufs: Buffer[]): void {
+/** Writes `bufs` at the job's next position; calls `done` once every byte is on its way to the disk. */
+function writeAt(job: Job, bufs: Buffer[], done: () => void): void {
   let total = 0;
   for (const b of bufs) total += b.length;
+  if (total === 0) return done();
+  const start = job.position;
+  job.position += total;
+  job.writesInFlight++;
   let written = 0;
-  // writev may write less than asked; continue from where it stopped.
-  while (written < total) {
+  const step = () => {
+    // writev may write less than asked: continue from where it stopped.
     let skip = written;
     const rest: Buffer[] = [];
     for (const b of bufs) {
@@ -56,11 +84,40 @@ function writeAll(job: Job, bufs: Buffer[]): void {
       rest.push(skip ? b.subarray(skip) : b);
       skip = 0;
     }
-    written += writevSync(job.fd, rest, job.position + written);
-  }
-  job.position += total;
-  job.unsynced += total;
-  backgroundSync(job);
+    writev(job.fd, rest, start + written, (err, n) => {
+      if (!err) written += n;
+      if (!err && written < total && !job.failed) return step();
+      job.writesInFlight--;
+      if (err) fail(job, err);
+      else if (!job.failed) {
+        job.unsynced += total;
+        backgroundSync(job);
+        done();
+      }
+      if (job.writesInFlight === 0 && job.idle) {
+        const idle = job.idle;
+        job.idle = null;
+        idle();
+      }
+    });
+  };
+  step();
+}
+
+function finish(job: Job): void {
+  if (job.enc) writeAt(job, job.enc.finish(), () => undefined);
+  const complete = () => {
+    // The caller closes the fd after 'done': let a background flush on it complete first.
+    void (job.syncing ?? Promise.resolve()).then(() => {
+      if (job.failed) return;
+      fdatasync(job.fd, (err) => {
+        if (err) return fail(job, err);
+        jobs.delete(job.id);
+        post({ t: 'done', id: job.id, crc64: job.crc.toDecimal(), fileBytes: job.position });
+      });
+    });
+  };
+  whenIdle(job, complete);
 }
 
 port.on('message', (msg: ToWorker) => {
@@ -79,46 +136,34 @@ port.on('message', (msg: ToWorker) => {
               key: c.key,
             })
           : null;
-        jobs.set(msg.id, { fd: msg.fd, crc: new Crc64(), enc, position: 0, failed: false, unsynced: 0, syncing: null });
+        jobs.set(msg.id, { id: msg.id, fd: msg.fd, crc: new Crc64(), enc, position: 0, writesInFlight: 0, idle: null, failed: false, unsynced: 0, syncing: null });
         return;
       }
       case 'data': {
         if (!job || job.failed) return;
         const buf = Buffer.from(msg.buf, 0, msg.len);
         job.crc.update(buf);
-        writeAll(job, job.enc ? job.enc.push(buf) : [buf]);
-        // Hand the buffer back for reuse (the encryptor copied what it held back).
-        post({ t: 'ack', id: msg.id, buf: msg.buf }, [msg.buf]);
+        // The staging buffer goes back to the request thread (for reuse, and as the backpressure signal) once
+        // its bytes are written — or, encrypted, once the ciphertext is (the encryptor copies what it holds).
+        writeAt(job, job.enc ? job.enc.push(buf) : [buf], () => post({ t: 'ack', id: msg.id, buf: msg.buf }, [msg.buf]));
         return;
       }
       case 'finish': {
         if (!job || job.failed) return;
-        if (job.enc) writeAll(job, job.enc.finish());
-        jobs.delete(msg.id);
-        // The caller closes the fd after 'done': let a background flush on it complete first.
-        void (job.syncing ?? Promise.resolve()).then(() => {
-          try {
-            fdatasyncSync(job.fd);
-            post({ t: 'done', id: msg.id, crc64: job.crc.toDecimal(), fileBytes: job.position });
-          } catch (err) {
-            post({ t: 'error', id: msg.id, message: (err as Error).message, code: (err as NodeJS.ErrnoException).code });
-          }
-        });
+        finish(job);
         return;
       }
       case 'abort': {
-        job?.enc?.dispose();
+        if (!job) return post({ t: 'aborted', id: msg.id });
+        job.failed = true;
+        job.enc?.dispose();
         jobs.delete(msg.id);
-        // The caller may close the fd right away; a background fdatasync on a closed fd just fails harmlessly.
+        whenIdle(job, () => post({ t: 'aborted', id: msg.id }));
         return;
       }
     }
   } catch (err) {
-    if (job) {
-      job.failed = true;
-      job.enc?.dispose();
-      jobs.delete(msg.id);
-    }
-    post({ t: 'error', id: msg.id, message: (err as Error).message, code: (err as NodeJS.ErrnoException).code });
+    if (job) fail(job, err);
+    else post({ t: 'error', id: msg.id, message: (err as Error).message, code: (err as NodeJS.ErrnoException).code });
   }
 });

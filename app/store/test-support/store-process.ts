@@ -17,8 +17,14 @@ export function storeArgs(dataDir: string, keyringPath: string, extra: string[] 
   return ['--data', dataDir, '--keyring', keyringPath, '--secret-id', TEST_CREDENTIALS.secretId, '--secret-key', TEST_CREDENTIALS.secretKey, ...extra];
 }
 
-export async function spawnStore(dataDir: string, keyringPath: string, env: Record<string, string> = {}, extra: string[] = []): Promise<StoreProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...storeArgs(dataDir, keyringPath, ['--port', '0', ...extra])], {
+export async function spawnStore(
+  dataDir: string,
+  keyringPath: string,
+  env: Record<string, string> = {},
+  extra: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<StoreProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', ...storeArgs(dataDir, keyringPath, ['--port', '0', ...extra])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

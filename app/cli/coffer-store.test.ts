@@ -104,7 +104,7 @@ describe('coffer-store serve', () => {
 
   it('serves HTTPS with a kept self-signed certificate', async () => {
     const { dataDir, keyring } = await dirs();
-    const p = await spawnStore(dataDir, keyring, {}, ['--tls', 'self-signed']);
+    const p = await spawnStore(dataDir, keyring, { extra: ['--tls', 'self-signed'] });
     procs.push(p);
     expect(p.stdout()).toContain('listening on https://');
     const ca = await readFile(join(root, 'keys', 'tls-self-signed.crt'));
@@ -153,6 +153,32 @@ describe('coffer-store admin commands', () => {
     const fsck = runCli(['fsck', ...storeArgs(dataDir, keyring)]);
     expect(fsck.code).toBe(0);
     expect(fsck.stdout).toContain('2 objects checked (2 encrypted), 0 damaged');
+  });
+
+  it('rotates the master key automatically once it is older than --rotation-days', async () => {
+    const { dataDir, keyring } = await dirs();
+    const p = await spawnStore(dataDir, keyring);
+    const cos = newSdkClient(p.port);
+    await cos.putBucket({ Bucket: 'auto-1250000000', Region: 'ap-guangzhou' });
+    await cos.putObject({ Bucket: 'auto-1250000000', Region: 'ap-guangzhou', Key: 'a', Body: 'aged', ServerSideEncryption: 'AES256' });
+    p.child.kill('SIGTERM');
+    await p.exited;
+    // Age the active key: its creation date is plain metadata in the keyring file.
+    const ring = JSON.parse(await readFile(keyring, 'utf8'));
+    for (const k of ring.keys) k.created = new Date(Date.now() - 40 * 86400_000).toISOString();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(keyring, JSON.stringify(ring), { mode: 0o600 });
+
+    const again = await spawnStore(dataDir, keyring, { extra: ['--rotation-days', '30'] });
+    procs.push(again);
+    for (let t = 0; t < 100 && !again.stderr().includes('master key 1 retired'); t++) await new Promise((r) => setTimeout(r, 100));
+    expect(again.stderr()).toContain('rotating');
+    const got = await newSdkClient(again.port).getObject({ Bucket: 'auto-1250000000', Region: 'ap-guangzhou', Key: 'a' });
+    expect((got.Body as Buffer).toString()).toBe('aged');
+    again.child.kill('SIGTERM');
+    await again.exited;
+    const keys = JSON.parse(runCli(['keys', '--json', ...storeArgs(dataDir, keyring)]).stdout);
+    expect(keys).toEqual([expect.objectContaining({ id: 1, state: 'retired' }), expect.objectContaining({ id: 2, state: 'active', objects: 1 })]);
   });
 
   it('fsck reports a damaged object and exits 1', async () => {

@@ -26,7 +26,7 @@ async function setup() {
 }
 
 async function start(dataDir: string, keyring: string, crashAt?: string) {
-  const p = await spawnStore(dataDir, keyring, crashAt ? { COFFER_STORE_CRASH_AT: crashAt } : {});
+  const p = await spawnStore(dataDir, keyring, { env: crashAt ? { COFFER_STORE_CRASH_AT: crashAt } : {} });
   procs.push(p);
   return { p, cos: newSdkClient(p.port, undefined, { Timeout: 20_000 }) };
 }

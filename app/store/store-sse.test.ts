@@ -85,6 +85,23 @@ describe('SSE-COS', () => {
     await f.cos.deleteObject({ Bucket, Region, Key: 'not-secret.bin' });
   });
 
+  it('keeps multipart parts encrypted at rest, before and after Complete', async () => {
+    const marker = Buffer.from(`COFFER-MULTIPART-MARKER-${randomBytes(8).toString('hex')}`);
+    const part = Buffer.concat([marker, randomBytes(1024 * 1024), marker]);
+    const Key = 'secret-multipart.bin';
+    const init = await f.cos.multipartInit({ Bucket, Region, Key, ServerSideEncryption: 'AES256' } as never);
+    const etags: string[] = [];
+    for (const PartNumber of [1, 2]) {
+      const r = await f.cos.multipartUpload({ Bucket, Region, Key, UploadId: init.UploadId, PartNumber, Body: part } as never);
+      etags.push(r.ETag);
+    }
+    expect(await filesContaining(f.dataDir, marker)).toEqual([]);
+    await f.cos.multipartComplete({ Bucket, Region, Key, UploadId: init.UploadId, Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) });
+    expect(await filesContaining(f.dataDir, marker)).toEqual([]);
+    const got = await f.cos.getObject({ Bucket, Region, Key });
+    expect(Buffer.compare(got.Body as Buffer, Buffer.concat([part, part]))).toBe(0);
+  });
+
   it('returns a clean 500, never wrong bytes, when an encrypted data file is tampered with', async () => {
     const marker = randomBytes(16);
     const body = Buffer.concat([randomBytes(1000), marker]);
@@ -136,6 +153,24 @@ describe('region rule', () => {
     await expect(f.cos.putObject({ Bucket: b, Region: 'ap-chengdu', Key: 'x', Body: 'x', ...ssecHeaders(randomBytes(32)) })).rejects.toMatchObject({ statusCode: 400 });
     const plain = await f.cos.putObject({ Bucket: b, Region: 'ap-chengdu', Key: 'x', Body: 'x' });
     expect(plain.statusCode).toBe(200);
+  });
+});
+
+describe('configured SSE regions', () => {
+  it('allows SSE in a region added with --sse-regions', async () => {
+    const g = await startFixture({ sseRegions: ['ap-chengdu'] });
+    try {
+      const b = g.bucket('cd');
+      await g.cos.putBucket({ Bucket: b, Region: 'ap-chengdu' });
+      const put = await g.cos.putObject({ Bucket: b, Region: 'ap-chengdu', Key: 'x', Body: 'x', ServerSideEncryption: 'AES256' });
+      expect(put.headers?.['x-cos-server-side-encryption']).toBe('AES256');
+      await g.cos.putBucket({ Bucket: g.bucket('gz'), Region: 'ap-guangzhou' });
+      const err = await g.cos.putObject({ Bucket: g.bucket('gz'), Region: 'ap-guangzhou', Key: 'x', Body: 'x', ServerSideEncryption: 'AES256' }).catch((e) => e);
+      expect(err).toMatchObject({ statusCode: 400 });
+      expect(err.message).toContain('ap-chengdu');
+    } finally {
+      await g.close();
+    }
   });
 });
 

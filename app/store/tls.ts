@@ -2,7 +2,6 @@
 // for localhost/127.0.0.1/::1 once and keeps it (key 0600) beside the keyring, outside the data directory.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import selfsigned from 'selfsigned';
 import { writeSecretFile } from './sse/secret-file';
 
 export interface TlsFlags {
@@ -37,6 +36,8 @@ export async function loadTls(flags: TlsFlags, keepDir: string, _dataDir: string
   }
   const notBefore = new Date();
   const notAfter = new Date(notBefore.getTime() + 825 * 24 * 3600 * 1000);
+  // Loaded only here: the X.509 libraries cost ~15 MB of memory that a plain-HTTP store does not need.
+  const { default: selfsigned } = await import('selfsigned');
   const pems = await selfsigned.generate([{ name: 'commonName', value: 'coffer-store' }], {
     keyType: 'ec',
     curve: 'P-256',

@@ -9,6 +9,7 @@
 //   peak RSS streaming 4 GiB      the store process, SSE PUT then GET
 //
 // Options: --size-mib N (default 1024), --big-mib N (default 4096), --objects N (default 100000), --json-only.
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import { TEST_CREDENTIALS } from '../test-support/store-fixture';
 const { values } = parseArgs({
   options: { 'size-mib': { type: 'string' }, 'big-mib': { type: 'string' }, objects: { type: 'string' }, 'json-only': { type: 'boolean' } },
 });
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 const MiB = 1024 * 1024;
 const SIZE = Number(values['size-mib'] ?? 1024) * MiB;
 const BIG = Number(values['big-mib'] ?? 4096) * MiB;
@@ -222,7 +224,10 @@ async function main() {
   try {
     log(`seeding ${OBJECTS} objects…`);
     await seedObjects(dataDir, OBJECTS);
-    store = await spawnStore(dataDir, keyring);
+    // Measure what users run: the bundled store, without a TypeScript loader in the process.
+    log('building the store bundle…');
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-store.mjs')], { stdio: 'ignore' });
+    store = await spawnStore(dataDir, keyring, { bin: join(ROOT, 'dist', 'store', 'coffer-store.mjs') });
     const port = store.port;
 
     log('MD5 rate of one core…');

@@ -24,7 +24,8 @@ function spawnWorker(): Worker {
     const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
     return new Worker(boot, { eval: true });
   }
-  return new Worker(new URL('./write-worker.js', here));
+  // Bundled (scripts/build-store.mjs): the worker is its own bundle beside this one.
+  return new Worker(new URL('./write-worker.mjs', here));
 }
 
 interface Pending {

@@ -17,14 +17,19 @@ export function storeArgs(dataDir: string, keyringPath: string, extra: string[] 
   return ['--data', dataDir, '--keyring', keyringPath, '--secret-id', TEST_CREDENTIALS.secretId, '--secret-key', TEST_CREDENTIALS.secretKey, ...extra];
 }
 
-export async function spawnStore(
-  dataDir: string,
-  keyringPath: string,
-  env: Record<string, string> = {},
-  extra: string[] = [],
-  nodeArgs: string[] = [],
-): Promise<StoreProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', ...storeArgs(dataDir, keyringPath, ['--port', '0', ...extra])], {
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  /** Extra `serve` flags. */
+  extra?: string[];
+  /** Flags for node itself (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  /** Entry script: the sources through tsx by default, or a bundle (scripts/build-store.mjs). */
+  bin?: string;
+}
+
+export async function spawnStore(dataDir: string, keyringPath: string, opts: SpawnOptions = {}): Promise<StoreProcess> {
+  const { env = {}, extra = [], nodeArgs = [], bin = BIN } = opts;
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', ...storeArgs(dataDir, keyringPath, ['--port', '0', ...extra])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

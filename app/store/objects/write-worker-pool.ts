@@ -13,6 +13,12 @@ import type { FromWorker, ToWorker } from './write-worker-protocol';
 const STAGE_BYTES = 1024 * 1024;
 const MAX_IN_FLIGHT = 4;
 
+/**
+ * A worker only holds a few buffers in flight; a small young generation keeps its garbage (one ciphertext
+ * Buffer per 64 KiB chunk) from inflating the process RSS.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: Number(process.env.COFFER_STORE_WORKER_YOUNG_MB ?? 4) };
+
 function spawnWorker(): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
@@ -22,10 +28,10 @@ function spawnWorker(): Worker {
     const tsxApi = pathToFileURL(join(dirname(tsxPkg), 'dist', 'esm', 'api', 'index.mjs')).href;
     const target = new URL('./write-worker.ts', here).href;
     const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
-    return new Worker(boot, { eval: true });
+    return new Worker(boot, { eval: true, resourceLimits: WORKER_LIMITS });
   }
   // Bundled (scripts/build-store.mjs): the worker is its own bundle beside this one.
-  return new Worker(new URL('./write-worker.mjs', here));
+  return new Worker(new URL('./write-worker.mjs', here), { resourceLimits: WORKER_LIMITS });
 }
 
 interface Pending {
@@ -58,7 +64,8 @@ export class WriteWorkerPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly size = Math.max(1, Math.min(2, cpus().length))) {}
+  /** One worker per core beyond the request thread's own (at most 2): on 2 cores, one. */
+  constructor(private readonly size = Number(process.env.COFFER_STORE_WRITE_WORKERS) || Math.max(1, Math.min(2, cpus().length - 1))) {}
 
   private pick(): PoolWorker {
     if (this.workers.length < this.size) {

@@ -11,7 +11,7 @@ const outdir = join(root, 'dist', 'store');
 await build({
   entryPoints: {
     'coffer-store': join(root, 'app', 'cli', 'coffer-store-main.ts'),
-    'write-worker': join(root, 'app', 'store', 'objects', 'write-worker.ts'),
+    'md5-worker': join(root, 'app', 'store', 'objects', 'md5-worker.ts'),
   },
   outdir,
   outExtension: { '.js': '.mjs' },

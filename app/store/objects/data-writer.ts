@@ -2,15 +2,19 @@
 // object is encrypted (plaintext never reaches the disk then, not even in tmp), fsync, then the rename that makes
 // the file durable. The caller commits the metadata row afterwards; until then the file is an orphan that a
 // crash sweep removes.
+//
+// Work split (measured on 2 cores with the client on the same machine): the MD5, the one cost a COS store cannot
+// avoid and cannot parallelise, runs on a worker thread; this thread does CRC64 and encryption and keeps a few
+// positional writes in flight, so hashing, encrypting and the disk overlap.
 import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import { Crc64 } from '../../cos/crc64';
+import { crashPoint } from '../crash-points';
 import { CosError } from '../http/cos-error';
+import type { DataFiles } from '../meta/data-files';
 import { ChunkEncryptor } from '../sse/chunk-encryptor';
 import type { DataFileContext } from '../sse/sse-data-format';
-import type { FileHandle } from 'node:fs/promises';
-import type { DataFiles } from '../meta/data-files';
-import { WriteWorkerPool } from './write-worker-pool';
-import { crashPoint } from '../crash-points';
+import { Md5WorkerPool } from './md5-worker-pool';
 
 export interface WrittenData {
   dataId: string;
@@ -30,22 +34,33 @@ export interface WriteOptions {
 }
 
 const FLUSH_BYTES = 1024 * 1024;
+const MAX_WRITES_IN_FLIGHT = 4;
+/**
+ * Start writing dirty pages back while the upload is still arriving, so the fdatasync that makes the object
+ * durable at the end has little left to do (otherwise a large object's whole write-back happens after the last
+ * byte).
+ */
+const BACKGROUND_SYNC_BYTES = 32 * 1024 * 1024;
 
-let sharedPool: WriteWorkerPool | null = null;
+let sharedPool: Md5WorkerPool | null = null;
 
-/** The process-wide write pool (COFFER_STORE_INLINE_WRITES=1 keeps all work on the request thread instead). */
-function writePool(): WriteWorkerPool | null {
-  if (process.env.COFFER_STORE_INLINE_WRITES === '1') return null;
-  sharedPool ??= new WriteWorkerPool();
-  return sharedPool;
+/** Hashing sink: the MD5 worker pool, or this thread when COFFER_STORE_INLINE_WRITES=1. */
+function md5Sink(): { write(c: Buffer): Promise<void> | void; finish(): Promise<Buffer> | Buffer; abort(): void } {
+  if (process.env.COFFER_STORE_INLINE_WRITES === '1') {
+    const h = createHash('md5');
+    return { write: (c) => void h.update(c), finish: () => h.digest(), abort: () => undefined };
+  }
+  sharedPool ??= new Md5WorkerPool();
+  return sharedPool.start();
 }
 
 export async function writeDataFile(files: DataFiles, source: AsyncIterable<Buffer>, opts: WriteOptions): Promise<WrittenData> {
   const dataId = files.newId();
   const fh = await files.openTmp(dataId);
-  const md5 = createHash('md5');
-  const pool = writePool();
-  const sink = pool ? workerSink(pool, fh, opts.enc) : inlineSink(fh, opts.enc);
+  const md5 = md5Sink();
+  const out = new FileWriter(fh);
+  const crc = new Crc64();
+  const encryptor = opts.enc ? new ChunkEncryptor(opts.enc) : null;
   let size = 0;
   let closed = false;
   try {
@@ -55,85 +70,107 @@ export async function writeDataFile(files: DataFiles, source: AsyncIterable<Buff
       if (opts.expectedSize !== undefined && size > opts.expectedSize) {
         throw new CosError('IncompleteBody', 'The body is longer than the declared Content-Length.');
       }
-      md5.update(chunk);
-      await sink.write(chunk);
+      const hashing = md5.write(chunk);
+      crc.update(chunk);
+      await out.append(encryptor ? encryptor.push(chunk) : [chunk]);
+      await hashing;
       crashPoint('put:mid-body');
     }
     if (opts.expectedSize !== undefined && size !== opts.expectedSize) {
       throw new CosError('IncompleteBody', `You did not provide the number of bytes specified by the Content-Length header (got ${size} of ${opts.expectedSize}).`);
     }
-    const { crc64 } = await sink.finish();
+    if (encryptor) await out.append(encryptor.finish());
+    await out.finish();
+    const digest = await md5.finish();
     await fh.close();
     closed = true;
     await files.commit(dataId);
     crashPoint('put:after-data-commit');
-    return {
-      dataId,
-      size,
-      md5: md5.digest(),
-      crc64,
-      partSalt: opts.enc ? opts.enc.partSalt.toString('hex') : undefined,
-    };
+    return { dataId, size, md5: digest, crc64: crc.toDecimal(), partSalt: opts.enc ? opts.enc.partSalt.toString('hex') : undefined };
   } catch (err) {
-    await sink.abort();
+    encryptor?.dispose();
+    md5.abort();
+    // No write may still be in flight on the fd when it is closed (the number could be reused at once).
+    await out.settle();
     if (!closed) await fh.close().catch(() => undefined);
     await files.removeTmp(dataId).catch(() => undefined);
     throw asBodyError(err);
   }
 }
 
-interface Sink {
-  write(chunk: Buffer): Promise<void>;
-  finish(): Promise<{ crc64: string }>;
-  /** Resolves when no write is in flight any more (the file may then be closed and removed). */
-  abort(): Promise<void>;
-}
+/** Positional writes batched to ~1 MiB with a few in flight, background write-back, final fdatasync. */
+class FileWriter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private position = 0;
+  private unsynced = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private error: unknown = null;
 
-/** CRC64, encryption and writes on a worker thread (the default: the request thread keeps only MD5). */
-function workerSink(pool: WriteWorkerPool, fh: FileHandle, enc: DataFileContext | undefined): Sink {
-  const job = pool.start(fh.fd, enc);
-  return { write: (c) => job.write(c), finish: () => job.finish(), abort: () => job.abort() };
-}
+  constructor(private readonly fh: FileHandle) {}
 
-/** Everything on the request thread, writes batched to ~1 MiB. */
-function inlineSink(fh: FileHandle, enc: DataFileContext | undefined): Sink {
-  const crc = new Crc64();
-  const encryptor = enc ? new ChunkEncryptor(enc) : null;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let position = 0;
-  const flush = async () => {
-    if (pendingBytes === 0) return;
-    const bufs = pending;
-    const n = pendingBytes;
-    pending = [];
-    pendingBytes = 0;
-    await fh.writev(bufs, position);
-    position += n;
-  };
-  const queue = (bufs: Buffer[]) => {
+  async append(bufs: Buffer[]): Promise<void> {
     for (const b of bufs) {
-      pending.push(b);
-      pendingBytes += b.length;
+      this.pending.push(b);
+      this.pendingBytes += b.length;
     }
-  };
-  return {
-    async write(chunk) {
-      crc.update(chunk);
-      // The encryptor copies what it holds back; plaintext chunks are copied because callers may reuse them.
-      queue(encryptor ? encryptor.push(chunk) : [Buffer.from(chunk)]);
-      if (pendingBytes >= FLUSH_BYTES) await flush();
-    },
-    async finish() {
-      if (encryptor) queue(encryptor.finish());
-      await flush();
-      await fh.datasync();
-      return { crc64: crc.toDecimal() };
-    },
-    async abort() {
-      encryptor?.dispose();
-    },
-  };
+    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.error) throw this.error;
+    if (this.pendingBytes === 0) return;
+    const bufs = this.pending;
+    const n = this.pendingBytes;
+    const at = this.position;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.position += n;
+    this.unsynced += n;
+    const sync = this.unsynced >= BACKGROUND_SYNC_BYTES;
+    if (sync) this.unsynced = 0;
+    const p: Promise<void> = this.writeAll(bufs, at)
+      .then(() => (sync ? this.fh.datasync() : undefined))
+      .catch((err: unknown) => {
+        this.error ??= err;
+      })
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+    if (this.inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(this.inFlight);
+    if (this.error) throw this.error;
+  }
+
+  private async writeAll(bufs: Buffer[], at: number): Promise<void> {
+    let total = 0;
+    for (const b of bufs) total += b.length;
+    let written = 0;
+    while (written < total) {
+      // writev may write less than asked: continue from where it stopped.
+      let skip = written;
+      const rest: Buffer[] = [];
+      for (const b of bufs) {
+        if (skip >= b.length) {
+          skip -= b.length;
+          continue;
+        }
+        rest.push(skip ? b.subarray(skip) : b);
+        skip = 0;
+      }
+      written += (await this.fh.writev(rest, at + written)).bytesWritten;
+    }
+  }
+
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.settle();
+    if (this.error) throw this.error;
+    await this.fh.datasync();
+  }
+
+  /** Waits for every write in flight (successful or not). */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
 }
 
 /** A client that goes away mid-body is an incomplete body, not a server fault. */

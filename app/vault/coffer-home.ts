@@ -52,8 +52,14 @@ export function cofferPaths(home: string): { home: string; settings: string; vau
  * Refuses a path that is not a directory or (on POSIX) belongs to another user.
  */
 export async function ensureCofferHome(home: string): Promise<string> {
-  await mkdir(home, { recursive: true, mode: COFFER_HOME_MODE });
-  const st = await stat(home);
+  try {
+    await mkdir(home, { recursive: true, mode: COFFER_HOME_MODE });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+  }
+  const st = await stat(home).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`COFFER_HOME ${home} cannot be used (${err.code ?? err.message})`, { cause: err });
+  });
   if (!st.isDirectory()) throw new Error(`COFFER_HOME ${home} exists but is not a directory`);
   if (process.platform !== 'win32') {
     const uid = process.getuid?.();

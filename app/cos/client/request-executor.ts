@@ -103,7 +103,7 @@ export class RequestExecutor {
         if (err instanceof CosAbortError) throw err;
         // A skewed clock is fixed by re-signing, so even non-idempotent steps may go again: the server refused
         // the request before acting on it. A consumed stream cannot be sent twice, though.
-        if (!skewRetried && isReplayable(req.body) && err instanceof CosServiceError && this.adoptServerClock(err)) {
+        if (!skewRetried && isReplayable(req.body) && err instanceof CosServiceError && this.adoptServerClock(err, req.method)) {
           skewRetried = true;
           attempt--;
           continue;
@@ -115,9 +115,11 @@ export class RequestExecutor {
   }
 
   /** Adopts the server's clock when the error is a skew error and the `Date` header is far from ours. */
-  private adoptServerClock(err: CosServiceError): boolean {
-    const skewError =
-      err.code === 'RequestTimeTooSkewed' || (err.code === 'AccessDenied' && /request has expired/i.test(err.serviceMessage));
+  private adoptServerClock(err: CosServiceError, method: Method): boolean {
+    // A HEAD error has no body, so its 403 cannot say "Request has expired"; a Date far from ours is then the
+    // only evidence, and it is strong enough: re-signing costs one request, and only once.
+    const expired = /request has expired/i.test(err.serviceMessage) || (method === 'HEAD' && err.serviceMessage === '');
+    const skewError = err.code === 'RequestTimeTooSkewed' || (err.code === 'AccessDenied' && expired);
     if (!skewError || !err.serverDate) return false;
     const serverMs = Date.parse(err.serverDate);
     if (Number.isNaN(serverMs)) return false;

@@ -33,11 +33,11 @@ export class FaultProxy {
   ) {}
 
   static async start(targetPort: number): Promise<FaultProxy> {
-    let proxy!: FaultProxy;
-    const server = createServer((req, res) => proxy.handle(req, res, targetPort));
+    const holder: { proxy?: FaultProxy } = {};
+    const server = createServer((req, res) => holder.proxy!.handle(req, res, targetPort));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new FaultProxy(server, (server.address() as AddressInfo).port);
-    return proxy;
+    holder.proxy = new FaultProxy(server, (server.address() as AddressInfo).port);
+    return holder.proxy;
   }
 
   inject(rule: FaultRule): void {

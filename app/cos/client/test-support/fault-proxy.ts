@@ -6,7 +6,8 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 
 export type Fault =
-  | { kind: 'status'; status: number; code: string; message?: string }
+  /** `echoHeaders` puts every request header in the message: a hostile server, for secret-scrubbing tests. */
+  | { kind: 'status'; status: number; code: string; message?: string; echoHeaders?: boolean }
   | { kind: 'reset' }
   | { kind: 'cut-response'; afterBytes: number };
 
@@ -68,7 +69,9 @@ export class FaultProxy {
       // Drain the body first so the client sees the answer, not a broken pipe.
       req.resume();
       req.on('end', () => {
-        const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>${fault.message ?? 'injected'}</Message><RequestId>proxy-${this.requests.length}</RequestId></Error>`;
+        const echoed = fault.echoHeaders ? ` ${JSON.stringify(req.headers)}` : '';
+        const message = `${fault.message ?? 'injected'}${echoed}`.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+        const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>${message}</Message><RequestId>proxy-${this.requests.length}</RequestId></Error>`;
         res.writeHead(fault.status, {
           'content-type': 'application/xml',
           'content-length': Buffer.byteLength(body),

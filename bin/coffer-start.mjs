@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// `npm start`: until the app shell lands, this starts the embedded store in COFFER_HOME so a newcomer has a
-// working COS endpoint on this machine. It delegates to `coffer-store serve`.
+// `npm start`: until the app shell lands, this starts the embedded store in COFFER_HOME (env COFFER_HOME, else
+// the platform's app-data folder) so a newcomer has a working, encrypted COS endpoint on this machine. The store
+// keeps its data in COFFER_HOME/store and its keyring beside it, outside the data directory.
 import { register } from 'tsx/esm/api';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 register();
-const home = process.env.COFFER_HOME ?? join(homedir(), '.coffer');
+const { resolveCofferHome, ensureCofferHome, cofferPaths } = await import('../app/vault/coffer-home.ts');
+const home = await ensureCofferHome(resolveCofferHome());
+const paths = cofferPaths(home);
 const { main } = await import('../app/cli/coffer-store.ts');
-process.exitCode = await main(['serve', '--data', join(home, 'store'), '--keyring', join(home, 'keyring.json'), ...process.argv.slice(2)]);
+process.exitCode = await main(['serve', '--data', paths.store, '--keyring', join(home, 'keyring.json'), ...process.argv.slice(2)]);

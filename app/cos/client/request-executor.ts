@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import { buildAuthorization } from '../signer';
 import { cosEncode, cosEncodeKeyPath } from '../cos-url-encode';
-import { CosAbortError, CosNetworkError, CosServiceError, codeForStatus, redact, type CosErrorContext } from './errors';
+import { CosAbortError, CosServiceError, codeForStatus, redact, type CosErrorContext } from './errors';
 import type { HttpResponse, HttpTransport } from './http-transport';
 import { transportError } from './http-transport';
 import { bodyLength, isReplayable, openBody, type BodySource } from './request-body';
@@ -244,9 +244,8 @@ async function readAll(body: Readable, limit: number, signal: AbortSignal | unde
       if (total <= limit) chunks.push(chunk as Buffer);
     }
   } catch (err) {
-    const mapped = transportError(err, signal, context);
-    if (mapped instanceof CosNetworkError || mapped instanceof CosAbortError) throw mapped;
-    throw mapped;
+    // A body that breaks off is a transport failure, so the retry loop treats it like a reset.
+    throw transportError(err, signal, context);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

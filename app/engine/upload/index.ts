@@ -1,0 +1,5 @@
+// Public surface of the upload engine.
+export { UploadEngine, DEFAULT_UPLOAD_OPTIONS, type UploadEngineOptions, type SingleUpload, type InterruptedUpload } from './upload-engine';
+export { UploadTransfer, type TransferResult } from './upload-transfer';
+export { UploadError, type UploadEncryption, type UploadErrorCode } from './upload-encryption';
+export { partSizeFor, MAX_OBJECT_SIZE, MAX_PARTS, type UploadPlan, type UploadItem, type SourceInput, type Destination } from './upload-plan';

@@ -1,0 +1,249 @@
+// Objects above the single-PUT threshold: Initiate → parts (bounded concurrency) → Complete, verified at both
+// ends. From a file, parts are file ranges (never the whole file in memory) and the upload is journalled so it
+// can resume after a crash: List Parts tells which journalled parts the server still holds with the same ETag,
+// and only the rest is sent. From a stream, parts are read into memory one at a time (at most
+// `partConcurrency` buffers in flight) and nothing is journalled, since a stream cannot be read twice.
+import { CosServiceError } from '../../cos/client';
+import { crc64, crc64Combine } from '../../cos/crc64';
+import { journalId, type JournalPart, type UploadJournal } from '../journal';
+import { boundedAll, fileRangeCrc, withRetries, type ItemContext } from './item-context';
+import { crcMismatch, journalEncryption, sameJournalEncryption, sseRequestOf, UploadError, verifyEcho } from './upload-encryption';
+import { MAX_PARTS, partSizeFor, type UploadItem } from './upload-plan';
+import type { ChunkReader } from './chunk-reader';
+
+interface DonePart {
+  partNumber: number;
+  etag: string;
+  crc64: bigint;
+  size: number;
+}
+
+const unquote = (etag: string) => etag.replace(/^"|"$/g, '');
+
+function customerKey(item: UploadItem): Buffer | undefined {
+  return item.encryption.mode === 'SSE-C' ? item.encryption.key : undefined;
+}
+
+async function abortQuietly(ctx: ItemContext, bucket: string, key: string, uploadId: string): Promise<void> {
+  await ctx.client.abortMultipartUpload(bucket, key, uploadId).catch(() => undefined);
+}
+
+async function initiate(ctx: ItemContext, item: UploadItem): Promise<string> {
+  const init = await ctx.client.initiateMultipartUpload(item.bucket, item.key, {
+    sse: sseRequestOf(item.encryption),
+    contentType: item.contentType,
+    signal: ctx.signal,
+  });
+  try {
+    verifyEcho(item.encryption, init.encryption, { bucket: item.bucket, key: item.key, step: 'Initiate' });
+  } catch (err) {
+    await abortQuietly(ctx, item.bucket, item.key, init.uploadId);
+    throw err;
+  }
+  return init.uploadId;
+}
+
+/** Every part the server holds for an upload, or undefined when the upload no longer exists. */
+async function serverParts(ctx: ItemContext, j: UploadJournal): Promise<Map<number, { etag: string; size: number }> | undefined> {
+  const out = new Map<number, { etag: string; size: number }>();
+  let marker: number | undefined;
+  try {
+    for (;;) {
+      const page = await ctx.client.listParts(j.bucket, j.key, j.uploadId, { partNumberMarker: marker, signal: ctx.signal });
+      for (const p of page.parts) out.set(p.partNumber, { etag: p.etag, size: p.size });
+      if (!page.isTruncated || page.nextPartNumberMarker === undefined || page.nextPartNumberMarker === marker) return out;
+      marker = page.nextPartNumberMarker;
+    }
+  } catch (err) {
+    if (err instanceof CosServiceError && err.code === 'NoSuchUpload') return undefined;
+    throw err;
+  }
+}
+
+function combinedCrc(parts: DonePart[]): bigint {
+  let acc = crc64(new Uint8Array(0));
+  for (const p of parts) acc = crc64Combine(acc, p.crc64, p.size);
+  return acc;
+}
+
+/**
+ * Complete, then check the echo and the whole-object CRC64. Complete is not repeated by the client (a lost
+ * answer to a Complete that worked turns a retry into NoSuchUpload), so it is repeated here, and a NoSuchUpload
+ * on a repeat is resolved by a HEAD: the object with our CRC64 means the earlier Complete went through.
+ */
+async function complete(ctx: ItemContext, item: UploadItem, uploadId: string, parts: DonePart[]): Promise<void> {
+  const { bucket, key } = item;
+  const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+  const local = combinedCrc(sorted);
+  let tries = 0;
+  const answer = await withRetries(ctx, async () => {
+    try {
+      return await ctx.client.completeMultipartUpload(bucket, key, uploadId, sorted, { signal: ctx.signal });
+    } catch (err) {
+      if (tries++ > 0 && err instanceof CosServiceError && err.code === 'NoSuchUpload') {
+        const head = await ctx.client.headObject(bucket, key, { sseCustomerKey: customerKey(item), signal: ctx.signal });
+        if (head.crc64 === local) return head;
+      }
+      throw err;
+    }
+  });
+  verifyEcho(item.encryption, answer.encryption, { bucket, key, step: 'Complete' });
+  const remote = answer.crc64 ?? (await ctx.client.headObject(bucket, key, { sseCustomerKey: customerKey(item), signal: ctx.signal })).crc64;
+  if (remote !== local) {
+    await ctx.client.deleteObject(bucket, key).catch(() => undefined);
+    throw crcMismatch(bucket, key, remote === undefined ? 'the server reported no CRC64' : `sent ${local}, stored ${remote}`);
+  }
+}
+
+/** Uploads one part (with the engine's retries) and returns what the server acknowledged. */
+async function sendPart(ctx: ItemContext, item: UploadItem, uploadId: string, partNumber: number, body: () => Promise<{ res: { etag: string; crc64?: bigint }; local: bigint; size: number }>): Promise<DonePart> {
+  return withRetries(ctx, async () => {
+    const { res, local, size } = await body();
+    if (res.crc64 !== undefined && res.crc64 !== local) throw crcMismatch(item.bucket, item.key, `part ${partNumber}: sent ${local}, stored ${res.crc64}`);
+    return { partNumber, etag: res.etag, crc64: local, size };
+  });
+}
+
+export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, path: string, size: number, mtimeMs: number): Promise<void> {
+  const { bucket, key } = item;
+  const id = journalId(bucket, key, path);
+  const encryption = journalEncryption(item.encryption);
+  let j = await ctx.journal.read(id);
+
+  if (j && (j.file.size !== size || j.file.mtimeMs !== mtimeMs)) {
+    await abortQuietly(ctx, j.bucket, j.key, j.uploadId);
+    await ctx.journal.remove(id);
+    ctx.notice(`${path} changed since the interrupted upload; starting over`);
+    j = undefined;
+  } else if (j && !sameJournalEncryption(j.encryption, encryption)) {
+    if (j.encryption.mode === 'SSE-C' && encryption.mode === 'SSE-C') {
+      throw new UploadError(
+        'sse-key-mismatch',
+        `the interrupted upload of ${path} to ${bucket}/${key} was started with a different SSE-C key; resume it with the same key, or cancel it`,
+        bucket,
+        key,
+      );
+    }
+    await abortQuietly(ctx, j.bucket, j.key, j.uploadId);
+    await ctx.journal.remove(id);
+    ctx.notice(`${path}: the encryption chosen differs from the interrupted upload's; starting over`);
+    j = undefined;
+  }
+
+  const done = new Map<number, DonePart>();
+  if (j) {
+    const onServer = await serverParts(ctx, j);
+    if (!onServer) {
+      await ctx.journal.remove(id);
+      ctx.notice(`${path}: the interrupted upload no longer exists on the server; starting over`);
+      j = undefined;
+    } else {
+      for (const [n, p] of Object.entries(j.parts)) {
+        const s = onServer.get(Number(n));
+        if (s && unquote(s.etag) === unquote(p.etag) && s.size === p.size) done.set(Number(n), { partNumber: Number(n), etag: p.etag, crc64: BigInt(p.crc64), size: p.size });
+      }
+    }
+  }
+
+  if (!j) {
+    const uploadId = await initiate(ctx, item);
+    j = {
+      version: 1,
+      bucket,
+      key,
+      uploadId,
+      partSize: partSizeFor(size, ctx.options.partSize),
+      file: { path, size, mtimeMs },
+      encryption,
+      parts: {},
+      createdAt: new Date().toISOString(),
+    };
+  }
+  const journal: UploadJournal = j;
+  journal.parts = Object.fromEntries([...done.values()].map((p): [string, JournalPart] => [String(p.partNumber), { etag: p.etag, crc64: p.crc64.toString(), size: p.size }]));
+  await ctx.journal.write(id, journal);
+  ctx.uploadStarted({ bucket, key, uploadId: journal.uploadId, journalId: id });
+  ctx.addBytes([...done.values()].reduce((s, p) => s + p.size, 0));
+
+  const count = Math.max(1, Math.ceil(size / journal.partSize));
+  const todo = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !done.has(n));
+  const sseCustomerKey = customerKey(item);
+  await boundedAll(todo, ctx.options.partConcurrency, async (n) => {
+    const start = (n - 1) * journal.partSize;
+    const end = Math.min(size, n * journal.partSize) - 1;
+    const part = await sendPart(ctx, item, journal.uploadId, n, async () => {
+      const [res, local] = await Promise.all([
+        ctx.client.uploadPart(bucket, key, journal.uploadId, n, { path, start, end, size }, { sseCustomerKey, signal: ctx.signal }),
+        fileRangeCrc(path, start, end),
+      ]);
+      return { res, local, size: end - start + 1 };
+    });
+    done.set(n, part);
+    journal.parts[String(n)] = { etag: part.etag, crc64: part.crc64.toString(), size: part.size };
+    await ctx.journal.write(id, journal);
+    ctx.addBytes(part.size);
+  });
+
+  try {
+    await complete(ctx, item, journal.uploadId, [...done.values()]);
+  } catch (err) {
+    // After a verification failure the upload is gone (completed or deleted); nothing is left to resume.
+    if (err instanceof UploadError) await ctx.journal.remove(id);
+    throw err;
+  }
+  await ctx.journal.remove(id);
+}
+
+/**
+ * A stream larger than the threshold: parts read one at a time from `reader`. `declaredSize` (when known)
+ * picks the part size and is checked against what the stream actually held.
+ */
+export async function uploadStreamMultipart(ctx: ItemContext, item: UploadItem, reader: ChunkReader, declaredSize: number | undefined): Promise<void> {
+  const { bucket, key } = item;
+  const partSize = partSizeFor(declaredSize ?? 0, ctx.options.partSize);
+  const uploadId = await initiate(ctx, item);
+  ctx.uploadStarted({ bucket, key, uploadId });
+  const sseCustomerKey = customerKey(item);
+  const done: DonePart[] = [];
+  const inflight = new Set<Promise<void>>();
+  let failure: { err: unknown } | undefined;
+  let total = 0;
+  try {
+    for (let n = 1; ; n++) {
+      while (inflight.size >= ctx.options.partConcurrency) await Promise.race(inflight);
+      if (failure) break;
+      await ctx.waitIfPaused();
+      const data = await reader.read(partSize);
+      if (data.length === 0 && n > 1) break;
+      if (n > MAX_PARTS) throw new UploadError('too-large', `${bucket}/${key}: the stream is longer than ${MAX_PARTS} parts of ${partSize} bytes`, bucket, key);
+      total += data.length;
+      const local = crc64(data);
+      const p = sendPart(ctx, item, uploadId, n, async () => ({
+        res: await ctx.client.uploadPart(bucket, key, uploadId, n, data, { sseCustomerKey, signal: ctx.signal }),
+        local,
+        size: data.length,
+      })).then(
+        (part) => {
+          done.push(part);
+          ctx.addBytes(part.size);
+        },
+        (err) => {
+          failure ??= { err };
+        },
+      );
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+      if (data.length < partSize) break;
+    }
+    await Promise.all(inflight);
+    if (failure) throw failure.err;
+    if (declaredSize !== undefined && total !== declaredSize) {
+      throw new UploadError('size-mismatch', `${bucket}/${key}: the stream held ${total} bytes but ${declaredSize} were declared`, bucket, key);
+    }
+    await complete(ctx, item, uploadId, done);
+  } catch (err) {
+    await Promise.allSettled(inflight);
+    if (!ctx.signal.aborted) await abortQuietly(ctx, bucket, key, uploadId);
+    throw err;
+  }
+}

@@ -2,28 +2,18 @@
 // admin commands, the local KMS, and clear refusals for bad flags and a data directory already in use.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import COS from 'cos-nodejs-sdk-v5';
 import { newSdkClient } from '../store/test-support/store-fixture';
-import { runCli, spawnStore, storeArgs, type StoreProcess } from '../store/test-support/store-process';
+import { runCli, spawnStore, storeArgs, storeScope, type StoreProcess } from '../store/test-support/store-process';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coffer-store.mjs');
-let root: string;
-let procs: StoreProcess[] = [];
-
-afterEach(async () => {
-  for (const p of procs) p.child.kill('SIGKILL');
-  procs = [];
-  if (root) await rm(root, { recursive: true, force: true });
-});
-
-async function dirs() {
-  root = await mkdtemp(join(tmpdir(), 'coffer-cli-'));
-  return { dataDir: join(root, 'data'), keyring: join(root, 'keys', 'keyring.json') };
-}
+const scope = storeScope('coffer-cli-');
+afterEach(() => scope.cleanup());
+const dirs = () => scope.dirs();
+const procs = { push: (p: StoreProcess) => scope.track(p) };
 
 function serveWithoutCredentials(dataDir: string, keyring: string, extra: string[] = []) {
   const env = { ...process.env };
@@ -103,7 +93,7 @@ describe('coffer-store serve', () => {
   });
 
   it('serves HTTPS with a kept self-signed certificate', async () => {
-    const { dataDir, keyring } = await dirs();
+    const { root, dataDir, keyring } = await dirs();
     const p = await spawnStore(dataDir, keyring, { extra: ['--tls', 'self-signed'] });
     procs.push(p);
     expect(p.stdout()).toContain('listening on https://');

@@ -3,31 +3,20 @@
 // `coffer-store fsck` finds nothing wrong.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newSdkClient } from './test-support/store-fixture';
-import { runCli, spawnStore, storeArgs, type StoreProcess } from './test-support/store-process';
+import { runCli, spawnStore, storeArgs, storeScope } from './test-support/store-process';
 
 const Region = 'ap-guangzhou';
 const Bucket = 'crash-1250000000';
-let root: string;
-let procs: StoreProcess[] = [];
-
-afterEach(async () => {
-  for (const p of procs) p.child.kill('SIGKILL');
-  procs = [];
-  if (root) await rm(root, { recursive: true, force: true });
-});
-
-async function setup() {
-  root = await mkdtemp(join(tmpdir(), 'coffer-crash-'));
-  return { dataDir: join(root, 'data'), keyring: join(root, 'keys', 'keyring.json') };
-}
+const scope = storeScope('coffer-crash-');
+afterEach(() => scope.cleanup());
+const setup = () => scope.dirs();
 
 async function start(dataDir: string, keyring: string, crashAt?: string) {
   const p = await spawnStore(dataDir, keyring, { env: crashAt ? { COFFER_STORE_CRASH_AT: crashAt } : {} });
-  procs.push(p);
+  scope.track(p);
   return { p, cos: newSdkClient(p.port, undefined, { Timeout: 20_000 }) };
 }
 

@@ -1,5 +1,7 @@
 // Runs `coffer-store` as a real child process (the way users run it), for crash and CLI tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_CREDENTIALS } from './store-fixture';
 
@@ -60,4 +62,30 @@ export async function spawnStore(dataDir: string, keyringPath: string, opts: Spa
 export function runCli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Temp directories and child store processes of one test file, cleaned up after each test:
+ * `const scope = storeScope('coffer-crash-'); afterEach(() => scope.cleanup());`
+ */
+export function storeScope(prefix: string) {
+  let root: string | undefined;
+  const procs: StoreProcess[] = [];
+  return {
+    /** A fresh root with the data directory and a keyring path outside it. */
+    async dirs(): Promise<{ root: string; dataDir: string; keyring: string }> {
+      root = await mkdtemp(join(tmpdir(), prefix));
+      return { root, dataDir: join(root, 'data'), keyring: join(root, 'keys', 'keyring.json') };
+    },
+    /** Kills the process at cleanup if the test has not stopped it. */
+    track(p: StoreProcess): StoreProcess {
+      procs.push(p);
+      return p;
+    },
+    async cleanup(): Promise<void> {
+      for (const p of procs.splice(0)) p.child.kill('SIGKILL');
+      if (root) await rm(root, { recursive: true, force: true });
+      root = undefined;
+    },
+  };
 }

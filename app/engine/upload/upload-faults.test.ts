@@ -1,0 +1,130 @@
+// Uploads through faulty networks: a connection cut mid-part and 503 SlowDown are survived (client retries plus
+// the engine's part retries), and a byte flipped in transit is caught by CRC64: the part is re-sent and the
+// object is correct, or, when every attempt is corrupted, the upload fails and nothing corrupt is left stored.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFixture, type StoreFixture } from '../../store/test-support/store-fixture';
+import { CosServiceError, type CosClient } from '../../cos/client';
+import { testClient } from '../../cos/client/test-support/client-fixture';
+import { FaultProxy } from '../../cos/client/test-support/fault-proxy';
+import { UploadEngine } from './upload-engine';
+import { MiB } from './upload-plan';
+import { isUploadPart, TamperProxy } from './test-support/tamper-proxy';
+
+let f: StoreFixture;
+let direct: CosClient;
+let faults: FaultProxy;
+let tamper: TamperProxy;
+let dir: string;
+const B = 'faults';
+const opts = { singlePutThreshold: MiB, partSize: MiB, retryBaseDelayMs: 5 };
+
+beforeAll(async () => {
+  f = await startFixture();
+  direct = testClient(f.port);
+  await direct.createBucket(B);
+  faults = await FaultProxy.start(f.port);
+  tamper = await TamperProxy.start(f.port);
+  dir = await mkdtemp(join(tmpdir(), 'engine-faults-'));
+});
+
+afterAll(async () => {
+  await direct?.close();
+  await faults?.close();
+  await tamper?.close();
+  await f?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  faults.reset();
+  tamper.reset();
+});
+
+async function file(name: string, size: number): Promise<{ path: string; data: Buffer }> {
+  const data = randomBytes(size);
+  const path = join(dir, name);
+  await writeFile(path, data);
+  return { path, data };
+}
+
+async function expectMissing(key: string): Promise<void> {
+  const err = await direct.headObject(B, key).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(CosServiceError);
+  expect((err as CosServiceError).status).toBe(404);
+}
+
+describe('transient faults', () => {
+  it('a connection cut mid-part and 503 SlowDown on parts, Initiate and PUT: the uploads still complete correctly', async () => {
+    const client = testClient(faults.port);
+    const engine = new UploadEngine(client, join(dir, 'j-transient'), opts);
+    const big = await file('cut.bin', 3 * MiB + 99);
+    const small = await file('slow.bin', 70_000);
+    faults.inject({ match: (r) => r.method === 'PUT' && /partNumber=2/.test(r.url ?? ''), fault: { kind: 'reset' }, times: 2 });
+    faults.inject({ match: (r) => r.method === 'PUT' && /partNumber=3/.test(r.url ?? ''), fault: { kind: 'status', status: 503, code: 'SlowDown' }, times: 4 });
+    faults.inject({ match: (r) => r.method === 'POST' && /uploads/.test(r.url ?? ''), fault: { kind: 'status', status: 503, code: 'SlowDown' } });
+    faults.inject({ match: (r) => r.method === 'PUT' && /slow\.bin/.test(r.url ?? '') && !/partNumber/.test(r.url ?? ''), fault: { kind: 'status', status: 503, code: 'SlowDown' }, times: 2 });
+    const t = engine.start(await engine.plan([big.path, small.path], { bucket: B, prefix: 'transient' }));
+    const result = await t.done;
+    expect(result.failed).toEqual([]);
+    expect((await direct.getObjectBuffer(B, 'transient/cut.bin')).equals(big.data)).toBe(true);
+    expect((await direct.getObjectBuffer(B, 'transient/slow.bin')).equals(small.data)).toBe(true);
+    // Faults really happened: 2 resets + 4 SlowDowns on parts (more than the client's 3 attempts), 1 on Initiate, 2 on PUT.
+    expect(faults.requests.filter((r) => r.fault).length).toBe(9);
+    expect((await direct.listMultipartUploads(B)).uploads).toEqual([]);
+    await client.close();
+  });
+});
+
+describe('corruption in transit', () => {
+  it('one flipped byte in a part body is caught by CRC64 and the part is re-sent; the object is correct', async () => {
+    const client = testClient(tamper.port);
+    const engine = new UploadEngine(client, join(dir, 'j-flip'), opts);
+    const { path, data } = await file('flip.bin', 2 * MiB + 5);
+    tamper.add({ match: (m, u) => isUploadPart(m, u) && /partNumber=2&/.test(u), flipByteAt: 1234, times: 1 });
+    const result = await engine.start({ bucket: B, key: 'flip.bin', path }).done;
+    expect(result.failed).toEqual([]);
+    expect(tamper.requests.filter((r) => r.tampered)).toHaveLength(1);
+    expect(tamper.count('PUT', (u) => /partNumber=2&/.test(u))).toBe(2);
+    expect((await direct.getObjectBuffer(B, 'flip.bin')).equals(data)).toBe(true);
+    await client.close();
+  });
+
+  it('one flipped byte in a single PUT body: re-sent, and the object is correct', async () => {
+    const client = testClient(tamper.port);
+    const engine = new UploadEngine(client, join(dir, 'j-flip1'), opts);
+    const { path, data } = await file('flip-small.bin', 100_000);
+    tamper.add({ match: (m, u) => m === 'PUT' && u.includes('flip-small'), flipByteAt: 99_999, times: 1 });
+    const result = await engine.start({ bucket: B, key: 'flip-small.bin', path }).done;
+    expect(result.failed).toEqual([]);
+    expect((await direct.getObjectBuffer(B, 'flip-small.bin')).equals(data)).toBe(true);
+    await client.close();
+  });
+
+  it('every attempt corrupted: the upload fails with the CRC64 message and no corrupt object is stored', async () => {
+    const client = testClient(tamper.port);
+    const engine = new UploadEngine(client, join(dir, 'j-flip-all'), opts);
+    const small = await file('bad-small.bin', 4096);
+    const big = await file('bad-big.bin', MiB + 1);
+    tamper.add({ match: (m, u) => m === 'PUT' && u.includes('bad-'), flipByteAt: 7 });
+    const t = engine.start(await engine.plan([small.path, big.path], { bucket: B, prefix: 'bad' }));
+    const result = await t.done;
+    expect(result.state).toBe('failed');
+    expect(result.failed).toHaveLength(2);
+    for (const fl of result.failed) expect(fl.error).toMatch(/data corrupted in transit: CRC64 mismatch/);
+    await expectMissing('bad/bad-small.bin');
+    await expectMissing('bad/bad-big.bin');
+    // The failed multipart upload stays resumable: its journal and server-side upload remain until retry or cancel.
+    expect(await readdir(join(dir, 'j-flip-all'))).toHaveLength(1);
+    tamper.reset();
+    const again = await t.retry();
+    expect(again.failed).toEqual([]);
+    expect((await direct.getObjectBuffer(B, 'bad/bad-big.bin')).equals(big.data)).toBe(true);
+    expect((await direct.getObjectBuffer(B, 'bad/bad-small.bin')).equals(small.data)).toBe(true);
+    expect(await readdir(join(dir, 'j-flip-all'))).toHaveLength(0);
+    await client.close();
+  });
+});

@@ -1,0 +1,262 @@
+// Transfers as a user drives them: folder plans (relative keys, counts, bytes), 200 small files with file
+// concurrency and coalesced progress, pause/resume, cancel (multipart upload aborted, journal removed), resuming
+// an interrupted SSE-C upload only with the same key, and no secret in any event, error or journal.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFixture, TEST_CREDENTIALS, type StoreFixture } from '../../store/test-support/store-fixture';
+import { CosServiceError, type CosClient } from '../../cos/client';
+import { testClient } from '../../cos/client/test-support/client-fixture';
+import type { NoticeEvent, ProgressEvent } from '../transfer-events';
+import { UploadEngine } from './upload-engine';
+import { MiB } from './upload-plan';
+import { isUploadPart, TamperProxy } from './test-support/tamper-proxy';
+import type { UploadTransfer } from './upload-transfer';
+
+let f: StoreFixture;
+let direct: CosClient;
+let proxy: TamperProxy;
+let dir: string;
+const B = 'transfers';
+
+beforeAll(async () => {
+  f = await startFixture();
+  direct = testClient(f.port);
+  await direct.createBucket(B);
+  proxy = await TamperProxy.start(f.port);
+  dir = await mkdtemp(join(tmpdir(), 'engine-transfer-'));
+});
+
+afterAll(async () => {
+  await direct?.close();
+  await proxy?.close();
+  await f?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => proxy.reset());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+function record(t: UploadTransfer): { progress: Array<ProgressEvent & { at: number }>; notices: NoticeEvent[]; all: unknown[] } {
+  const out = { progress: [] as Array<ProgressEvent & { at: number }>, notices: [] as NoticeEvent[], all: [] as unknown[] };
+  t.onProgress((e) => {
+    out.progress.push({ ...e, at: Date.now() });
+    out.all.push(e);
+  });
+  t.events.on('notice', (e) => {
+    out.notices.push(e);
+    out.all.push(e);
+  });
+  t.events.on('done', (e) => out.all.push(e));
+  return out;
+}
+
+describe('folder plans', () => {
+  it('nested folders become keys with relative paths and / separators; counts and bytes are known before starting', async () => {
+    const root = join(dir, 'album');
+    await mkdir(join(root, '2024', 'summer'), { recursive: true });
+    await mkdir(join(root, 'empty'), { recursive: true });
+    await writeFile(join(root, 'cover.jpg'), randomBytes(10));
+    await writeFile(join(root, '2024', 'a.txt'), randomBytes(20));
+    await writeFile(join(root, '2024', 'summer', 'beach photo.png'), randomBytes(30));
+    const single = join(dir, 'notes.md');
+    await writeFile(single, 'hello');
+    const engine = new UploadEngine(direct, join(dir, 'j-plan'));
+    const plan = await engine.plan([root, single], { bucket: B, prefix: 'backup/2025' });
+    expect(plan.items.map((i) => i.key).sort()).toEqual(
+      ['backup/2025/album/2024/a.txt', 'backup/2025/album/2024/summer/beach photo.png', 'backup/2025/album/cover.jpg', 'backup/2025/notes.md'].sort(),
+    );
+    expect(plan.count).toBe(4);
+    expect(plan.totalBytes).toBe(65);
+    expect(plan.encryption).toEqual({ mode: 'SSE-COS' });
+    expect(plan.bucketDefaultEncryption).toBeNull();
+    await direct.putBucketEncryption(B, { algorithm: 'AES256' });
+    expect((await engine.plan([single], { bucket: B })).bucketDefaultEncryption).toEqual({ algorithm: 'AES256' });
+    await direct.deleteBucketEncryption(B);
+    expect((await engine.start(plan).done).failed).toEqual([]);
+    expect((await direct.headObject(B, 'backup/2025/album/2024/summer/beach photo.png')).encryption.mode).toBe('SSE-COS');
+  });
+
+  it('200 small files with file concurrency: all correct; progress is coalesced to one event per ~100 ms', async () => {
+    const root = join(dir, 'many');
+    const data = new Map<string, Buffer>();
+    for (let d = 0; d < 10; d++) {
+      await mkdir(join(root, `d${d}`), { recursive: true });
+      for (let i = 0; i < 20; i++) {
+        const buf = randomBytes(100 + d * 20 + i);
+        await writeFile(join(root, `d${d}`, `f${i}.bin`), buf);
+        data.set(`many/d${d}/f${i}.bin`, buf);
+      }
+    }
+    const engine = new UploadEngine(direct, join(dir, 'j-many'), { fileConcurrency: 8 });
+    const plan = await engine.plan([root], { bucket: B });
+    expect(plan.count).toBe(200);
+    const started = Date.now();
+    const t = engine.start(plan);
+    const ev = record(t);
+    const result = await t.done;
+    const elapsed = Date.now() - started;
+    expect(result.counts.completed).toBe(200);
+    for (const [key, buf] of data) expect((await direct.getObjectBuffer(B, key)).equals(buf)).toBe(true);
+    const last = ev.progress[ev.progress.length - 1];
+    expect(last).toMatchObject({ state: 'completed', bytesDone: plan.totalBytes, bytesTotal: plan.totalBytes });
+    // At most one event per ~100 ms (timers may fire a little early; the final flush is immediate).
+    const gaps = ev.progress.slice(1).map((e, i) => e.at - ev.progress[i].at);
+    expect(gaps.filter((g) => g < 90).length).toBeLessThanOrEqual(1);
+    expect(ev.progress.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
+    // Every item's final state was reported.
+    const finalStates = new Map<number, string>();
+    for (const e of ev.progress) for (const it of e.items) finalStates.set(it.index, it.state);
+    expect([...finalStates.values()].filter((s) => s === 'completed')).toHaveLength(200);
+  });
+});
+
+describe('pause, resume, cancel', () => {
+  it('pause stops new parts (in-flight ones finish); resume completes the object', async () => {
+    const client = testClient(proxy.port);
+    const engine = new UploadEngine(client, join(dir, 'j-pause'), { singlePutThreshold: MiB, partSize: MiB, partConcurrency: 1 });
+    const data = randomBytes(8 * MiB);
+    const path = join(dir, 'pause.bin');
+    await writeFile(path, data);
+    proxy.add({ match: isUploadPart, delayMs: 80 });
+    const t = engine.start({ bucket: B, key: 'pause.bin', path });
+    await until(() => proxy.count('PUT', (u) => /partNumber/.test(u)) >= 2, 'two parts');
+    t.pause();
+    expect(t.snapshot().state).toBe('paused');
+    await sleep(300);
+    const parts = proxy.count('PUT', (u) => /partNumber/.test(u));
+    await sleep(400);
+    expect(proxy.count('PUT', (u) => /partNumber/.test(u))).toBe(parts);
+    expect(parts).toBeLessThan(8);
+    t.resume();
+    const result = await t.done;
+    expect(result.failed).toEqual([]);
+    expect(proxy.count('PUT', (u) => /partNumber/.test(u))).toBe(8);
+    expect((await direct.getObjectBuffer(B, 'pause.bin')).equals(data)).toBe(true);
+    await client.close();
+  });
+
+  it('cancel aborts the multipart upload: no upload left, no journal, no object', async () => {
+    const client = testClient(proxy.port);
+    const journalDir = join(dir, 'j-cancel');
+    const engine = new UploadEngine(client, journalDir, { singlePutThreshold: MiB, partSize: MiB, partConcurrency: 2 });
+    const path = join(dir, 'cancel.bin');
+    await writeFile(path, randomBytes(10 * MiB));
+    proxy.add({ match: isUploadPart, delayMs: 100 });
+    const t = engine.start({ bucket: B, key: 'cancel.bin', path });
+    await until(() => proxy.count('PUT', (u) => /partNumber/.test(u)) >= 2, 'two parts');
+    expect((await direct.listMultipartUploads(B, { prefix: 'cancel.bin' })).uploads).toHaveLength(1);
+    const result = await t.cancel();
+    expect(result.state).toBe('cancelled');
+    expect(result.counts.cancelled).toBe(1);
+    expect((await direct.listMultipartUploads(B)).uploads).toEqual([]);
+    expect(await readdir(journalDir)).toEqual([]);
+    const head = await direct.headObject(B, 'cancel.bin').catch((e: unknown) => e);
+    expect((head as CosServiceError).status).toBe(404);
+    await client.close();
+  });
+
+  it('cancel while paused also aborts', async () => {
+    const client = testClient(proxy.port);
+    const engine = new UploadEngine(client, join(dir, 'j-cancel2'), { singlePutThreshold: MiB, partSize: MiB, partConcurrency: 1 });
+    const path = join(dir, 'cancel2.bin');
+    await writeFile(path, randomBytes(4 * MiB));
+    proxy.add({ match: isUploadPart, delayMs: 60 });
+    const t = engine.start({ bucket: B, key: 'cancel2.bin', path });
+    await until(() => proxy.count('PUT', (u) => /partNumber/.test(u)) >= 1, 'a part');
+    t.pause();
+    await sleep(150);
+    expect((await t.cancel()).state).toBe('cancelled');
+    expect((await direct.listMultipartUploads(B)).uploads).toEqual([]);
+    await client.close();
+  });
+});
+
+describe('resume with SSE-C and secrets', () => {
+  it('an interrupted SSE-C upload resumes only with the same key; no secret in any event, error or journal', async () => {
+    const client = testClient(proxy.port);
+    const journalDir = join(dir, 'j-ssec');
+    const key = randomBytes(32);
+    const otherKey = randomBytes(32);
+    const data = randomBytes(6 * MiB + 3);
+    const path = join(dir, 'ssec.bin');
+    await writeFile(path, data);
+    const options = { singlePutThreshold: MiB, partSize: MiB, partConcurrency: 1 };
+    const seen: unknown[] = [];
+
+    // First run: paused after a few parts, then abandoned (as when the app quits): the journal stays.
+    proxy.add({ match: isUploadPart, delayMs: 60 });
+    const first = new UploadEngine(client, journalDir, options).start({ bucket: B, key: 'ssec.bin', path, encryption: { mode: 'SSE-C', key } });
+    seen.push(...record(first).all);
+    await until(() => proxy.count('PUT', (u) => /partNumber/.test(u)) >= 3, 'three parts');
+    first.pause();
+    await sleep(300);
+    const journals = await readdir(journalDir);
+    expect(journals).toHaveLength(1);
+    const journalText = await readFile(join(journalDir, journals[0]), 'utf8');
+    const journal = JSON.parse(journalText);
+    expect(journal.encryption.mode).toBe('SSE-C');
+    expect(Object.keys(journal.parts).length).toBeGreaterThanOrEqual(2);
+    const partsFirst = proxy.count('PUT', (u) => /partNumber/.test(u));
+
+    // A different key cannot continue it.
+    proxy.reset();
+    const wrong = new UploadEngine(client, journalDir, options).start({ bucket: B, key: 'ssec.bin', path, encryption: { mode: 'SSE-C', key: otherKey } });
+    seen.push(...record(wrong).all);
+    const wrongResult = await wrong.done;
+    expect(wrongResult.failed[0].error).toMatch(/different SSE-C key; resume it with the same key/);
+    expect(proxy.count('PUT', (u) => /partNumber/.test(u))).toBe(0);
+
+    // The same key continues from the journal: only the missing parts are sent.
+    const again = new UploadEngine(client, journalDir, options).start({ bucket: B, key: 'ssec.bin', path, encryption: { mode: 'SSE-C', key } });
+    seen.push(...record(again).all);
+    expect((await again.done).failed).toEqual([]);
+    const partsSecond = proxy.count('PUT', (u) => /partNumber/.test(u));
+    expect(partsSecond).toBeLessThan(7);
+    expect(partsFirst + partsSecond).toBeGreaterThanOrEqual(7);
+    expect((await direct.getObjectBuffer(B, 'ssec.bin', { sseCustomerKey: key })).equals(data)).toBe(true);
+    expect(await readdir(journalDir)).toEqual([]);
+    await first.cancel();
+
+    const secrets = [
+      TEST_CREDENTIALS.secretKey,
+      key.toString('base64'),
+      key.toString('hex'),
+      otherKey.toString('base64'),
+      otherKey.toString('hex'),
+    ];
+    const texts = [journalText, JSON.stringify(seen), wrongResult.failed[0].error];
+    for (const text of texts) for (const s of secrets) expect(text.includes(s)).toBe(false);
+    await client.close();
+  });
+
+  it('a hostile server echoing request headers into errors: the failed item message holds no secret', async () => {
+    const { FaultProxy } = await import('../../cos/client/test-support/fault-proxy');
+    const faults = await FaultProxy.start(f.port);
+    const client = testClient(faults.port, { retry: { attempts: 1 } });
+    const key = randomBytes(32);
+    const path = join(dir, 'echo.bin');
+    await writeFile(path, randomBytes(1000));
+    faults.inject({ fault: { kind: 'status', status: 400, code: 'InvalidArgument', echoHeaders: true }, times: 10 });
+    const t = new UploadEngine(client, join(dir, 'j-echo')).start({ bucket: B, key: 'echo.bin', path, encryption: { mode: 'SSE-C', key } });
+    const ev = record(t);
+    const result = await t.done;
+    expect(result.failed).toHaveLength(1);
+    const text = JSON.stringify(ev.all) + JSON.stringify(result);
+    expect(text).toContain('InvalidArgument');
+    for (const s of [TEST_CREDENTIALS.secretKey, key.toString('base64'), key.toString('hex')]) expect(text.includes(s)).toBe(false);
+    await client.close();
+    await faults.close();
+  });
+});

@@ -261,7 +261,8 @@ describe('secrets', () => {
   it('no secret key or SSE-C key in any error, result or event of this file', () => {
     expect(seen.length).toBeGreaterThan(10);
     // The scan itself must be able to fail.
-    expect(findSecrets([{ header: SSEC_KEY.toString('base64') }, new Error(`key ${SSEC_KEY.toString('latin1')}`)])).toHaveLength(2);
+    expect(findSecrets([{ header: SSEC_KEY.toString('base64') }])).not.toEqual([]);
+    expect(findSecrets([new Error(`key ${SSEC_KEY.toString('latin1')}`)])).not.toEqual([]);
     expect(findSecrets(seen, [...secretForms(SSEC_KEY), ...secretForms(WRONG_KEY)])).toEqual([]);
   });
 });

@@ -128,3 +128,45 @@ describe('corruption in transit', () => {
     await client.close();
   });
 });
+
+describe('verification of the server answer', () => {
+  const dropSse = (h: Record<string, string | string[] | undefined>) => {
+    for (const name of Object.keys(h)) if (name.startsWith('x-cos-server-side-encryption')) delete h[name];
+  };
+
+  it('a PUT answer without the SSE echo fails the upload: "the server did not encrypt this object"', async () => {
+    const client = testClient(tamper.port);
+    const engine = new UploadEngine(client, join(dir, 'j-echo-put'), opts);
+    const { path } = await file('noecho.bin', 1000);
+    tamper.add({ match: (m, u) => m === 'PUT' && u.includes('noecho'), rewriteResponse: dropSse });
+    const result = await engine.start({ bucket: B, key: 'noecho.bin', path, encryption: { mode: 'SSE-KMS' } }).done;
+    expect(result.failed[0].error).toMatch(/^the server did not encrypt this object: faults\/noecho\.bin was uploaded asking for SSE-KMS, but the PUT answer reports no encryption$/);
+    await client.close();
+  });
+
+  it('multipart: Initiate without the echo fails (and its upload is aborted); Complete without the echo fails', async () => {
+    const client = testClient(tamper.port);
+    const engine = new UploadEngine(client, join(dir, 'j-echo-mp'), opts);
+    const { path } = await file('noecho-mp.bin', MiB + 10);
+    tamper.add({ match: (m, u) => m === 'POST' && /[?&]uploads/.test(u), rewriteResponse: dropSse, times: 1 });
+    const r1 = await engine.start({ bucket: B, key: 'noecho-mp.bin', path }).done;
+    expect(r1.failed[0].error).toMatch(/the server did not encrypt this object: .* the Initiate answer reports no encryption/);
+    expect((await direct.listMultipartUploads(B)).uploads).toEqual([]);
+    tamper.add({ match: (m, u) => m === 'POST' && /uploadId=/.test(u), rewriteResponse: dropSse, times: 1 });
+    const r2 = await engine.start({ bucket: B, key: 'noecho-mp.bin', path }).done;
+    expect(r2.failed[0].error).toMatch(/the server did not encrypt this object: .* the Complete answer reports no encryption/);
+    await client.close();
+  });
+
+  it('a Complete answer whose CRC64 differs from the combined part CRCs fails, and the object is removed', async () => {
+    const client = testClient(tamper.port);
+    const engine = new UploadEngine(client, join(dir, 'j-crc-complete'), opts);
+    const { path } = await file('crc-complete.bin', 2 * MiB + 1);
+    tamper.add({ match: (m, u) => m === 'POST' && /uploadId=/.test(u), rewriteResponse: (h) => void (h['x-cos-hash-crc64ecma'] = '12345') });
+    const r = await engine.start({ bucket: B, key: 'crc-complete.bin', path }).done;
+    expect(r.failed[0].error).toMatch(/^data corrupted in transit: CRC64 mismatch for faults\/crc-complete\.bin/);
+    await expectMissing('crc-complete.bin');
+    expect(await readdir(join(dir, 'j-crc-complete'))).toEqual([]);
+    await client.close();
+  });
+});

@@ -9,6 +9,8 @@ export interface TamperRule {
   /** Flip the bits of the body byte at this offset. */
   flipByteAt?: number;
   delayMs?: number;
+  /** Change the store's answer headers (e.g. drop the SSE echo, as a server that ignored the request would). */
+  rewriteResponse?: (headers: Record<string, string | string[] | undefined>) => void;
   /** How many matching requests the rule applies to (default: all). */
   times?: number;
 }
@@ -26,8 +28,10 @@ export class TamperProxy {
     const holder: { p?: TamperProxy } = {};
     const server = createServer((req, res) => {
       void holder.p!.handle(req, targetPort).then(
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
+        ({ up, rule }) => {
+          const headers = { ...up.headers };
+          rule?.rewriteResponse?.(headers);
+          res.writeHead(up.statusCode ?? 502, headers);
           up.pipe(res);
         },
         () => res.socket?.destroy(),
@@ -56,25 +60,26 @@ export class TamperProxy {
     return new Promise((r) => this.server.close(() => r()));
   }
 
-  private async handle(req: IncomingMessage, targetPort: number): Promise<IncomingMessage> {
+  private async handle(req: IncomingMessage, targetPort: number): Promise<{ up: IncomingMessage; rule?: TamperRule }> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const method = req.method ?? '';
     const url = req.url ?? '';
     const rule = this.rules.find((r) => r.left > 0 && r.match(method, url));
-    let tampered = false;
+    // Recorded on arrival, so a request held back by a delay belongs to the moment it was sent.
+    const rec = { method, url, tampered: false };
+    this.requests.push(rec);
     if (rule) {
       rule.left--;
       if (rule.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
       if (rule.flipByteAt !== undefined && body.length > rule.flipByteAt) {
         body[rule.flipByteAt] ^= 0xff;
-        tampered = true;
+        rec.tampered = true;
       }
     }
-    this.requests.push({ method, url, tampered });
     return new Promise((resolve, reject) => {
-      const up = request({ host: '127.0.0.1', port: targetPort, method, path: url, headers: req.headers }, resolve);
+      const up = request({ host: '127.0.0.1', port: targetPort, method, path: url, headers: req.headers }, (r) => resolve({ up: r, rule }));
       up.on('error', reject);
       up.end(body);
     });

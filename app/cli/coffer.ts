@@ -1,0 +1,97 @@
+// `coffer`: power-user and script access to encrypted COS buckets (or the embedded store). Thin: it parses the
+// command line, resolves a connection (profile, environment, or the embedded store), runs one command from
+// app/cli/coffer/commands, and turns the outcome into output and an exit code that means something.
+import { parseCommandLine, type ParsedArgs } from './coffer/args';
+import { connect, type RunContext } from './coffer/connection';
+import { describeError, EXIT, UsageError, type ExitCode } from './coffer/errors';
+import { Output, type Streams } from './coffer/output';
+import { checkCp, cp } from './coffer/commands/cp';
+import { checkHead, checkLs, checkMb, checkRm, checkShare, head, ls, mb, rm, share } from './coffer/commands/objects';
+import { checkProfile, profile } from './coffer/commands/profile';
+
+export const USAGE = `Usage: coffer <command> [options]
+
+Commands:
+  ls [cos://bucket[/prefix]] [--recursive]     list buckets, or objects and folders under a prefix
+  cp LOCAL cos://bucket/key [--recursive]      upload a file (or a folder with --recursive), verified
+       [--sse cos|kms|c|none] [--kms-key-id ID] [--sse-c-key NAME]     (default --sse cos: SSE-COS)
+  cp cos://bucket/key LOCAL [--recursive]      download an object (or a prefix), CRC64-checked
+       [--sse-c-key NAME]
+  head cos://bucket/key [--sse-c-key NAME]     size, ETag, dates, type, metadata and encryption
+  share cos://bucket/key [--expires 1h]        a pre-signed download URL (units s, m, h, d; at most 7d)
+  rm cos://bucket/key | rm cos://bucket/prefix --recursive
+  mb cos://bucket                              create a bucket
+  profile add --name N --region R --appid A --secret-id ID [--kind cos|local-store] [--endpoint URL]
+              [--secret-key-stdin [--session-token-stdin]]    (else the secret key is asked without echo)
+  profile list                                 profiles with masked SecretIds
+  profile remove NAME
+
+Options:
+  --profile NAME   use a vault profile (passphrase from COFFER_VAULT_PASSPHRASE, or asked on a terminal)
+  --json           print one JSON document on stdout instead of text
+  -h, --help       this help
+
+Connection, when no --profile is given:
+  COFFER_ENDPOINT  a COS region (ap-guangzhou) or a store URL (http://127.0.0.1:9000)
+  COFFER_SECRET_ID, COFFER_SECRET_KEY, COFFER_SESSION_TOKEN (optional), COFFER_APPID (default 1250000000
+  for a store URL), COFFER_REGION (the region used with a store URL; default ap-guangzhou).
+  With none of these, coffer uses the embedded store in COFFER_HOME: the running one if there is one,
+  else it starts it for the duration of the command.
+
+Exit codes:
+  0  success
+  1  the operation failed (server error, network, partial failure)
+  2  usage error (bad command, flag or address)
+  3  not found (bucket, object, local file, profile)
+  4  access or credentials problem (refused signature, access denied, locked vault)
+  5  integrity or encryption verification failed (CRC64 mismatch, object not encrypted as asked)
+
+Secrets are never accepted as flag values and never printed.`;
+
+type Command = { check: (a: ParsedArgs) => void; needsConnection: boolean; run: (ctx: RunContext, a: ParsedArgs, conn?: Awaited<ReturnType<typeof connect>>) => Promise<ExitCode> };
+
+const COMMANDS: Record<string, Command> = {
+  ls: { check: checkLs, needsConnection: true, run: (c, a, conn) => ls(c, conn!, a) },
+  cp: { check: checkCp, needsConnection: true, run: (c, a, conn) => cp(c, conn!, a) },
+  head: { check: checkHead, needsConnection: true, run: (c, a, conn) => head(c, conn!, a) },
+  share: { check: checkShare, needsConnection: true, run: (c, a, conn) => share(c, conn!, a) },
+  rm: { check: checkRm, needsConnection: true, run: (c, a, conn) => rm(c, conn!, a) },
+  mb: { check: checkMb, needsConnection: true, run: (c, a, conn) => mb(c, conn!, a) },
+  profile: { check: checkProfile, needsConnection: false, run: (c, a) => profile(c, a) },
+};
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, streams?: Streams): Promise<number> {
+  const out = new Output(argv.includes('--json'), streams);
+  out.addSecrets(env.COFFER_SECRET_KEY, env.COFFER_SESSION_TOKEN, env.COFFER_VAULT_PASSPHRASE);
+  try {
+    const parsed = parseCommandLine(argv);
+    const [name, ...rest] = parsed.positionals;
+    if (parsed.flags.help || name === 'help' || name === undefined) {
+      if (name === undefined && !parsed.flags.help) {
+        out.note(USAGE);
+        return EXIT.USAGE;
+      }
+      process.stdout.write(USAGE + '\n');
+      return EXIT.OK;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`Unknown command "${name}"; run \`coffer --help\` for the list.`);
+    const args: ParsedArgs = { flags: parsed.flags, positionals: rest };
+    command.check(args);
+    const ctx: RunContext = { env, out, profile: parsed.flags.profile };
+    if (!command.needsConnection) return await command.run(ctx, args);
+    const conn = await connect(ctx);
+    try {
+      return await command.run(ctx, args, conn);
+    } finally {
+      await conn.release();
+    }
+  } catch (err) {
+    const d = describeError(err);
+    out.clearBar();
+    const message = out.scrub(d.message);
+    out.error(message);
+    out.document({ ok: false, error: { code: d.code, message, exitCode: d.exitCode } });
+    return d.exitCode;
+  }
+}

@@ -1,0 +1,136 @@
+// `coffer cp`: local → COS through the upload engine (SSE-COS unless told otherwise; every object verified by
+// its SSE echo and CRC64 before it counts), COS → local through the download engine (temp file, CRC64 check,
+// then rename). Folders need --recursive and keep their relative paths both ways.
+import { stat } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import { downloadObject, downloadPrefix } from '../../../engine/download';
+import { UploadEngine, type TransferResult, type UploadTransfer } from '../../../engine/upload';
+import { cofferPaths, ensureCofferHome } from '../../../vault';
+import { allowOnly, isCosUrl, parseCosUrl, type ParsedArgs } from '../args';
+import type { Connection, RunContext } from '../connection';
+import { CliError, describeError, EXIT, exitCodeForItemError, UsageError, type ExitCode } from '../errors';
+import { describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption } from './common';
+
+function endpoints(args: ParsedArgs): { from: string; to: string } {
+  if (args.positionals.length !== 2) throw new UsageError(`\`coffer cp\` takes a source and a destination (got ${args.positionals.length} arguments): coffer cp LOCAL cos://bucket/key, or coffer cp cos://bucket/key LOCAL.`);
+  const [from, to] = args.positionals as [string, string];
+  if (isCosUrl(from) === isCosUrl(to)) {
+    throw new UsageError(isCosUrl(from) ? 'Copying between two cos:// addresses is not supported yet; download and upload instead.' : 'One side of `coffer cp` must be a cos://bucket/key address.');
+  }
+  return { from, to };
+}
+
+export function checkCp(args: ParsedArgs): void {
+  const { from, to } = endpoints(args);
+  if (isCosUrl(to)) {
+    allowOnly('cp', args.flags, ['recursive', 'sse', 'kms-key-id', 'sse-c-key']);
+    requireBucket(parseCosUrl(to).bucket, 'cp');
+  } else {
+    allowOnly('cp', args.flags, ['recursive', 'sse-c-key']);
+    const { bucket, key } = parseCosUrl(from);
+    if (args.flags.recursive) requireBucket(bucket, 'cp');
+    else requireKey(bucket, key, 'cp');
+  }
+}
+
+export async function cp(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
+  const { from, to } = endpoints(args);
+  return isCosUrl(to) ? upload(ctx, conn, args, from, to) : download(ctx, conn, args, from, to);
+}
+
+async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local: string, remote: string): Promise<ExitCode> {
+  const { out } = ctx;
+  const { bucket, key } = parseCosUrl(remote);
+  const st = await stat(local).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new CliError(EXIT.NOT_FOUND, `${local} does not exist; check the path.`);
+    throw err;
+  });
+  if (st.isDirectory() && !args.flags.recursive) throw new UsageError(`${local} is a folder; add --recursive to upload it with everything inside.`);
+  if (!st.isDirectory() && !st.isFile()) throw new UsageError(`${local} is neither a file nor a folder.`);
+  const encryption = await uploadEncryption(ctx, args.flags);
+  await ensureCofferHome(conn.home);
+  const engine = new UploadEngine(conn.client, cofferPaths(conn.home).journals);
+
+  let transfer: UploadTransfer;
+  if (st.isDirectory()) {
+    const plan = await engine.plan([local], { bucket, prefix: key, encryption });
+    if (plan.count === 0) throw new CliError(EXIT.NOT_FOUND, `${local} holds no files; nothing was uploaded.`);
+    transfer = engine.start(plan);
+  } else {
+    const objectKey = key === '' || key.endsWith('/') ? key + basename(local) : key;
+    transfer = engine.start({ bucket, key: objectKey, path: local, encryption });
+  }
+  transfer.onProgress((e) => out.progress(`→ cos://${bucket}/${key}`, e.bytesDone, e.bytesTotal));
+  const result: TransferResult = await transfer.done;
+  out.clearBar();
+  const items = transfer.snapshot().items;
+  const sources = new Map(items.map((i) => [i.index, i]));
+  for (const item of sources.values()) {
+    if (item.state === 'completed') out.line(`uploaded cos://${bucket}/${item.key} (${item.bytesTotal} bytes, ${describeEncryption(encryption)})`);
+    else out.error(`could not upload cos://${bucket}/${item.key}: ${item.error ?? item.state}`);
+  }
+  out.document({
+    operation: 'upload',
+    bucket,
+    encryption: encryptionJson(encryption),
+    state: result.state,
+    objects: items.map((i) => ({ key: i.key, size: i.bytesTotal, state: i.state, ...(i.error ? { error: i.error } : {}) })),
+    failed: result.failed,
+  });
+  return worstOf(result.failed.map((f) => exitCodeForItemError(f.error)), result.state === 'completed' ? EXIT.OK : EXIT.FAILED);
+}
+
+function worstOf(codes: ExitCode[], fallback: ExitCode): ExitCode {
+  if (codes.length === 0) return fallback;
+  return codes.includes(EXIT.INTEGRITY) ? EXIT.INTEGRITY : codes[0]!;
+}
+
+async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, remote: string, local: string): Promise<ExitCode> {
+  const { out } = ctx;
+  const { bucket, key } = parseCosUrl(remote);
+  const sseCustomerKey = args.flags['sse-c-key'] ? await sseCustomerKeyNamed(ctx, args.flags['sse-c-key']) : undefined;
+
+  if (args.flags.recursive) {
+    const res = await downloadPrefix(conn.client, {
+      bucket,
+      prefix: key,
+      destDir: local,
+      sseCustomerKey,
+      onProgress: (p) => out.progress(`${p.filesDone} files ← cos://${bucket}/${key}`, p.receivedBytes, undefined),
+    });
+    out.clearBar();
+    for (const d of res.downloaded) out.line(`downloaded cos://${bucket}/${d.key} → ${d.dest} (${d.size} bytes${d.crc64Verified ? ', CRC64 verified' : ''})`);
+    for (const r of res.refused) out.error(`${r.message} (${r.reason}).`);
+    const failures = res.failed.map((f) => ({ key: f.key, ...describeError(f.error) }));
+    for (const f of failures) out.error(`could not download cos://${bucket}/${f.key}: ${f.message}`);
+    out.document({
+      operation: 'download',
+      bucket,
+      prefix: key,
+      destDir: resolve(local),
+      objects: res.downloaded.map((d) => ({ key: d.key, dest: d.dest, size: d.size, etag: d.etag, crc64Verified: d.crc64Verified, encryption: encryptionJson(d.encryption) })),
+      refused: res.refused.map((r) => ({ key: r.key, reason: r.reason })),
+      failed: failures.map((f) => ({ key: f.key, error: f.message })),
+    });
+    if (res.downloaded.length === 0 && res.failed.length === 0 && res.refused.length === 0 && res.folders.length === 0) {
+      throw new CliError(EXIT.NOT_FOUND, `Nothing found under cos://${bucket}/${key}; nothing was downloaded.`);
+    }
+    if (failures.length > 0) return worstOf(failures.map((f) => f.exitCode), EXIT.FAILED);
+    return res.refused.length > 0 ? EXIT.FAILED : EXIT.OK;
+  }
+
+  let dest = local;
+  const isDir = local.endsWith('/') || local.endsWith(sep) || (await stat(local).then((s) => s.isDirectory(), () => false));
+  if (isDir) dest = join(local, basename(key));
+  const res = await downloadObject(conn.client, {
+    bucket,
+    key,
+    dest,
+    sseCustomerKey,
+    onProgress: (p) => out.progress(`← cos://${bucket}/${key}`, p.receivedBytes, p.totalBytes),
+  });
+  out.clearBar();
+  out.document({ operation: 'download', bucket, key, dest: res.dest, size: res.size, etag: res.etag, crc64Verified: res.crc64Verified, encryption: encryptionJson(res.encryption) });
+  out.line(`downloaded cos://${bucket}/${key} → ${res.dest} (${res.size} bytes${res.crc64Verified ? ', CRC64 verified' : ''}; stored with ${describeEncryption(res.encryption)})`);
+  return EXIT.OK;
+}

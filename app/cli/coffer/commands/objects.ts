@@ -1,0 +1,153 @@
+// `coffer ls`, `head`, `share`, `rm`, `mb`: one request or one listing each.
+import { allowOnly, parseCosUrl, parseDuration, type ParsedArgs } from '../args';
+import type { Connection, RunContext } from '../connection';
+import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
+import { formatBytes } from '../output';
+import { describeEncryption, encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed } from './common';
+
+function onePositional(args: ParsedArgs, command: string, optional = false): string | undefined {
+  const [first, ...rest] = args.positionals;
+  if (rest.length > 0) throw new UsageError(`\`coffer ${command}\` takes one cos:// address, got ${args.positionals.length} arguments.`);
+  if (first === undefined && !optional) throw new UsageError(`\`coffer ${command}\` needs a cos://bucket/key address.`);
+  return first;
+}
+
+export function checkLs(args: ParsedArgs): void {
+  allowOnly('ls', args.flags, ['recursive']);
+  const target = onePositional(args, 'ls', true);
+  if (target !== undefined) parseCosUrl(target);
+}
+
+export async function ls(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
+  const { bucket, key: prefix } = parseCosUrl(onePositional(args, 'ls', true) ?? 'cos://');
+  const { out } = ctx;
+  if (!bucket) {
+    const res = await conn.client.listBuckets();
+    out.document({ buckets: res.buckets });
+    for (const b of res.buckets) out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} cos://${b.name}`);
+    return EXIT.OK;
+  }
+  const recursive = Boolean(args.flags.recursive);
+  const prefixes: string[] = [];
+  const objects: Array<{ key: string; size: number; lastModified: string; etag: string }> = [];
+  for await (const page of conn.client.listObjectPages(bucket, { prefix, delimiter: recursive ? undefined : '/' })) {
+    for (const p of page.commonPrefixes) {
+      prefixes.push(p);
+      out.line(`${'PRE'.padStart(36)} ${p}`);
+    }
+    for (const o of page.contents) {
+      objects.push({ key: o.key, size: o.size, lastModified: o.lastModified, etag: o.etag });
+      out.line(`${o.lastModified.padEnd(24)} ${String(o.size).padStart(11)} ${o.key}`);
+    }
+  }
+  out.document({ bucket, prefix, recursive, prefixes, objects });
+  return EXIT.OK;
+}
+
+export function checkHead(args: ParsedArgs): void {
+  allowOnly('head', args.flags, ['sse-c-key']);
+  const { bucket, key } = parseCosUrl(onePositional(args, 'head')!);
+  requireKey(bucket, key, 'head');
+}
+
+export async function head(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
+  const { bucket, key } = parseCosUrl(onePositional(args, 'head')!);
+  const sseCustomerKey = args.flags['sse-c-key'] ? await sseCustomerKeyNamed(ctx, args.flags['sse-c-key']) : undefined;
+  const info = await conn.client.headObject(bucket, key, { sseCustomerKey });
+  const doc = {
+    bucket,
+    key,
+    size: info.size,
+    etag: info.etag,
+    lastModified: info.lastModified?.toISOString(),
+    contentType: info.contentType,
+    metadata: info.metadata,
+    encryption: encryptionJson(info.encryption),
+    encrypted: info.encryption.mode !== 'none',
+    crc64: info.crc64?.toString(),
+    storageClass: info.storageClass,
+  };
+  const { out } = ctx;
+  out.document(doc);
+  out.line(`cos://${bucket}/${key}`);
+  out.line(`  Encryption:    ${describeEncryption(info.encryption)}`);
+  out.line(`  Size:          ${info.size} bytes (${formatBytes(info.size)})`);
+  out.line(`  ETag:          ${info.etag}`);
+  out.line(`  Last modified: ${doc.lastModified ?? 'unknown'}`);
+  out.line(`  Content type:  ${info.contentType ?? 'unknown'}`);
+  if (doc.crc64) out.line(`  CRC64:         ${doc.crc64}`);
+  if (info.storageClass) out.line(`  Storage class: ${info.storageClass}`);
+  const meta = Object.entries(info.metadata);
+  out.line(`  Metadata:      ${meta.length === 0 ? '(none)' : ''}`);
+  for (const [k, v] of meta) out.line(`    ${k}: ${v}`);
+  return EXIT.OK;
+}
+
+export function checkShare(args: ParsedArgs): void {
+  allowOnly('share', args.flags, ['expires']);
+  const { bucket, key } = parseCosUrl(onePositional(args, 'share')!);
+  requireKey(bucket, key, 'share');
+  parseDuration(args.flags.expires, '1h');
+}
+
+export async function share(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
+  const { bucket, key } = parseCosUrl(onePositional(args, 'share')!);
+  const seconds = parseDuration(args.flags.expires, '1h');
+  if (!(await objectExists(conn.client, bucket, key))) throw notFound(bucket, key);
+  const url = await conn.client.presignGetUrl(bucket, key, seconds);
+  const expiresAt = new Date(Date.now() + seconds * 1000).toISOString();
+  ctx.out.document({ bucket, key, url, expiresSeconds: seconds, expiresAt });
+  ctx.out.line(url);
+  if (!ctx.out.json) ctx.out.note(`Anyone with this URL can download cos://${bucket}/${key} until ${expiresAt}.`);
+  if (conn.ephemeral) ctx.out.note('The embedded store was started only for this command, so the URL works while the app or `coffer-store serve` is running it.');
+  return EXIT.OK;
+}
+
+export function checkRm(args: ParsedArgs): void {
+  allowOnly('rm', args.flags, ['recursive']);
+  const { bucket, key } = parseCosUrl(onePositional(args, 'rm')!);
+  if (args.flags.recursive) requireBucket(bucket, 'rm');
+  else requireKey(bucket, key, 'rm');
+}
+
+export async function rm(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
+  const { bucket, key } = parseCosUrl(onePositional(args, 'rm')!);
+  const { out } = ctx;
+  if (!args.flags.recursive) {
+    if (!(await objectExists(conn.client, bucket, key))) throw notFound(bucket, key);
+    await conn.client.deleteObject(bucket, key);
+    out.document({ bucket, deleted: [key], errors: [] });
+    out.line(`deleted cos://${bucket}/${key}`);
+    return EXIT.OK;
+  }
+  const deleted: string[] = [];
+  const errors: Array<{ key: string; code: string; message: string }> = [];
+  // Collect first: deleting while paging would move the markers under our feet.
+  const keys: string[] = [];
+  for await (const page of conn.client.listObjectPages(bucket, { prefix: key })) keys.push(...page.contents.map((c) => c.key));
+  if (keys.length === 0) throw new CliError(EXIT.NOT_FOUND, `Nothing found under cos://${bucket}/${key}; nothing was deleted.`);
+  for (let i = 0; i < keys.length; i += 1000) {
+    const res = await conn.client.deleteObjects(bucket, keys.slice(i, i + 1000));
+    deleted.push(...res.deleted);
+    errors.push(...res.errors);
+    for (const k of res.deleted) out.line(`deleted cos://${bucket}/${k}`);
+    for (const e of res.errors) out.error(`could not delete cos://${bucket}/${e.key}: ${e.code} ${e.message}`);
+  }
+  out.document({ bucket, prefix: key, deleted, errors });
+  return errors.length === 0 ? EXIT.OK : errors.some((e) => e.code === 'AccessDenied') ? EXIT.ACCESS : EXIT.FAILED;
+}
+
+export function checkMb(args: ParsedArgs): void {
+  allowOnly('mb', args.flags, []);
+  const { bucket, key } = parseCosUrl(onePositional(args, 'mb')!);
+  requireBucket(bucket, 'mb');
+  if (key) throw new UsageError('`coffer mb` takes just a bucket: cos://bucket.');
+}
+
+export async function mb(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
+  const { bucket } = parseCosUrl(onePositional(args, 'mb')!);
+  await conn.client.createBucket(bucket);
+  ctx.out.document({ bucket, created: true });
+  ctx.out.line(`created cos://${bucket}`);
+  return EXIT.OK;
+}

@@ -1,0 +1,109 @@
+// The embedded store for a `coffer` run with no profile and no COFFER_ENDPOINT: the coffer-store whose data
+// lives in COFFER_HOME. When one is already serving that folder (the app, or a longer `coffer` run), its URL is
+// in COFFER_HOME/store.json and we connect to it; otherwise we start it in this process on a random loopback
+// port for the duration of the command and record it there so other runs can share it meanwhile.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_APPID, DEFAULT_REGION, DEFAULT_ROTATION_DAYS, DEFAULT_SSE_REGIONS } from '../../store/config';
+import { loadOrCreateCredentials } from '../../store/credentials-file';
+import { startStore, type RunningStore } from '../../store/server';
+import { cofferPaths, ensureCofferHome } from '../../vault';
+import { CliError, EXIT } from './errors';
+
+export interface StoreRecord {
+  url: string;
+  pid: number;
+}
+
+export function storeRecordPath(home: string): string {
+  return join(home, 'store.json');
+}
+
+export interface EmbeddedStore {
+  url: string;
+  appid: string;
+  region: string;
+  credentials: { secretId: string; secretKey: string };
+  /** True when this process started the store (and stops it on release). */
+  started: boolean;
+  release(): Promise<void>;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await res.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readRecord(home: string): Promise<StoreRecord | undefined> {
+  try {
+    const r = JSON.parse(await readFile(storeRecordPath(home), 'utf8')) as Partial<StoreRecord>;
+    return typeof r.url === 'string' && typeof r.pid === 'number' ? { url: r.url, pid: r.pid } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function openEmbeddedStore(home: string): Promise<EmbeddedStore> {
+  await ensureCofferHome(home);
+  const dataDir = cofferPaths(home).store;
+  const { credentials } = await loadOrCreateCredentials(dataDir);
+  const base = { appid: DEFAULT_APPID, region: DEFAULT_REGION, credentials };
+
+  const record = await readRecord(home);
+  if (record && alive(record.pid) && (await answers(record.url))) {
+    return { ...base, url: record.url, started: false, release: async () => {} };
+  }
+
+  const keyringPath = join(home, 'keyring.json');
+  let running: RunningStore;
+  try {
+    running = await startStore({
+      dataDir,
+      keyringPath,
+      kmsPath: keyringPath.replace(/\.json$/, '.kms.json'),
+      host: '127.0.0.1',
+      port: 0,
+      appid: DEFAULT_APPID,
+      region: DEFAULT_REGION,
+      credentials: [credentials],
+      sseRegions: DEFAULT_SSE_REGIONS,
+      rotationDays: DEFAULT_ROTATION_DAYS,
+      clockSkewSeconds: 900,
+      log: () => {},
+    });
+  } catch (err) {
+    if (/in use/i.test((err as Error).message)) {
+      throw new CliError(
+        EXIT.FAILED,
+        `The embedded store in ${dataDir} is in use by another process that did not record its address in ${storeRecordPath(home)}; stop it, or point COFFER_ENDPOINT at it.`,
+      );
+    }
+    throw err;
+  }
+  const mine: StoreRecord = { url: running.url, pid: process.pid };
+  await writeFile(storeRecordPath(home), JSON.stringify(mine) + '\n', { mode: 0o600 });
+  return {
+    ...base,
+    url: running.url,
+    started: true,
+    release: async () => {
+      const now = await readRecord(home);
+      if (now?.pid === process.pid) await rm(storeRecordPath(home), { force: true });
+      await running.close();
+    },
+  };
+}

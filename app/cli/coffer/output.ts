@@ -1,0 +1,90 @@
+// Everything `coffer` writes goes through here: result lines on stdout (or one JSON document with --json),
+// progress on stderr (a redrawn bar on a TTY, nothing otherwise), and errors on stderr. Every text is passed
+// through a redactor that knows the secrets this run has seen, so a secret cannot reach the terminal even if
+// some message below happened to carry one.
+import { buildRedactor } from '../../vault';
+
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+}
+
+export class Output {
+  private readonly secrets: Array<string | Buffer> = [];
+  private redact: (text: string) => string = (t) => t;
+  private barShown = false;
+
+  constructor(
+    readonly json: boolean,
+    private readonly streams: Streams = { stdout: process.stdout, stderr: process.stderr },
+  ) {}
+
+  /** Registers values that must never be printed (secret keys, tokens, SSE-C keys). */
+  addSecrets(...values: Array<string | Buffer | undefined>): void {
+    for (const v of values) if (v !== undefined && v.length > 0) this.secrets.push(v);
+    this.redact = buildRedactor(this.secrets);
+  }
+
+  /** A result line for people; suppressed with --json (the document carries the same facts). */
+  line(text: string): void {
+    if (this.json) return;
+    this.clearBar();
+    this.streams.stdout.write(this.redact(text) + '\n');
+  }
+
+  /** The one JSON document of a --json run. */
+  document(value: unknown): void {
+    if (!this.json) return;
+    this.streams.stdout.write(this.redact(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)) + '\n');
+  }
+
+  /** A note for people that is not a result (warnings, what is happening). Always stderr. */
+  note(text: string): void {
+    this.clearBar();
+    this.streams.stderr.write(this.redact(text) + '\n');
+  }
+
+  error(text: string): void {
+    this.note(`coffer: ${text}`);
+  }
+
+  get showsProgress(): boolean {
+    return !this.json && Boolean(this.streams.stderr.isTTY);
+  }
+
+  /** Redraws the progress bar (TTY only). */
+  progress(label: string, done: number, total: number | undefined): void {
+    if (!this.showsProgress) return;
+    const width = Math.max(10, Math.min(30, (this.streams.stderr.columns ?? 80) - 60));
+    const frac = total && total > 0 ? Math.min(1, done / total) : 0;
+    const filled = Math.round(frac * width);
+    const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+    const pct = total ? `${String(Math.floor(frac * 100)).padStart(3)}%` : '   ?';
+    const text = `\r${bar} ${pct} ${formatBytes(done)}${total ? `/${formatBytes(total)}` : ''} ${label}`.slice(0, (this.streams.stderr.columns ?? 120) - 1);
+    this.streams.stderr.write(this.redact(text) + '\x1b[K');
+    this.barShown = true;
+  }
+
+  clearBar(): void {
+    if (!this.barShown) return;
+    this.streams.stderr.write('\r\x1b[K');
+    this.barShown = false;
+  }
+
+  /** Applies the redactor to a text built elsewhere (e.g. an error message). */
+  scrub(text: string): string {
+    return this.redact(text);
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}

@@ -1,0 +1,271 @@
+// The `coffer` command as scripts run it: the real bin as a child process against a real store (a spawned
+// coffer-store for env-configured runs, or the embedded store in a fresh COFFER_HOME), checking output, exit
+// codes, encryption as reported by `head`, byte-identical round trips, and that no secret is ever printed.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_CREDENTIALS } from '../store/test-support/store-fixture';
+import { spawnStore, storeScope, type StoreProcess } from '../store/test-support/store-process';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coffer.mjs');
+const PASSPHRASE = 'correct horse battery staple for tests';
+const PROFILE_SECRET = 'profileSecretKeyValue0123456789ab';
+const SESSION_TOKEN = 'sessionTokenValueThatMustNeverShow0123';
+
+/** Every byte any child wrote, scanned for secrets at the end. */
+const transcript: string[] = [];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function baseEnv(home: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('COFFER_')) env[k] = v;
+  env.COFFER_HOME = home;
+  return env;
+}
+
+function coffer(args: string[], env: Record<string, string>, input?: string): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env, input: input ?? '', encoding: 'utf8', timeout: 120_000 });
+  transcript.push(r.stdout, r.stderr);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json<T = Record<string, unknown>>(r: Run): T {
+  return JSON.parse(r.stdout) as T;
+}
+
+const scope = storeScope('coffer-cmd-');
+let store: StoreProcess;
+let root: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  const dirs = await scope.dirs();
+  root = dirs.root;
+  store = scope.track(await spawnStore(dirs.dataDir, dirs.keyring));
+  env = {
+    ...baseEnv(join(root, 'home')),
+    COFFER_ENDPOINT: `http://127.0.0.1:${store.port}`,
+    COFFER_SECRET_ID: TEST_CREDENTIALS.secretId,
+    COFFER_SECRET_KEY: TEST_CREDENTIALS.secretKey,
+  };
+  expect(coffer(['mb', 'cos://cli'], env).code).toBe(0);
+});
+afterAll(() => scope.cleanup());
+
+describe('coffer against a store configured from the environment', () => {
+  it('uploads with SSE-COS by default, head says so, and downloads byte-identical', async () => {
+    const src = join(root, 'report.bin');
+    const data = randomBytes(300_000);
+    await writeFile(src, data);
+    const up = coffer(['cp', src, 'cos://cli/docs/report.bin'], env);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/uploaded cos:\/\/cli\/docs\/report\.bin .*SSE-COS/);
+
+    const head = coffer(['head', 'cos://cli/docs/report.bin'], env);
+    expect(head.code).toBe(0);
+    expect(head.stdout).toMatch(/Encryption:\s+SSE-COS/);
+    expect(head.stdout).toMatch(/Size:\s+300000 bytes/);
+    const headJson = json<{ encryption: { mode: string }; encrypted: boolean; size: number; etag: string }>(coffer(['head', 'cos://cli/docs/report.bin', '--json'], env));
+    expect(headJson).toMatchObject({ encryption: { mode: 'SSE-COS' }, encrypted: true, size: 300_000 });
+
+    const dest = join(root, 'down', 'copy.bin');
+    const down = coffer(['cp', 'cos://cli/docs/report.bin', dest], env);
+    expect(down.code, down.stderr).toBe(0);
+    expect((await readFile(dest)).equals(data)).toBe(true);
+    // A folder as the destination keeps the object's name.
+    await mkdir(join(root, 'into'), { recursive: true });
+    expect(coffer(['cp', 'cos://cli/docs/report.bin', join(root, 'into')], env).code).toBe(0);
+    expect((await readFile(join(root, 'into', 'report.bin'))).equals(data)).toBe(true);
+  });
+
+  it('uploads unencrypted only when asked with --sse none, and head shows it plainly', async () => {
+    const src = join(root, 'plain.txt');
+    await writeFile(src, 'not secret');
+    const up = coffer(['cp', src, 'cos://cli/plain/', '--sse', 'none', '--json'], env);
+    expect(up.code, up.stderr).toBe(0);
+    expect(json(up)).toMatchObject({ operation: 'upload', encryption: { mode: 'none' }, objects: [{ key: 'plain/plain.txt', state: 'completed' }] });
+    const head = coffer(['head', 'cos://cli/plain/plain.txt'], env);
+    expect(head.stdout).toMatch(/Encryption:\s+none \(NOT encrypted at rest\)/);
+  });
+
+  it('copies folders recursively keeping relative paths, lists like ls, and removes recursively', async () => {
+    const dir = join(root, 'album');
+    await mkdir(join(dir, '2024', 'summer'), { recursive: true });
+    await writeFile(join(dir, 'cover.jpg'), 'cover');
+    await writeFile(join(dir, '2024', 'summer', 'beach.jpg'), 'beach');
+    expect(coffer(['cp', dir, 'cos://cli/photos/'], env).code).toBe(2); // a folder needs --recursive
+    const up = coffer(['cp', '--recursive', dir, 'cos://cli/photos/'], env);
+    expect(up.code, up.stderr).toBe(0);
+
+    const top = coffer(['ls', 'cos://cli/photos/album/'], env);
+    expect(top.stdout).toMatch(/PRE photos\/album\/2024\//);
+    expect(top.stdout).toMatch(/photos\/album\/cover\.jpg/);
+    expect(top.stdout).not.toMatch(/beach/);
+    const all = json<{ objects: Array<{ key: string }> }>(coffer(['ls', '-r', 'cos://cli/photos/', '--json'], env));
+    expect(all.objects.map((o) => o.key).sort()).toEqual(['photos/album/2024/summer/beach.jpg', 'photos/album/cover.jpg']);
+
+    const back = join(root, 'restored');
+    const down = coffer(['cp', '--recursive', 'cos://cli/photos/album', back], env);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await readFile(join(back, 'album', '2024', 'summer', 'beach.jpg'), 'utf8')).toBe('beach');
+    expect(await readFile(join(back, 'album', 'cover.jpg'), 'utf8')).toBe('cover');
+
+    const rmOne = coffer(['rm', 'cos://cli/photos/album/cover.jpg'], env);
+    expect(rmOne.code).toBe(0);
+    expect(coffer(['rm', 'cos://cli/photos/album/cover.jpg'], env).code).toBe(3);
+    const rmAll = coffer(['rm', '--recursive', 'cos://cli/photos/', '--json'], env);
+    expect(rmAll.code).toBe(0);
+    expect(json(rmAll)).toMatchObject({ deleted: ['photos/album/2024/summer/beach.jpg'], errors: [] });
+    expect(json<{ objects: unknown[] }>(coffer(['ls', '-r', 'cos://cli/photos/', '--json'], env)).objects).toEqual([]);
+  });
+
+  it('shares a URL that plain fetch can download, signed for the asked duration only', async () => {
+    await writeFile(join(root, 'shared.txt'), 'shared bytes');
+    expect(coffer(['cp', join(root, 'shared.txt'), 'cos://cli/shared.txt'], env).code).toBe(0);
+    const r = coffer(['share', 'cos://cli/shared.txt', '--expires', '15m', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json<{ url: string; expiresSeconds: number }>(r);
+    expect(doc.expiresSeconds).toBe(900);
+    const res = await fetch(doc.url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('shared bytes');
+    const [start, end] = new URL(doc.url).searchParams.get('q-sign-time')!.split(';').map(Number);
+    expect(end! - start!).toBe(900);
+    // The expiry is part of the signature: stretching it breaks the URL.
+    const stretched = new URL(doc.url);
+    stretched.searchParams.set('q-sign-time', `${start};${end! + 86_400}`);
+    stretched.searchParams.set('q-key-time', `${start};${end! + 86_400}`);
+    expect((await fetch(stretched)).status).toBe(403);
+
+    for (const bad of ['8d', '0s', '10', '1w']) expect(coffer(['share', 'cos://cli/shared.txt', '--expires', bad], env).code).toBe(2);
+    expect(coffer(['share', 'cos://cli/missing.txt'], env).code).toBe(3);
+  });
+
+  it('exits 3 for a missing object or bucket, 2 for bad usage, 4 for a wrong secret', async () => {
+    const missing = coffer(['head', 'cos://cli/no/such/key'], env);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/Nothing found at cos:\/\/cli\/no\/such\/key/);
+    expect(coffer(['cp', 'cos://cli/no/such/key', join(root, 'x')], env).code).toBe(3);
+    expect(coffer(['ls', 'cos://nobucket/'], env).code).toBe(3);
+    expect(coffer(['cp', join(root, 'does-not-exist'), 'cos://cli/x'], env).code).toBe(3);
+
+    for (const args of [['frobnicate'], ['cp', 'a'], ['cp', 'a', 'b'], ['head', 'cos://cli/'], ['ls', '--bogus'], ['cp', join(root, 'plain.txt'), 'cos://cli/x', '--sse', 'rot13'], ['head', 'cos://Bad_Bucket/k'], []]) {
+      const r = coffer(args, env);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/coffer|Usage/);
+    }
+    const err = coffer(['head', 'cos://cli/x', '--bogus', '--json'], env);
+    expect(err.code).toBe(2);
+    expect(json(err)).toMatchObject({ ok: false, error: { exitCode: 2 } });
+
+    const wrongKey = 'wrongSecretKeyValue00000000000000';
+    const wrong = coffer(['ls', 'cos://cli/'], { ...env, COFFER_SECRET_KEY: wrongKey });
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toMatch(/Access was refused/);
+    expect(wrong.stderr + wrong.stdout).not.toContain(wrongKey);
+    const wrongJson = coffer(['head', 'cos://cli/shared.txt', '--json'], { ...env, COFFER_SECRET_KEY: wrongKey });
+    expect(wrongJson.code).toBe(4);
+    expect(json(wrongJson)).toMatchObject({ ok: false, error: { exitCode: 4 } });
+    expect(wrongJson.stdout + wrongJson.stderr).not.toContain(wrongKey);
+  });
+
+  it('refuses a secret given as a flag value without printing it', () => {
+    const r = coffer(['profile', 'add', '--name', 'x', '--secret-key', PROFILE_SECRET], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--secret-key-stdin/);
+    expect(r.stderr + r.stdout).not.toContain(PROFILE_SECRET);
+  });
+});
+
+describe('coffer profiles', () => {
+  it('adds a profile with the secret from stdin, lists it masked, uses it, and removes it', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'coffer-profile-'));
+    try {
+      const penv = { ...baseEnv(home), COFFER_VAULT_PASSPHRASE: PASSPHRASE };
+      const add = coffer(
+        ['profile', 'add', '--name', 'local', '--kind', 'local-store', '--endpoint', `http://127.0.0.1:${store.port}`, '--region', 'ap-guangzhou', '--appid', '1250000000', '--secret-id', TEST_CREDENTIALS.secretId, '--secret-key-stdin'],
+        penv,
+        `${TEST_CREDENTIALS.secretKey}\n`,
+      );
+      expect(add.code, add.stderr).toBe(0);
+      const temp = coffer(
+        ['profile', 'add', '--name', 'temp', '--region', 'ap-shanghai', '--appid', '1250000001', '--secret-id', 'AKIDtemporary0000000000001', '--secret-key-stdin', '--session-token-stdin'],
+        penv,
+        `${PROFILE_SECRET}\n${SESSION_TOKEN}\n`,
+      );
+      expect(temp.code, temp.stderr).toBe(0);
+
+      const list = coffer(['profile', 'list'], penv);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(/local\s+local-store\s+ap-guangzhou\s+1250000000\s+AKID\*\*\*\*0000/);
+      expect(list.stdout).toMatch(/temp .*\(temporary\)/);
+      expect(list.stdout).not.toContain(TEST_CREDENTIALS.secretId);
+      const listJson = json<{ profiles: Array<{ name: string; secretId: string }> }>(coffer(['profile', 'list', '--json'], penv));
+      expect(listJson.profiles.map((p) => p.name).sort()).toEqual(['local', 'temp']);
+      expect(JSON.stringify(listJson)).not.toMatch(/cofferTestSecretKey|profileSecretKeyValue|sessionTokenValue|AKIDcofferTestSecretId/);
+
+      const viaProfile = coffer(['ls', 'cos://cli/', '--profile', 'local'], penv);
+      expect(viaProfile.code, viaProfile.stderr).toBe(0);
+      expect(viaProfile.stdout).toMatch(/shared\.txt/);
+      expect(coffer(['ls', '--profile', 'nope'], penv).code).toBe(3);
+      const locked = coffer(['ls', '--profile', 'local'], { ...penv, COFFER_VAULT_PASSPHRASE: 'not the passphrase at all' });
+      expect(locked.code).toBe(4);
+
+      expect(coffer(['profile', 'remove', 'temp'], penv).code).toBe(0);
+      expect(coffer(['profile', 'remove', 'temp'], penv).code).toBe(3);
+      expect(json<{ profiles: Array<{ name: string }> }>(coffer(['profile', 'list', '--json'], penv)).profiles.map((p) => p.name)).toEqual(['local']);
+      // The vault file holds the secret only encrypted.
+      expect(await readFile(join(home, 'vault.json'), 'utf8')).not.toContain(TEST_CREDENTIALS.secretKey);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('coffer with the embedded store', () => {
+  let home: string;
+  afterEach(async () => {
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it('starts the store in a fresh COFFER_HOME for each command and keeps the data between them', async () => {
+    home = await mkdtemp(join(tmpdir(), 'coffer-embedded-'));
+    const henv = baseEnv(home);
+    expect(coffer(['mb', 'cos://mine'], henv).code).toBe(0);
+    await writeFile(join(home, 'note.txt'), 'kept between runs');
+    const up = coffer(['cp', join(home, 'note.txt'), 'cos://mine/note.txt', '--json'], henv);
+    expect(up.code, up.stderr).toBe(0);
+    expect(json(up)).toMatchObject({ encryption: { mode: 'SSE-COS' }, state: 'completed' });
+    const buckets = json<{ buckets: Array<{ name: string }> }>(coffer(['ls', '--json'], henv));
+    expect(buckets.buckets.map((b) => b.name)).toContain('mine-1250000000');
+    expect(coffer(['head', 'cos://mine/note.txt'], henv).stdout).toMatch(/Encryption:\s+SSE-COS/);
+    const down = coffer(['cp', 'cos://mine/note.txt', join(home, 'back.txt')], henv);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await readFile(join(home, 'back.txt'), 'utf8')).toBe('kept between runs');
+    // The store's files live in COFFER_HOME; the address record is gone once the command's store stopped.
+    expect((await stat(join(home, 'store', 'credentials.json'))).mode & 0o777).toBe(0o600);
+    await expect(stat(join(home, 'store.json'))).rejects.toThrow();
+    const { secretKey } = JSON.parse(await readFile(join(home, 'store', 'credentials.json'), 'utf8')) as { secretKey: string };
+    transcript.push(`\u0000embedded:${secretKey}`);
+  });
+});
+
+describe('secrets', () => {
+  it('never appear in any output of any run above', () => {
+    const embedded = transcript.filter((t) => t.startsWith('\u0000embedded:')).map((t) => t.slice('\u0000embedded:'.length));
+    const outputs = transcript.filter((t) => !t.startsWith('\u0000embedded:')).join('\n');
+    expect(outputs.length).toBeGreaterThan(1000);
+    for (const secret of [TEST_CREDENTIALS.secretKey, PROFILE_SECRET, SESSION_TOKEN, PASSPHRASE, ...embedded]) {
+      expect(outputs).not.toContain(secret);
+      expect(outputs).not.toContain(Buffer.from(secret).toString('base64'));
+    }
+  });
+});

@@ -256,6 +256,28 @@ describe('coffer with the embedded store', () => {
     const { secretKey } = JSON.parse(await readFile(join(home, 'store', 'credentials.json'), 'utf8')) as { secretKey: string };
     transcript.push(`\u0000embedded:${secretKey}`);
   });
+  it('connects to the embedded store another process is already serving, as recorded in store.json', async () => {
+    home = await mkdtemp(join(tmpdir(), 'coffer-embedded-'));
+    const dataDir = join(home, 'store');
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await writeFile(join(dataDir, 'credentials.json'), JSON.stringify(TEST_CREDENTIALS), { mode: 0o600 });
+    const running = scope.track(await spawnStore(dataDir, join(home, 'keyring.json')));
+    const henv = baseEnv(home);
+    // Without the record, the data folder is locked by the other process: a clear refusal, not a hang.
+    const refused = coffer(['ls'], henv);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/in use by another process/);
+
+    const record = { url: `http://127.0.0.1:${running.port}`, pid: running.child.pid };
+    await writeFile(join(home, 'store.json'), JSON.stringify(record));
+    expect(coffer(['mb', 'cos://shared-store'], henv).code).toBe(0);
+    const list = coffer(['ls', '--json'], henv);
+    expect(list.code, list.stderr).toBe(0);
+    expect(json<{ buckets: Array<{ name: string }> }>(list).buckets.map((b) => b.name)).toContain('shared-store-1250000000');
+    expect(JSON.parse(await readFile(join(home, 'store.json'), 'utf8'))).toEqual(record); // not ours to remove
+    running.child.kill('SIGTERM');
+    await running.exited;
+  });
 });
 
 describe('secrets', () => {

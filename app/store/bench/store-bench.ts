@@ -266,7 +266,9 @@ async function main() {
 
     log('list pages…');
     // The first queries of a fresh process run while WebAssembly is still tiering up: warm up first.
-    for (let i = 0; i < 5; i++) await simpleRequest(port, 'GET', '/', { prefix: 'seed/', delimiter: '/', 'max-keys': '1000' });
+    for (let i = 0; i < 5; i++) {
+      for (const delimiter of ['', '/']) await simpleRequest(port, 'GET', '/', { prefix: 'seed/', marker: `seed/0${i}/`, 'max-keys': '1000', ...(delimiter ? { delimiter } : {}) });
+    }
     const times: number[] = [];
     for (const marker of ['', 'seed/10/', 'seed/50/0050050.dat', 'seed/99/', 'seed/33/', 'seed/77/0077077.dat']) {
       for (const delimiter of ['', '/']) {

@@ -246,6 +246,10 @@ async function main() {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-store.mjs')], { stdio: 'ignore' });
     store = await spawnStore(dataDir, keyring, { bin: join(ROOT, 'dist', 'store', 'coffer-store.mjs') });
     const port = store.port;
+    const pid = store.child.pid!;
+    const rssNow = async () => Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    // Where the store's memory goes, phase by phase (the next step after a figure that misses its target).
+    results.rssIdleMiB = await rssNow();
 
     log('MD5 rate of one core…');
     results.md5MBps = await bestOf(RUNS, async () => md5Rate(SIZE));
@@ -255,12 +259,14 @@ async function main() {
 
     log('PUT/GET 1 GiB plain and SSE…');
     results.putPlainMBps = await bestOf(RUNS, () => putObject(port, 'plain.bin', SIZE, false));
+    results.rssAfterPlainPutMiB = await rssNow();
     results.putSseMBps = await bestOf(RUNS, () => putObject(port, 'sse.bin', SIZE, true));
     results.getPlainMBps = await bestOf(RUNS, () => getObject(port, 'plain.bin', SIZE));
     results.getSseMBps = await bestOf(RUNS, () => getObject(port, 'sse.bin', SIZE));
     await simpleRequest(port, 'DELETE', '/plain.bin');
 
     log('HEAD/s…');
+    results.rssAfterGetsMiB = await rssNow();
     results.headPerSec = await headsPerSecond(port, 'sse.bin');
     await simpleRequest(port, 'DELETE', '/sse.bin');
 
@@ -279,6 +285,7 @@ async function main() {
       }
     }
     results.listPageMsMedian = median(times);
+    results.rssAfterListingMiB = await rssNow();
     results.listPageMsMax = Math.max(...times);
 
     log(`streaming ${BIG / MiB} MiB with SSE for peak RSS…`);
@@ -286,7 +293,7 @@ async function main() {
     const rssBefore = await rssPeakMiB(store.child.pid!);
     // Reset the peak (VmHWM) so the figure is this stream's, not the earlier 1 GiB transfers'.
     await writeFile(`/proc/${store.child.pid}/clear_refs`, '5');
-    results.rssAtStartMiB = Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${store.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    results.rssAtStartMiB = await rssNow();
     results.bigPutSseMBps = await putObject(port, 'big.bin', BIG, true);
     results.bigGetSseMBps = await getObject(port, 'big.bin', BIG);
     results.rssPeakMiB = await rssPeakMiB(store.child.pid!);

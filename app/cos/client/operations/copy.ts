@@ -75,16 +75,7 @@ export async function copyObject(ctx: OpContext, source: CopySource, bucket: str
     secrets: [...sseSecrets(dest), ...sseSecrets(src)],
     signal: input.signal,
   });
-  const doc = node(parseXml(res.text ?? '').CopyObjectResult);
-  const bodyCrc = str(doc.CRC64);
-  return {
-    ...meta(res),
-    etag: str(doc.ETag) ?? '',
-    lastModified: str(doc.LastModified),
-    crc64: crc64Of(res.headers) ?? (bodyCrc && /^\d+$/.test(bodyCrc) ? BigInt(bodyCrc) : undefined),
-    encryption: sseOf(res.headers),
-    versionId: res.headers['x-cos-version-id'],
-  };
+  return { ...copyResult(res, 'CopyObjectResult'), encryption: sseOf(res.headers), versionId: res.headers['x-cos-version-id'] };
 }
 
 export interface UploadPartCopyInput extends CallOptions {
@@ -127,7 +118,12 @@ export async function uploadPartCopy(
     secrets: [...sseSecrets(src), ...sseSecrets(destC)],
     signal: input.signal,
   });
-  const doc = node(parseXml(res.text ?? '').CopyPartResult);
+  return copyResult(res, 'CopyPartResult');
+}
+
+/** The body both copy APIs answer with; the CRC64 header wins over the body's <CRC64>. */
+function copyResult(res: Parameters<typeof meta>[0] & { text?: string }, root: 'CopyObjectResult' | 'CopyPartResult') {
+  const doc = node(parseXml(res.text ?? '')[root]);
   const bodyCrc = str(doc.CRC64);
   return {
     ...meta(res),

@@ -8,8 +8,8 @@ import { CosServiceError, type CosClient } from '../cos/client';
 import { testClient } from '../cos/client/test-support/client-fixture';
 import { crc64 } from '../cos/crc64';
 import { startFixture, type StoreFixture } from '../store/test-support/store-fixture';
-import { EngineProxy } from './download/test-support/engine-proxy';
-import { findSecrets, secretForms, SSEC_KEY } from './download/test-support/secret-scan';
+import { EngineProxy } from './test-support/engine-proxy';
+import { findSecrets, secretForms, SSEC_KEY } from './test-support/secret-scan';
 import { encryptInPlace, EncryptInPlaceError, ObjectChangedError } from './encrypt-in-place';
 
 const B = 'inplace';

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CosClient } from '../cos/client';
 import { testClient } from '../cos/client/test-support/client-fixture';
 import { startFixture, type StoreFixture } from '../store/test-support/store-fixture';
-import { EngineProxy } from './download/test-support/engine-proxy';
-import { findSecrets, SSEC_KEY } from './download/test-support/secret-scan';
+import { EngineProxy } from './test-support/engine-proxy';
+import { findSecrets, SSEC_KEY } from './test-support/secret-scan';
 import { LruCache } from './encryption-status-lru';
 import { EncryptionStatusService, type EncryptionStatus } from './encryption-status';
 

@@ -5,7 +5,7 @@ export type { CosEndpoint } from './endpoint';
 export type { Credentials, CredentialsProvider } from './request-executor';
 export type { SseRequest, SseInfo } from './sse-headers';
 export type { BodyInput } from './request-body';
-export type { RetryPolicy } from './retry';
+export { DEFAULT_RETRY, backoffDelay, isTransient, sleep, type RetryPolicy } from './retry';
 export type { BucketEncryption, AclResult } from './operations/bucket-config';
 export type { ObjectInfo, GetObjectResult, PutObjectResult, DeleteObjectsResult } from './operations/objects';
 export type { ListObjectsResult, ObjectSummary, ListPartsResult, ListUploadsResult } from './operations/listing';

@@ -13,8 +13,8 @@ import { testClient } from '../../cos/client/test-support/client-fixture';
 import { startFixture, type StoreFixture } from '../../store/test-support/store-fixture';
 import { downloadObject, tempPathsFor, type DownloadProgress } from './download-object';
 import { DownloadIntegrityError } from './errors';
-import { EngineProxy } from './test-support/engine-proxy';
-import { findSecrets, secretForms, SSEC_KEY } from './test-support/secret-scan';
+import { EngineProxy } from '../test-support/engine-proxy';
+import { findSecrets, secretForms, SSEC_KEY } from '../test-support/secret-scan';
 
 const B = 'downloads';
 const MiB = 1024 * 1024;

@@ -13,8 +13,8 @@ import { testClient } from '../../cos/client/test-support/client-fixture';
 import { startFixture, type StoreFixture } from '../../store/test-support/store-fixture';
 import { downloadPrefix, type PrefixProgress } from './download-prefix';
 import { safeJoin } from './safe-path';
-import { EngineProxy } from './test-support/engine-proxy';
-import { findSecrets } from './test-support/secret-scan';
+import { EngineProxy } from '../test-support/engine-proxy';
+import { findSecrets } from '../test-support/secret-scan';
 
 const B = 'prefixes';
 let f: StoreFixture;

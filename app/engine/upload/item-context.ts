@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { Crc64 } from '../../cos/crc64';
 import { CosIntegrityError, type CosClient } from '../../cos/client';
-import { backoffDelay, isTransient, sleep } from '../../cos/client/retry';
+import { backoffDelay, isTransient, sleep } from '../../cos/client';
 import type { JournalStore } from '../journal';
 import { UploadError } from './upload-encryption';
 

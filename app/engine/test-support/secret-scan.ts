@@ -1,7 +1,7 @@
 // Scans errors and events for secrets: every value is rendered the ways it could reach a log or the renderer
 // (message, stack, util.inspect, JSON) and searched for each secret.
 import { inspect } from 'node:util';
-import { TEST_CREDENTIALS } from '../../../store/test-support/store-fixture';
+import { TEST_CREDENTIALS } from '../../store/test-support/store-fixture';
 
 /** A recognisable SSE-C key: ASCII, so the raw bytes would show up as text too. */
 export const SSEC_KEY = Buffer.from('0123456789ABCDEFcofferSSECkey!!!', 'ascii');

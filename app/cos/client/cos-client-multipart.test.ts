@@ -82,6 +82,22 @@ describe('multipart upload', () => {
     ]);
     expect(done.encryption).toEqual({ mode: 'SSE-C', keyMd5: createHash('md5').update(key).digest('base64') });
     expect(await client.getObjectBuffer(B, 'ssec-mp', { sseCustomerKey: key })).toEqual(data);
+    // Without the key on Complete the store can only keep the wrap made at Initiate (bound to the upload id).
+    expect((f.running.store.meta.getObject(f.bucket(B), 'ssec-mp')!.sse as { uploadId?: string }).uploadId).toBe(init.uploadId);
+  });
+
+  it('SSE-C multipart with the key on Complete: the store binds the final size and part table', async () => {
+    const key = randomBytes(32);
+    const data = randomBytes(MiB + 10);
+    const init = await client.initiateMultipartUpload(B, 'ssec-bound', { sse: { mode: 'SSE-C', key } });
+    const a = await client.uploadPart(B, 'ssec-bound', init.uploadId, 1, data.subarray(0, MiB), { sseCustomerKey: key });
+    const b = await client.uploadPart(B, 'ssec-bound', init.uploadId, 2, data.subarray(MiB), { sseCustomerKey: key });
+    await client.completeMultipartUpload(B, 'ssec-bound', init.uploadId, [
+      { partNumber: 1, etag: a.etag },
+      { partNumber: 2, etag: b.etag },
+    ], { sseCustomerKey: key });
+    expect((f.running.store.meta.getObject(f.bucket(B), 'ssec-bound')!.sse as { uploadId?: string }).uploadId).toBeUndefined();
+    expect(await client.getObjectBuffer(B, 'ssec-bound', { sseCustomerKey: key })).toEqual(data);
   });
 
   it('Complete with a wrong ETag fails with InvalidPart; abort then gives NoSuchUpload', async () => {

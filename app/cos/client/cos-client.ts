@@ -126,7 +126,7 @@ export class CosClient {
   uploadPartCopy(source: copy.CopySource, bucket: string, key: string, uploadId: string, partNumber: number, input?: copy.UploadPartCopyInput) {
     return copy.uploadPartCopy(this.ctx, source, bucket, key, uploadId, partNumber, input);
   }
-  completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: multipart.CompletedPart[], opts?: CallOptions) {
+  completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: multipart.CompletedPart[], opts?: multipart.CompleteInput) {
     return multipart.completeMultipartUpload(this.ctx, bucket, key, uploadId, parts, opts);
   }
   abortMultipartUpload(bucket: string, key: string, uploadId: string, opts?: CallOptions): Promise<ResponseMeta> {

@@ -10,4 +10,4 @@ export type { BucketEncryption, AclResult } from './operations/bucket-config';
 export type { ObjectInfo, GetObjectResult, PutObjectResult, DeleteObjectsResult } from './operations/objects';
 export type { ListObjectsResult, ObjectSummary, ListPartsResult, ListUploadsResult } from './operations/listing';
 export type { CopySource, CopyObjectResult, UploadPartCopyResult } from './operations/copy';
-export type { InitiateResult, UploadPartResult, CompleteResult, CompletedPart } from './operations/multipart';
+export type { InitiateResult, UploadPartResult, CompleteInput, CompleteResult, CompletedPart } from './operations/multipart';

@@ -78,7 +78,7 @@ async function complete(ctx: ItemContext, item: UploadItem, uploadId: string, pa
   let tries = 0;
   const answer = await withRetries(ctx, async () => {
     try {
-      return await ctx.client.completeMultipartUpload(bucket, key, uploadId, sorted, { signal: ctx.signal });
+      return await ctx.client.completeMultipartUpload(bucket, key, uploadId, sorted, { sseCustomerKey: customerKey(item), signal: ctx.signal });
     } catch (err) {
       if (tries++ > 0 && err instanceof CosServiceError && err.code === 'NoSuchUpload') {
         const head = await ctx.client.headObject(bucket, key, { sseCustomerKey: customerKey(item), signal: ctx.signal });

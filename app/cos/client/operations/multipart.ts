@@ -107,14 +107,23 @@ export interface CompleteResult extends ResponseMeta {
   versionId?: string;
 }
 
+export interface CompleteInput extends CallOptions {
+  /**
+   * The upload's SSE-C key. COS needs none on Complete; sending it lets a store bind the final size and part
+   * table into the key wrap (the embedded store does), so it is worth sending when the caller has it.
+   */
+  sseCustomerKey?: Buffer;
+}
+
 export async function completeMultipartUpload(
   ctx: OpContext,
   bucket: string,
   key: string,
   uploadId: string,
   parts: CompletedPart[],
-  opts: CallOptions = {},
+  opts: CompleteInput = {},
 ): Promise<CompleteResult> {
+  const sseC = sseCustomerHeaders(opts.sseCustomerKey);
   const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
   const quote = (e: string) => (e.startsWith('"') ? e : `"${e}"`);
   const xml = buildXml({ CompleteMultipartUpload: { Part: sorted.map((p) => ({ PartNumber: String(p.partNumber), ETag: quote(p.etag) })) } });
@@ -124,11 +133,12 @@ export async function completeMultipartUpload(
     host: bucketHost(ctx, bucket, opts),
     key,
     query: { uploadId },
-    headers: { 'content-type': 'application/xml', 'content-md5': createHash('md5').update(data).digest('base64') },
+    headers: { 'content-type': 'application/xml', 'content-md5': createHash('md5').update(data).digest('base64'), ...sseC },
     body: { kind: 'buffer', data },
     context: { bucket, key, uploadId },
     idempotent: false,
     errorIn200: true,
+    secrets: sseSecrets(sseC),
     signal: opts.signal,
   });
   const doc = node(parseXml(res.text ?? '').CompleteMultipartUploadResult);

@@ -1,5 +1,6 @@
 // XML in and out of COS. Parsing keeps every value a string (a key "0012" must not become 12) and lets the
 // callers say which elements repeat, because a list with one entry otherwise parses as a bare object.
+import { createHash } from 'node:crypto';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 
 /** Elements that can repeat in any COS response this client reads. */
@@ -32,6 +33,15 @@ export function parseXml(text: string): XmlNode {
 /** Serialises `{ Root: {...} }` without a declaration, minified, as the Node SDK sends request bodies. */
 export function buildXml(doc: XmlNode): string {
   return builder.build(doc) as string;
+}
+
+/** An XML request body with the headers COS expects beside it (Content-Type and a Content-MD5 of the bytes). */
+export function xmlRequest(doc: XmlNode): { headers: Record<string, string>; body: { kind: 'buffer'; data: Buffer } } {
+  const data = Buffer.from(buildXml(doc), 'utf8');
+  return {
+    headers: { 'content-type': 'application/xml', 'content-md5': createHash('md5').update(data).digest('base64') },
+    body: { kind: 'buffer', data },
+  };
 }
 
 export function str(v: unknown): string | undefined {

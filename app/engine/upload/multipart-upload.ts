@@ -6,7 +6,7 @@
 import { CosServiceError } from '../../cos/client';
 import { crc64, crc64Combine } from '../../cos/crc64';
 import { journalId, type JournalPart, type UploadJournal } from '../journal';
-import { boundedAll, fileRangeCrc, withRetries, type ItemContext } from './item-context';
+import { boundedAll, withRetries, withTap, type ItemContext, type SendTap } from './item-context';
 import { crcMismatch, journalEncryption, sameJournalEncryption, sseRequestOf, UploadError, verifyEcho } from './upload-encryption';
 import { MAX_PARTS, partSizeFor, type UploadItem } from './upload-plan';
 import type { ChunkReader } from './chunk-reader';
@@ -95,13 +95,24 @@ async function complete(ctx: ItemContext, item: UploadItem, uploadId: string, pa
   }
 }
 
-/** Uploads one part (with the engine's retries) and returns what the server acknowledged. */
-async function sendPart(ctx: ItemContext, item: UploadItem, uploadId: string, partNumber: number, body: () => Promise<{ res: { etag: string; crc64?: bigint }; local: bigint; size: number }>): Promise<DonePart> {
-  return withRetries(ctx, async () => {
-    const { res, local, size } = await body();
-    if (res.crc64 !== undefined && res.crc64 !== local) throw crcMismatch(item.bucket, item.key, `part ${partNumber}: sent ${local}, stored ${res.crc64}`);
-    return { partNumber, etag: res.etag, crc64: local, size };
-  });
+/**
+ * Uploads one part (with the engine's retries) and returns what the server acknowledged; progress moves as the
+ * part's bytes are read for sending. `local` defaults to the CRC64 of what the tap saw.
+ */
+async function sendPart(
+  ctx: ItemContext,
+  item: UploadItem,
+  partNumber: number,
+  size: number,
+  send: (tap: SendTap) => Promise<{ res: { etag: string; crc64?: bigint }; local?: bigint }>,
+): Promise<DonePart> {
+  return withRetries(ctx, () =>
+    withTap(ctx, size, async (tap) => {
+      const { res, local = tap.digest() } = await send(tap);
+      if (res.crc64 !== undefined && res.crc64 !== local) throw crcMismatch(item.bucket, item.key, `part ${partNumber}: sent ${local}, stored ${res.crc64}`);
+      return { partNumber, etag: res.etag, crc64: local, size };
+    }),
+  );
 }
 
 export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, path: string, size: number, mtimeMs: number): Promise<void> {
@@ -171,17 +182,12 @@ export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, pa
   await boundedAll(todo, ctx.options.partConcurrency, async (n) => {
     const start = (n - 1) * journal.partSize;
     const end = Math.min(size, n * journal.partSize) - 1;
-    const part = await sendPart(ctx, item, journal.uploadId, n, async () => {
-      const [res, local] = await Promise.all([
-        ctx.client.uploadPart(bucket, key, journal.uploadId, n, { path, start, end, size }, { sseCustomerKey, signal: ctx.signal }),
-        fileRangeCrc(path, start, end),
-      ]);
-      return { res, local, size: end - start + 1 };
-    });
+    const part = await sendPart(ctx, item, n, end - start + 1, async (tap) => ({
+      res: await ctx.client.uploadPart(bucket, key, journal.uploadId, n, { path, start, end, size, observer: tap }, { sseCustomerKey, signal: ctx.signal }),
+    }));
     done.set(n, part);
     journal.parts[String(n)] = { etag: part.etag, crc64: part.crc64.toString(), size: part.size };
     await ctx.journal.write(id, journal);
-    ctx.addBytes(part.size);
   });
 
   try {
@@ -218,14 +224,12 @@ export async function uploadStreamMultipart(ctx: ItemContext, item: UploadItem, 
       if (n > MAX_PARTS) throw new UploadError('too-large', `${bucket}/${key}: the stream is longer than ${MAX_PARTS} parts of ${partSize} bytes`, bucket, key);
       total += data.length;
       const local = crc64(data);
-      const p = sendPart(ctx, item, uploadId, n, async () => ({
+      const p = sendPart(ctx, item, n, data.length, async () => ({
         res: await ctx.client.uploadPart(bucket, key, uploadId, n, data, { sseCustomerKey, signal: ctx.signal }),
         local,
-        size: data.length,
       })).then(
         (part) => {
           done.push(part);
-          ctx.addBytes(part.size);
         },
         (err) => {
           failure ??= { err };

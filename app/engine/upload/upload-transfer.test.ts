@@ -122,6 +122,32 @@ describe('folder plans', () => {
   });
 });
 
+describe('progress', () => {
+  it('moves while a part is being sent, and a part sent again after a corruption is not counted twice', async () => {
+    const client = testClient(proxy.port);
+    const engine = new UploadEngine(client, join(dir, 'j-progress'), { singlePutThreshold: MiB, partSize: 8 * MiB, partConcurrency: 1, progressIntervalMs: 1 });
+    const data = randomBytes(8 * MiB + 1000);
+    const path = join(dir, 'progress.bin');
+    await writeFile(path, data);
+    // The first attempt of part 1 arrives with a flipped byte: its CRC64 disagrees and the engine sends it again.
+    proxy.add({ match: isUploadPart, flipByteAt: 5 * MiB, times: 1 });
+    const t = engine.start({ bucket: B, key: 'progress.bin', path });
+    const ev = record(t);
+    const result = await t.done;
+    expect(result.state).toBe('completed');
+    expect((await direct.getObjectBuffer(B, 'progress.bin')).equals(data)).toBe(true);
+    expect(proxy.count('PUT', (u) => /partNumber=1&/.test(u))).toBe(2);
+    const done = ev.progress.map((e) => e.bytesDone);
+    // Bytes show up as they leave, not a whole part at a time ...
+    expect(done.some((b) => b > 0 && b < 8 * MiB)).toBe(true);
+    // ... the failed attempt's bytes were taken back, never counted on top of the retry ...
+    expect(Math.max(...done)).toBeLessThanOrEqual(data.length);
+    expect(done.some((b, i) => i > 0 && b < done[i - 1]!)).toBe(true);
+    // ... and the end is exact.
+    expect(ev.progress[ev.progress.length - 1]).toMatchObject({ state: 'completed', bytesDone: data.length, bytesTotal: data.length });
+  });
+});
+
 describe('pause, resume, cancel', () => {
   it('pause stops new parts (in-flight ones finish); resume completes the object', async () => {
     const client = testClient(proxy.port);

@@ -176,10 +176,25 @@ describe('coffer-store admin commands', () => {
     const p = await spawnStore(dataDir, keyring);
     const cos = newSdkClient(p.port);
     await cos.putBucket({ Bucket: 'fsck-1250000000', Region: 'ap-guangzhou' });
-    await cos.putObject({ Bucket: 'fsck-1250000000', Region: 'ap-guangzhou', Key: 'plain', Body: 'plain text object' });
-    await cos.putObject({ Bucket: 'fsck-1250000000', Region: 'ap-guangzhou', Key: 'enc', Body: 'encrypted object', ServerSideEncryption: 'AES256' });
+    // Two objects with data files (above the inline limit) and one small enough to live in meta.db.
+    await cos.putObject({ Bucket: 'fsck-1250000000', Region: 'ap-guangzhou', Key: 'plain', Body: 'plain text object '.repeat(5000) });
+    await cos.putObject({ Bucket: 'fsck-1250000000', Region: 'ap-guangzhou', Key: 'enc', Body: 'encrypted object '.repeat(5000), ServerSideEncryption: 'AES256' });
+    await cos.putObject({ Bucket: 'fsck-1250000000', Region: 'ap-guangzhou', Key: 'tiny', Body: 'small encrypted object', ServerSideEncryption: 'AES256' });
+    await cos.putObject({ Bucket: 'fsck-1250000000', Region: 'ap-guangzhou', Key: 'tiny-intact', Body: 'untouched', ServerSideEncryption: 'AES256' });
     p.child.kill('SIGTERM');
     await p.exited;
+    const clean = runCli(['fsck', ...storeArgs(dataDir, keyring)]);
+    expect(clean.stdout).toContain('0 damaged');
+    expect(clean.code).toBe(0);
+    // Damage the small object's bytes inside meta.db.
+    const { Database } = await import('../store/meta/sqlite-driver');
+    const db = new Database(join(dataDir, 'meta.db'));
+    db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    const row = db.get(`SELECT i.data_id AS id, i.bytes AS bytes FROM inline_data i JOIN data_refs r ON r.data_id = i.data_id WHERE r.key = 'tiny'`)!;
+    const bytes = Buffer.from(row.bytes as Uint8Array);
+    bytes[bytes.length - 3] ^= 0xff;
+    db.run('UPDATE inline_data SET bytes = ? WHERE data_id = ?', [bytes, row.id]);
+    db.close();
     const { readdir, writeFile } = await import('node:fs/promises');
     // Damage every data file: flip one byte near the end of each.
     const objectsDir = join(dataDir, 'objects');
@@ -195,6 +210,8 @@ describe('coffer-store admin commands', () => {
     expect(fsck.code).toBe(1);
     expect(fsck.stdout).toContain('DAMAGED fsck-1250000000/plain');
     expect(fsck.stdout).toContain('DAMAGED fsck-1250000000/enc');
-    expect(fsck.stdout).toContain('2 damaged');
+    expect(fsck.stdout).toContain('DAMAGED fsck-1250000000/tiny');
+    expect(fsck.stdout).not.toContain('DAMAGED fsck-1250000000/tiny-intact');
+    expect(fsck.stdout).toContain('3 damaged');
   });
 });

@@ -49,4 +49,9 @@ export const LIMITS = {
   maxKeysPerList: 1000,
   maxDeleteObjects: 1000,
   maxBuckets: 1000,
+  /**
+   * Single-part objects up to this size are kept in meta.db, committed with their row (one WAL write shared by a
+   * group of PUTs) instead of a data file of their own; 64 KiB is one SSE chunk.
+   */
+  maxInlineObjectBytes: 64 * 1024,
 } as const;

@@ -2,11 +2,12 @@
 // SSE-KMS, anonymous denial of encrypted objects, pre-signed URLs, data at rest, and tamper detection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import COS from 'cos-nodejs-sdk-v5';
 import { startFixture, TEST_CREDENTIALS, type StoreFixture } from './test-support/store-fixture';
 import { errorCode, rawRequest } from './test-support/raw-request';
+import { Database } from './meta/sqlite-driver';
 
 let f: StoreFixture;
 const Region = 'ap-guangzhou';
@@ -104,15 +105,58 @@ describe('SSE-COS', () => {
 
   it('returns a clean 500, never wrong bytes, when an encrypted data file is tampered with', async () => {
     const marker = randomBytes(16);
-    const body = Buffer.concat([randomBytes(1000), marker]);
+    // Larger than the inline limit, so the object has a data file of its own.
+    const body = Buffer.concat([randomBytes(100_000), marker]);
     await f.cos.putObject({ Bucket, Region, Key: 'tamper.bin', Body: body, ServerSideEncryption: 'AES256' });
     const rec = f.running.store.meta.getObject(Bucket, 'tamper.bin')!;
     const path = f.running.store.files.pathOf(rec.parts[0]!.dataId);
     const data = await readFile(path);
-    data[data.length - 30] ^= 0x01;
+    const original = Buffer.from(data);
+    // In the first chunk: nothing has been sent yet, so the answer is a clean 500.
+    data[200] ^= 0x01;
     await writeFile(path, data);
     await expect(f.cos.getObject({ Bucket, Region, Key: 'tamper.bin' })).rejects.toMatchObject({ statusCode: 500, code: 'InternalError' });
     expect(f.logs.some((l) => l.includes('tamper.bin') && l.includes('damaged'))).toBe(true);
+    // In the last chunk: the first one was already sent, so the response is cut off — never completed with wrong bytes.
+    original[original.length - 30] ^= 0x01;
+    await writeFile(path, original);
+    await expect(f.cos.getObject({ Bucket, Region, Key: 'tamper.bin' })).rejects.toBeDefined();
+  });
+
+  it('keeps a small object inside meta.db, encrypted, and answers 500 when those bytes are altered', async () => {
+    const g = await startFixture();
+    try {
+      const B = g.bucket('inline');
+      await g.cos.putBucket({ Bucket: B, Region });
+      const marker = randomBytes(16);
+      const body = Buffer.concat([randomBytes(1000), marker]);
+      await g.cos.putObject({ Bucket: B, Region, Key: 'small.bin', Body: body, ServerSideEncryption: 'AES256' });
+      const rec = g.running.store.meta.getObject(B, 'small.bin')!;
+      expect(rec.parts[0]!.inline).toBe(true);
+      expect(await readdir(join(g.dataDir, 'objects')).catch(() => [])).toEqual([]);
+      expect((await g.cos.getObject({ Bucket: B, Region, Key: 'small.bin' })).Body).toEqual(body);
+      await g.running.close();
+
+      // Alter one stored byte in meta.db while the store is down (the same bytes, encrypted, are all it holds).
+      const db = new Database(join(g.dataDir, 'meta.db'));
+      db.exec('PRAGMA locking_mode = EXCLUSIVE');
+      const stored = Buffer.from(db.get('SELECT bytes FROM inline_data WHERE data_id = ?', [rec.parts[0]!.dataId])!.bytes as Uint8Array);
+      expect(stored.includes(marker)).toBe(false);
+      stored[stored.length - 30] ^= 0x01;
+      db.run('UPDATE inline_data SET bytes = ? WHERE data_id = ?', [stored, rec.parts[0]!.dataId]);
+      db.close();
+
+      const h = await startFixture({ dataDir: g.dataDir, keyringPath: g.keyringPath, kmsPath: join(g.root, 'keys', 'kms.json') });
+      try {
+        await expect(h.cos.getObject({ Bucket: B, Region, Key: 'small.bin' })).rejects.toMatchObject({ statusCode: 500, code: 'InternalError' });
+        expect(h.logs.some((l) => l.includes('small.bin') && l.includes('damaged'))).toBe(true);
+      } finally {
+        await h.running.close();
+        await rm(h.root, { recursive: true, force: true });
+      }
+    } finally {
+      await rm(g.root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -32,7 +32,7 @@ async function checkObject(store: Store, rec: ObjectRecord): Promise<string | nu
     }
   }
   try {
-    const handles = await openDataFiles(store.files, rec, 0, rec.size - 1);
+    const handles = await openDataFiles(store, rec, 0, rec.size - 1);
     const crc = new Crc64();
     const md5 = createHash('md5');
     let size = 0;

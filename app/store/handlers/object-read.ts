@@ -92,7 +92,7 @@ export async function getObject(ctx: HandlerContext, head: boolean): Promise<voi
 
     let handles;
     try {
-      handles = await openDataFiles(ctx.store.files, rec, start, end);
+      handles = await openDataFiles(ctx.store, rec, start, end);
     } catch (err) {
       if (isNotFound(err) && attempt < 3) continue;
       throw err;

@@ -101,6 +101,7 @@ export function checkObject(r: ObjectRecord): void {
     checkCount(p.size, `${where}: part ${p.partNumber} size`);
     assertDataId(p.dataId);
     if (ids.has(p.dataId)) throw new Error(`${where}: data id ${p.dataId} appears twice in the part table`);
+    if (p.inline !== undefined && p.inline !== true) throw new Error(`${where}: part ${p.partNumber} inline must be true or absent`);
     ids.add(p.dataId);
     total += p.size;
   }

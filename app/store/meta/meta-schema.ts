@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from './sqlite-driver';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // Keys are TEXT in a UTF-8 database with the default BINARY collation: index order is UTF-8 byte order, which is
 // the order S3/COS listings use. Tables keyed by text are WITHOUT ROWID so the primary key is the only b-tree.
@@ -81,8 +81,18 @@ CREATE TABLE data_refs (
 ) WITHOUT ROWID;
 `;
 
+// Version 2: the bytes of small single-part objects, stored (encrypted when the object is) in the same transaction
+// as their row instead of in a data file — no file create, fsync, rename and directory fsync per small object.
+// A rowid table: its values are up to tens of KiB, too large for a WITHOUT ROWID b-tree.
+const SCHEMA_V2 = `
+CREATE TABLE inline_data (
+  data_id TEXT PRIMARY KEY,
+  bytes   BLOB NOT NULL
+);
+`;
+
 /** Schema changes from version N-1 to N, indexed by N. */
-const MIGRATIONS: Record<number, string> = { 1: SCHEMA_V1 };
+const MIGRATIONS: Record<number, string> = { 1: SCHEMA_V1, 2: SCHEMA_V2 };
 
 /**
  * Connection settings. EXCLUSIVE locking: the data directory belongs to one process (StoreLock), so the SQLite

@@ -28,6 +28,8 @@ export interface DataPart {
   etag: string;
   crc64: string | null;
   partSalt?: string;
+  /** The stored bytes are in meta.db (MetadataDb.getInline) instead of a data file: a small single-part object. */
+  inline?: true;
 }
 
 export interface ObjectRecord {

@@ -286,6 +286,32 @@ describe('group commit', () => {
     expect(db.isDataReferenced(first.parts[0]!.dataId)).toBe(false);
   });
 
+  it('keeps inline bytes with their row: replaced, deleted and refused together with it', async () => {
+    const small = (key: string) => {
+      const rec = objectRecord('b', key);
+      rec.parts = [{ ...rec.parts[0]!, inline: true }];
+      return rec;
+    };
+    const first = small('tiny');
+    await db.putObjectGrouped(first, undefined, Buffer.from('first bytes'));
+    expect(db.getInline(first.parts[0]!.dataId)?.toString()).toBe('first bytes');
+    const second = small('tiny');
+    const previous = await db.putObjectGrouped(second, undefined, Buffer.from('second'));
+    expect(previous?.parts[0]!.inline).toBe(true);
+    expect(db.getInline(first.parts[0]!.dataId)).toBeUndefined();
+    expect(db.getInline(second.parts[0]!.dataId)?.toString()).toBe('second');
+    // A refused write leaves no inline bytes behind.
+    const refused = small('tiny');
+    await expect(db.putObjectGrouped(refused, () => { throw new Error('no'); }, Buffer.from('x'))).rejects.toThrow('no');
+    expect(db.getInline(refused.parts[0]!.dataId)).toBeUndefined();
+    // Bytes without an inline part, or an inline part without bytes, are a caller bug.
+    expect(() => db.putObjectGrouped(objectRecord('b', 'k2'), undefined, Buffer.from('x'))).toThrow(/inline/);
+    expect(() => db.putObjectGrouped(small('k3'))).toThrow(/inline/);
+    db.deleteObject('b', 'tiny');
+    expect(db.getInline(second.parts[0]!.dataId)).toBeUndefined();
+    expect(db.integrityCheck()).toEqual([]);
+  });
+
   it('commits what is queued when the database closes', async () => {
     const pending = db.putObjectGrouped(objectRecord('b', 'at-close'));
     db.close();

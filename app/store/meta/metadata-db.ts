@@ -53,6 +53,9 @@ const INSERT_OBJECT = `INSERT INTO objects (${OBJECT_COLUMNS}) VALUES (${placeho
 const DELETE_OBJECT = `DELETE FROM objects WHERE bucket = ? AND key = ?`;
 const INSERT_REF = `INSERT INTO data_refs (data_id, bucket, key, upload_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`;
 const DELETE_REF = `DELETE FROM data_refs WHERE data_id = ?`;
+const INSERT_INLINE = `INSERT INTO inline_data (data_id, bytes) VALUES (?, ?)`;
+const GET_INLINE = `SELECT bytes FROM inline_data WHERE data_id = ?`;
+const DELETE_INLINE = `DELETE FROM inline_data WHERE data_id = ?`;
 const GET_UPLOAD = `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ?`;
 const GET_PARTS = `SELECT ${PART_COLUMNS} FROM parts WHERE upload_id = ? ORDER BY part_number`;
 
@@ -225,16 +228,31 @@ export class MetadataDb {
   }
 
   /**
-   * putObject as part of a group commit (group-commit.ts): resolves once the transaction holding it has committed.
+   * putObject as part of a group commit (group-commit.ts): resolves once the transaction holding it is durable.
    * `check` sees the current version inside that transaction, right before the replace, and may throw to refuse it
-   * (copy's If-Match guard on itself); only this write is then rolled back.
+   * (copy's If-Match guard on itself); only this write is then rolled back. `inline` is the stored bytes of a
+   * single part marked `inline`, committed with the row.
    */
-  putObjectGrouped(rec: ObjectRecord, check?: (current: ObjectRecord | undefined) => void): Promise<ObjectRecord | undefined> {
+  putObjectGrouped(rec: ObjectRecord, check?: (current: ObjectRecord | undefined) => void, inline?: Buffer): Promise<ObjectRecord | undefined> {
     checkObject(rec);
+    const inlineParts = rec.parts.filter((p) => p.inline);
+    if (inlineParts.length !== (inline ? 1 : 0) || (inline && rec.parts.length !== 1)) {
+      throw new Error(`object ${rec.bucket}/${rec.key}: inline bytes go with exactly one part marked inline`);
+    }
     return this.group.run(() => {
       check?.(this.getObject(rec.bucket, rec.key));
-      return this.putObject(rec);
+      const previous = this.putObject(rec);
+      if (inline) this.sql.run(INSERT_INLINE, [rec.parts[0]!.dataId, inline]);
+      return previous;
     });
+  }
+
+  /** The stored bytes of an inline part (a copy), or undefined when there are none under that id. */
+  getInline(dataId: string): Buffer | undefined {
+    const row = this.sql.one(GET_INLINE, [dataId]);
+    if (!row) return undefined;
+    const u8 = row.bytes as Uint8Array;
+    return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
   }
 
   /** Inserts new objects in one transaction (a benchmark or import); throws, storing none, if any key exists. */
@@ -473,7 +491,10 @@ export class MetadataDb {
   private removeObject(bucket: string, key: string): ObjectRecord | undefined {
     const previous = this.getObject(bucket, key);
     if (!previous) return undefined;
-    for (const p of previous.parts) this.sql.run(DELETE_REF, [p.dataId]);
+    for (const p of previous.parts) {
+      this.sql.run(DELETE_REF, [p.dataId]);
+      if (p.inline) this.sql.run(DELETE_INLINE, [p.dataId]);
+    }
     this.sql.run(DELETE_OBJECT, [bucket, key]);
     return previous;
   }

@@ -1,7 +1,7 @@
 // The source side of PUT Object - Copy and Upload Part - Copy: parsing `x-cos-copy-source`, checking that the
 // caller may read the source (and holds its SSE-C key), and reading a plaintext byte range of it. Shared by both
 // copy handlers so that they cannot disagree on what a copy source is or who may read one.
-import type { FileHandle } from 'node:fs/promises';
+import type { DataHandle } from '../meta/data-handle';
 import { authorizeReadObject, missingObjectError } from '../http/access';
 import { CosError } from '../http/cos-error';
 import type { BucketRecord, ObjectRecord } from '../meta/metadata-db';
@@ -102,7 +102,7 @@ export async function readSource(ctx: HandlerContext, src: { bucket: string; key
         }
         let handles;
         try {
-          handles = await openDataFiles(store.files, rec, start, end);
+          handles = await openDataFiles(store, rec, start, end);
         } catch (err) {
           if (isNotFound(err) && attempt < 3) continue;
           throw err;
@@ -138,7 +138,7 @@ function checkSourceKey(rec: ObjectRecord, ctx: HandlerContext, customer: Custom
  * (plus a log line), and the OEK is wiped and the files closed even when the caller drops the generator before
  * its first read (a not-yet-started generator runs no `finally`, so return() on it is handled here).
  */
-function guarded(ctx: HandlerContext, rec: ObjectRecord, handles: Map<string, FileHandle>, body: AsyncGenerator<Buffer>, oek: Buffer | null): AsyncGenerator<Buffer> {
+function guarded(ctx: HandlerContext, rec: ObjectRecord, handles: Map<string, DataHandle>, body: AsyncGenerator<Buffer>, oek: Buffer | null): AsyncGenerator<Buffer> {
   let started = false;
   const inner = (async function* () {
     try {

@@ -1,8 +1,9 @@
 // Reads a byte range of a stored object across its data files, decrypting only the chunks the range needs.
 // Encrypted plaintext is released only after its chunk authenticated (range-reader.ts guarantees that).
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { BufferHandle, type DataHandle } from '../meta/data-handle';
 import type { DataFiles } from '../meta/data-files';
-import type { ObjectRecord } from '../meta/metadata-db';
+import type { MetadataDb, ObjectRecord } from '../meta/metadata-db';
 import { readDecryptedRange } from '../sse/range-reader';
 
 const PLAIN_BLOCK = 1024 * 1024;
@@ -12,9 +13,17 @@ export interface ReadKeyInfo {
   objectId: Buffer;
 }
 
-/** Opens every data file the range touches up front, so a concurrent overwrite cannot pull one away mid-read. */
-export async function openDataFiles(files: DataFiles, rec: ObjectRecord, start: number, end: number): Promise<Map<string, FileHandle>> {
-  const handles = new Map<string, FileHandle>();
+/**
+ * Opens every data file the range touches up front (and copies inline parts out of meta.db), so a concurrent
+ * overwrite cannot pull one away mid-read.
+ */
+export async function openDataFiles(
+  store: { files: DataFiles; meta: Pick<MetadataDb, 'getInline'> },
+  rec: ObjectRecord,
+  start: number,
+  end: number,
+): Promise<Map<string, DataHandle>> {
+  const handles = new Map<string, DataHandle>();
   let offset = 0;
   try {
     for (const part of rec.parts) {
@@ -22,7 +31,14 @@ export async function openDataFiles(files: DataFiles, rec: ObjectRecord, start: 
       const pEnd = offset + part.size - 1;
       offset += part.size;
       const touches = part.size === 0 ? rec.parts.length === 1 : pEnd >= start && pStart <= end;
-      if (touches) handles.set(part.dataId, await open(files.pathOf(part.dataId), 'r'));
+      if (!touches) continue;
+      if (part.inline) {
+        const bytes = store.meta.getInline(part.dataId);
+        if (!bytes) throw new Error(`the inline data of part ${part.partNumber} is missing from the metadata database`);
+        handles.set(part.dataId, new BufferHandle(bytes));
+      } else {
+        handles.set(part.dataId, await open(store.files.pathOf(part.dataId), 'r'));
+      }
     }
   } catch (err) {
     for (const fh of handles.values()) await fh.close().catch(() => undefined);
@@ -34,7 +50,7 @@ export async function openDataFiles(files: DataFiles, rec: ObjectRecord, start: 
 /** Yields the plaintext of [start, end] (inclusive; end < start means an empty object). Closes the handles. */
 export async function* readObjectRange(
   rec: ObjectRecord,
-  handles: Map<string, FileHandle>,
+  handles: Map<string, DataHandle>,
   key: ReadKeyInfo | null,
   start: number,
   end: number,

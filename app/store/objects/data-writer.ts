@@ -23,6 +23,8 @@ export interface WrittenData {
   crc64: string;
   /** hex partSalt of an encrypted file (bound into the parts digest). */
   partSalt?: string;
+  /** Set when the bytes were kept in memory for meta.db (WriteOptions.inlineMax) instead of a data file. */
+  inline?: Buffer;
 }
 
 export interface WriteOptions {
@@ -31,6 +33,11 @@ export interface WriteOptions {
   /** Declared length (Content-Length); a body that ends early is IncompleteBody. */
   expectedSize?: number;
   maxSize: number;
+  /**
+   * A body whose declared size is at most this is returned in memory (`inline`, encrypted when `enc` is set) for
+   * the caller to commit with the metadata row: no data file at all.
+   */
+  inlineMax?: number;
 }
 
 const FLUSH_BYTES = 1024 * 1024;
@@ -62,6 +69,9 @@ function md5Sink(expectedSize: number | undefined): { write(c: Buffer): Promise<
 }
 
 export async function writeDataFile(files: DataFiles, source: AsyncIterable<Buffer>, opts: WriteOptions): Promise<WrittenData> {
+  if (opts.expectedSize !== undefined && opts.inlineMax !== undefined && opts.expectedSize <= opts.inlineMax) {
+    return collectInline(files.newId(), source, opts.expectedSize, opts.enc);
+  }
   const dataId = files.newId();
   const fh = await files.openTmp(dataId);
   const md5 = md5Sink(opts.expectedSize);
@@ -101,6 +111,34 @@ export async function writeDataFile(files: DataFiles, source: AsyncIterable<Buff
     await out.settle();
     if (!closed) await fh.close().catch(() => undefined);
     await files.removeTmp(dataId).catch(() => undefined);
+    throw asBodyError(err);
+  }
+}
+
+/** A small body of known size, hashed and (when `enc` is set) encrypted into one Buffer; nothing touches the disk. */
+async function collectInline(dataId: string, source: AsyncIterable<Buffer>, expectedSize: number, enc: DataFileContext | undefined): Promise<WrittenData> {
+  const md5 = createHash('md5');
+  const crc = new Crc64();
+  const encryptor = enc ? new ChunkEncryptor(enc) : null;
+  const out: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of source) {
+      size += chunk.length;
+      if (size > expectedSize) throw new CosError('IncompleteBody', 'The body is longer than the declared Content-Length.');
+      md5.update(chunk);
+      crc.update(chunk);
+      if (encryptor) out.push(...encryptor.push(chunk));
+      else out.push(chunk);
+      crashPoint('put:mid-body');
+    }
+    if (size !== expectedSize) {
+      throw new CosError('IncompleteBody', `You did not provide the number of bytes specified by the Content-Length header (got ${size} of ${expectedSize}).`);
+    }
+    if (encryptor) out.push(...encryptor.finish());
+    return { dataId, size, md5: md5.digest(), crc64: crc.toDecimal(), partSalt: enc ? enc.partSalt.toString('hex') : undefined, inline: Buffer.concat(out) };
+  } catch (err) {
+    encryptor?.dispose();
     throw asBodyError(err);
   }
 }

@@ -1,6 +1,7 @@
 // The single-part write path shared by PUT Object, POST Object and PUT Object - Copy: resolve encryption, stream
-// the data into a committed data file, wrap the object key for the final size, then commit the metadata row
-// (the commit point) and drop the data of the version it replaced.
+// the data into a committed data file (a small object's bytes stay in memory and go into meta.db with its row),
+// wrap the object key for the final size, then commit the metadata row (the commit point, shared with concurrent
+// writes by the group commit) and drop the data of the version it replaced.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { LIMITS } from '../config';
 import { CosError } from '../http/cos-error';
@@ -54,13 +55,24 @@ export async function writeObject(store: Store, input: WriteObjectInput): Promis
       enc,
       expectedSize: input.expectedSize,
       maxSize: input.maxSize ?? LIMITS.maxSinglePutBytes,
+      inlineMax: LIMITS.maxInlineObjectBytes,
     });
     let committed = false;
     try {
       if (input.contentMd5 && !timingSafeEqual(input.contentMd5, written.md5)) {
         throw new CosError('BadDigest', 'The Content-MD5 you specified did not match what we received.');
       }
-      const parts = [{ partNumber: 0, size: written.size, dataId: written.dataId, etag: written.md5.toString('hex'), crc64: written.crc64, partSalt: written.partSalt }];
+      const parts = [
+        {
+          partNumber: 0,
+          size: written.size,
+          dataId: written.dataId,
+          etag: written.md5.toString('hex'),
+          crc64: written.crc64,
+          partSalt: written.partSalt,
+          ...(written.inline ? { inline: true as const } : {}),
+        },
+      ];
       let sseRecord: SseRecord | null = null;
       let sseKid: number | null = null;
       if (keysForObject && sse.mode !== 'none') {
@@ -83,17 +95,18 @@ export async function writeObject(store: Store, input: WriteObjectInput): Promis
         sse: sseRecord as Record<string, unknown> | null,
         sseKid,
       };
-      const previous = await store.meta.putObjectGrouped(rec, input.beforeCommit).catch((err: unknown) => {
+      const previous = await store.meta.putObjectGrouped(rec, input.beforeCommit, written.inline).catch((err: unknown) => {
         // Committed but maybe not durable: the row points at this data, so it stays (the request still fails).
         if (err instanceof WalSyncError) committed = true;
         throw err;
       });
       committed = true;
       crashPoint('put:after-meta-commit');
-      if (previous) await store.removeData(previous.parts.map((p) => p.dataId).filter((id) => id !== written.dataId));
+      // Inline bytes went with the previous row; only data files are left to delete.
+      if (previous) await store.removeData(previous.parts.filter((p) => !p.inline && p.dataId !== written.dataId).map((p) => p.dataId));
       return rec;
     } finally {
-      if (!committed) await store.removeData([written.dataId]);
+      if (!committed && !written.inline) await store.removeData([written.dataId]);
     }
   } finally {
     keysForObject?.oek.fill(0);

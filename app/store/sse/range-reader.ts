@@ -2,7 +2,7 @@
 // reads of only the chunks a range touches, releasing each chunk's plaintext only after its tag verified.
 
 import { createDecipheriv } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import type { DataHandle } from '../meta/data-handle';
 import {
   SSE_CHUNK,
   SSE_HEADER,
@@ -41,7 +41,7 @@ const BATCH_CHUNKS = 16;
  * For an empty object call with (0, 0, -1): the single empty final chunk is verified and nothing is yielded.
  */
 export async function* readDecryptedRange(
-  fh: FileHandle,
+  fh: DataHandle,
   expect: DataFileExpectation,
   plainSize: number,
   start: number,
@@ -130,7 +130,7 @@ export async function* readDecryptedRange(
 }
 
 /** Decrypts and authenticates the whole file, discarding plaintext (fsck / scrub: the tags double as checksums). */
-export async function verifyDataFile(fh: FileHandle, expect: DataFileExpectation, plainSize: number): Promise<void> {
+export async function verifyDataFile(fh: DataHandle, expect: DataFileExpectation, plainSize: number): Promise<void> {
   const end = plainSize === 0 ? -1 : plainSize - 1;
   for await (const _chunk of readDecryptedRange(fh, expect, plainSize, 0, end)) {
     // discard
@@ -149,7 +149,7 @@ function assertRange(plainSize: number, start: number, end: number): void {
   }
 }
 
-async function readFully(fh: FileHandle, buf: Buffer, length: number, position: number, where: string): Promise<void> {
+async function readFully(fh: DataHandle, buf: Buffer, length: number, position: number, where: string): Promise<void> {
   let got = 0;
   while (got < length) {
     const { bytesRead } = await fh.read(buf, got, length - got, position + got);

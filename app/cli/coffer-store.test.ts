@@ -191,9 +191,9 @@ describe('coffer-store admin commands', () => {
     const db = new Database(join(dataDir, 'meta.db'));
     db.exec('PRAGMA locking_mode = EXCLUSIVE');
     const row = db.get(`SELECT i.data_id AS id, i.bytes AS bytes FROM inline_data i JOIN data_refs r ON r.data_id = i.data_id WHERE r.key = 'tiny'`)!;
-    const bytes = Buffer.from(row.bytes as Uint8Array);
+    const bytes = Buffer.from(row.bytes as unknown as Uint8Array);
     bytes[bytes.length - 3] ^= 0xff;
-    db.run('UPDATE inline_data SET bytes = ? WHERE data_id = ?', [bytes, row.id]);
+    db.run('UPDATE inline_data SET bytes = ? WHERE data_id = ?', [bytes, row.id as string]);
     db.close();
     const { readdir, writeFile } = await import('node:fs/promises');
     // Damage every data file: flip one byte near the end of each.

@@ -12,7 +12,13 @@ export interface ResolvedUploadOptions {
   singlePutThreshold: number;
   partSize: number;
   partConcurrency: number;
+  /** Objects uploading at once. */
   fileConcurrency: number;
+  /**
+   * Of those, objects above the single-PUT threshold at once (each runs `partConcurrency` parts): many small files
+   * go up in parallel while large ones do not multiply into hundreds of parts in flight.
+   */
+  multipartConcurrency: number;
   /** Extra attempts per part (or single PUT) after the client's own retries. */
   partRetries: number;
   retryBaseDelayMs: number;

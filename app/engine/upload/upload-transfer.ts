@@ -3,6 +3,7 @@
 // starts; parts in flight finish), resume, cancel (in-flight requests aborted, multipart uploads aborted,
 // journals removed) and retry of failed items.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { CosAbortError, CosIntegrityError, type CosClient } from '../../cos/client';
 import type { JournalStore } from '../journal';
@@ -13,6 +14,7 @@ import { uploadFileMultipart, uploadStreamMultipart } from './multipart-upload';
 import { putBuffer, putFile } from './single-put';
 import { UploadError } from './upload-encryption';
 import type { UploadItem } from './upload-plan';
+import { Semaphore } from './semaphore';
 
 export type TransferResult = DoneEvent;
 
@@ -43,7 +45,8 @@ export class UploadTransfer {
   private readonly changed = new Set<ItemRecord>();
   private readonly coalescer: Coalescer;
   private readonly rate = new RateMeter();
-  private controller = new AbortController();
+  private controller: AbortController;
+  private readonly multipartSlots: Semaphore;
   private paused = false;
   private cancelled = false;
   private finished = false;
@@ -65,6 +68,8 @@ export class UploadTransfer {
       consumed: false,
     }));
     this.coalescer = new Coalescer(() => this.emitProgress(), options.progressIntervalMs);
+    this.controller = this.newController();
+    this.multipartSlots = new Semaphore(options.multipartConcurrency);
     this.current = this.run(this.records);
   }
 
@@ -115,7 +120,7 @@ export class UploadTransfer {
     this.finished = false;
     this.cancelled = false;
     this.paused = false;
-    this.controller = new AbortController();
+    this.controller = this.newController();
     this.rate.reset();
     this.current = this.run(again);
     return this.current;
@@ -123,6 +128,13 @@ export class UploadTransfer {
 
   snapshot(): ProgressEvent {
     return this.progressEvent(this.records.map(itemProgress));
+  }
+
+  /** Every request in flight listens on the signal: more than Node's default warning threshold of 10. */
+  private newController(): AbortController {
+    const c = new AbortController();
+    setMaxListeners(Math.max(64, 4 * this.options.fileConcurrency * (this.options.partConcurrency + 1)), c.signal);
+    return c;
   }
 
   private async run(records: ItemRecord[]): Promise<TransferResult> {
@@ -172,8 +184,9 @@ export class UploadTransfer {
       const st = await stat(item.source.path);
       if (!st.isFile()) throw new UploadError('bad-source', `${item.source.path} is not a file`, item.bucket, item.key);
       rec.bytesTotal = st.size;
-      if (st.size <= threshold) await putFile(ctx, item, item.source.path, st.size);
-      else await uploadFileMultipart(ctx, item, item.source.path, st.size, st.mtimeMs);
+      const path = item.source.path;
+      if (st.size <= threshold) await putFile(ctx, item, path, st.size);
+      else await this.multipartSlots.run(() => uploadFileMultipart(ctx, item, path, st.size, st.mtimeMs));
       return;
     }
     const declared = item.source.size;
@@ -191,7 +204,7 @@ export class UploadTransfer {
       }
       reader.unshift(head);
     }
-    await uploadStreamMultipart(ctx, item, reader, declared);
+    await this.multipartSlots.run(() => uploadStreamMultipart(ctx, item, reader, declared));
   }
 
   private itemContext(rec: ItemRecord): ItemContext {

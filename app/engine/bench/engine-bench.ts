@@ -28,7 +28,7 @@ import { CosClient } from '../../cos/client';
 import { buildAuthorization } from '../../cos/signer';
 import { spawnStore, type StoreProcess } from '../../store/test-support/store-process';
 import { APPID, REGION, TEST_CREDENTIALS, newSdkClient } from '../../store/test-support/store-fixture';
-import { UploadEngine } from '../upload';
+import { DEFAULT_UPLOAD_OPTIONS, UploadEngine } from '../upload';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +50,7 @@ const BUCKET = `enginebench-${APPID}`;
 const HOST = `${BUCKET}.cos.${REGION}.myqcloud.com`;
 /** The SDK's best settings for one big file: 8 MiB parts, 4 in flight (the engine's defaults too). */
 const SDK_SLICE = { SliceSize: 16 * MiB, ChunkSize: 8 * MiB, ChunkParallelLimit: 4, AsyncLimit: 4 };
-/** Files in flight for the SDK's many-small-files runs (the engine uses its default, 8). */
+/** Files in flight for the SDK's many-small-files runs (the engine uses its default). */
 const SDK_FILE_CONCURRENCY = 16;
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -307,7 +307,7 @@ async function main() {
     ['  engine / raw PUT', `${ratios.engineVsRawPut.toFixed(2)}×`, `target ≥ ${targets.engineVsRawPut} (${ok(ratios.engineVsRawPut, targets.engineVsRawPut)})`],
     [`SDK uploadFiles, ${FILES} × 4 KiB`, `${results.sdkUploadFilesPerSec!.toFixed(0)} files/s`, `FileParallelLimit ${SDK_FILE_CONCURRENCY}`],
     [`SDK putObject loop, ${FILES} × 4 KiB`, `${results.sdkPutLoopFilesPerSec!.toFixed(0)} files/s`, `${SDK_FILE_CONCURRENCY} in flight`],
-    [`engine folder, ${FILES} × 4 KiB`, `${results.engineFilesPerSec!.toFixed(0)} files/s`, 'default file concurrency (8)'],
+    [`engine folder, ${FILES} × 4 KiB`, `${results.engineFilesPerSec!.toFixed(0)} files/s`, `default file concurrency (${DEFAULT_UPLOAD_OPTIONS.fileConcurrency})`],
     ['  engine / best SDK', `${ratios.engineVsSdkFiles.toFixed(2)}×`, `vs ${sdkFilesMethod}; target ≥ ${targets.engineVsSdkFiles} (${ok(ratios.engineVsSdkFiles, targets.engineVsSdkFiles)})`],
     ['engine child loaded, idle', `RSS ${results.childRssLoadedMiB!.toFixed(0)} MiB`, 'node + tsx loader + engine modules, before any upload'],
     [`engine child after ${sizeLabel}`, `RSS ${results.childRssAfterSizeMiB!.toFixed(0)} MiB, peak ${results.childPeakAfterSizeMiB!.toFixed(0)} MiB`, ''],

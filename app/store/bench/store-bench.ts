@@ -9,7 +9,7 @@
 //   peak RSS streaming 4 GiB      the store process, SSE PUT then GET
 //
 // Options: --size-mib N (default 1024), --big-mib N (default 4096), --objects N (default 100000), --runs N (best of
-// N for each throughput figure, default 2), --tuned (launch flags for the store process, see below), --json-only.
+// N for each throughput figure, default 2), --untuned (start the store without its launch settings, app/store/launch-settings.ts), --json-only.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -25,7 +25,7 @@ import { spawnStore, type StoreProcess } from '../test-support/store-process';
 import { TEST_CREDENTIALS } from '../test-support/store-fixture';
 
 const { values } = parseArgs({
-  options: { tuned: { type: 'boolean' }, runs: { type: 'string' }, 'size-mib': { type: 'string' }, 'big-mib': { type: 'string' }, objects: { type: 'string' }, 'json-only': { type: 'boolean' } },
+  options: { untuned: { type: 'boolean' }, runs: { type: 'string' }, 'size-mib': { type: 'string' }, 'big-mib': { type: 'string' }, objects: { type: 'string' }, 'json-only': { type: 'boolean' } },
 });
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const MiB = 1024 * 1024;
@@ -33,7 +33,6 @@ const SIZE = Number(values['size-mib'] ?? 1024) * MiB;
 const BIG = Number(values['big-mib'] ?? 4096) * MiB;
 const OBJECTS = Number(values.objects ?? 100_000);
 const RUNS = Number(values.runs ?? 2);
-const TUNED_MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '131072' };
 const BLOCK = randomBytes(16 * MiB);
 const BUCKET = 'bench-1250000000';
 const HOST = `${BUCKET}.cos.ap-guangzhou.myqcloud.com`;
@@ -245,12 +244,9 @@ async function main() {
     // Measure what users run: the bundled store, without a TypeScript loader in the process.
     log('building the store bundle…');
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-store.mjs')], { stdio: 'ignore' });
-    // --tuned launches the store the way a parent process (the app) can: a small V8 young generation and a glibc
-    // malloc that returns freed 64 KiB buffers to the system. Neither can be changed from inside the process.
-    store = await spawnStore(dataDir, keyring, {
-      bin: join(ROOT, 'dist', 'store', 'coffer-store.mjs'),
-      ...(values.tuned ? { nodeArgs: ['--max-semi-space-size=1'], env: TUNED_MALLOC_ENV } : {}),
-    });
+    // Started as users start it (the coffer-store bin's launch settings: small young generation, returning malloc),
+    // unless --untuned.
+    store = await spawnStore(dataDir, keyring, { bin: join(ROOT, 'dist', 'store', 'coffer-store.mjs'), untuned: Boolean(values.untuned) });
     const port = store.port;
     const pid = store.child.pid!;
     const rssNow = async () => Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -338,7 +334,7 @@ async function main() {
     console.log(`${'measure'.padEnd(w0)}  ${'result'.padEnd(w1)}  note`);
     for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
   }
-  console.log(JSON.stringify({ tuned: Boolean(values.tuned), sizeBytes: SIZE, bigBytes: BIG, objects: OBJECTS, results, ratios }, null, 2));
+  console.log(JSON.stringify({ untuned: Boolean(values.untuned), sizeBytes: SIZE, bigBytes: BIG, objects: OBJECTS, results, ratios }, null, 2));
 }
 
 await main();

@@ -1,11 +1,11 @@
 // Writing responses: the headers every COS response carries, XML bodies and the error document.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../sse/random-pool';
 import { buildXml } from './xml';
 import type { CosError } from './cos-error';
 
 export function newRequestId(): string {
-  return randomBytes(18).toString('base64url');
+  return randomBytesPooled(18).toString('base64url');
 }
 
 /** Headers on every response; `Date` matters on errors (SDKs use it to recover from clock skew). */

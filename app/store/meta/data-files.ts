@@ -6,7 +6,7 @@
 // and fsync the directory, THEN commit the metadata transaction. A crash therefore leaves at worst an orphan data
 // file, which sweep() removes: tmp/ on every start, unreferenced committed files after an unclean shutdown.
 
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../sse/random-pool';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { assertDataId, isDataId } from './data-id';
@@ -31,7 +31,7 @@ export class DataFiles {
 
   /** 128 random bits as 32 lowercase hex digits. */
   newId(): string {
-    return randomBytes(16).toString('hex');
+    return randomBytesPooled(16).toString('hex');
   }
 
   tmpPath(id: string): string {

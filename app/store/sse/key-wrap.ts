@@ -2,7 +2,8 @@
 // `label` names where kekSource came from ("master:<kid>", "kms:<keyId>", "ssec"), and the AAD binds the OEK
 // to the object's identity, size and part table, so editing that plaintext metadata makes unwrapping fail.
 
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
+import { randomBytesPooled } from './random-pool';
 import { SseIntegrityError } from './sse-data-format';
 import { decodeBase64Strict, lp, u32be, wipe } from './sse-encoding';
 
@@ -30,17 +31,17 @@ const PARTS_DOMAIN = Buffer.from('cos-sse/v1/parts', 'latin1');
 const ZERO_NONCE = Buffer.alloc(12);
 
 export function newObjectKey(): Buffer {
-  return randomBytes(32);
+  return randomBytesPooled(32);
 }
 
 export function newObjectId(): Buffer {
-  return randomBytes(16);
+  return randomBytesPooled(16);
 }
 
 export function wrapKey(kekSource: Buffer, label: string, oek: Buffer, ctx: WrapContext): WrappedKey {
   if (!Buffer.isBuffer(oek) || oek.length !== 32) throw new TypeError('object key must be 32 bytes');
   const aad = wrapAad(label, ctx);
-  const salt = randomBytes(32);
+  const salt = randomBytesPooled(32);
   const kek = deriveKek(kekSource, salt, label);
   try {
     // A fresh KEK per wrap (random salt) is what makes the fixed zero nonce safe.

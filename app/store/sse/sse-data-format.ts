@@ -2,7 +2,8 @@
 // data key, chunk nonces and AAD, size arithmetic, and the error every integrity failure is reported as.
 // ChunkEncryptor (writing) and range-reader (reading) both build on these, so the format lives in one place.
 
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { randomBytesPooled } from './random-pool';
 import { lp, u32be } from './sse-encoding';
 
 export const SSE_CHUNK = 65536;
@@ -52,7 +53,7 @@ export function newDataFileContext(
   partNumber: number,
   bucket: string,
   key: string,
-  partSalt: Buffer = randomBytes(16),
+  partSalt: Buffer = randomBytesPooled(16),
 ): DataFileContext {
   const ctx = { oek, objectId, partNumber, partSalt, bucket, key };
   assertContext(ctx);

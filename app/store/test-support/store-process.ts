@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STORE_ENV, STORE_NODE_ARGS } from '../launch-settings';
 import { TEST_CREDENTIALS } from './store-fixture';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'coffer-store.mjs');
@@ -27,12 +28,17 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** Entry script: the sources through tsx by default, or a bundle (scripts/build-store.mjs). */
   bin?: string;
+  /** Start without the launch settings users get (launch-settings.ts), e.g. to measure what they change. */
+  untuned?: boolean;
 }
 
 export async function spawnStore(dataDir: string, keyringPath: string, opts: SpawnOptions = {}): Promise<StoreProcess> {
-  const { env = {}, extra = [], nodeArgs = [], bin = BIN } = opts;
-  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', ...storeArgs(dataDir, keyringPath, ['--port', '0', ...extra])], {
-    env: { ...process.env, ...env },
+  const { env = {}, extra = [], nodeArgs = [], bin = BIN, untuned = false } = opts;
+  // Started the way the coffer-store bin starts itself (its shebang), unless asked not to.
+  const launchArgs = untuned ? [] : STORE_NODE_ARGS;
+  const launchEnv = untuned ? {} : STORE_ENV;
+  const child = spawn(process.execPath, [...launchArgs, ...nodeArgs, bin, 'serve', ...storeArgs(dataDir, keyringPath, ['--port', '0', ...extra])], {
+    env: { ...process.env, ...launchEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -17,9 +17,10 @@ export const DEFAULT_UPLOAD_OPTIONS: ResolvedUploadOptions = {
   singlePutThreshold: 16 * MiB,
   partSize: 8 * MiB,
   partConcurrency: 4,
-  // 16 small objects in flight: on loopback (bench:engine) 8 → 16 raised 4 KiB files/s by ~15%; over a WAN the
-  // gain is larger, since a small PUT is mostly round-trip time.
-  fileConcurrency: 16,
+  // 32 objects in flight: a small PUT is mostly waiting (a round trip, the server's commit), so more in flight is
+  // more files per second — on loopback (bench:engine) 8 → 16 → 32 raised 4 KiB files/s by ~15% each step, and over
+  // a WAN the gain is larger. Large objects are limited separately (multipartConcurrency).
+  fileConcurrency: 32,
   multipartConcurrency: 4,
   partRetries: 3,
   retryBaseDelayMs: 200,

@@ -4,14 +4,13 @@
 // journals removed) and retry of failed items.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { stat } from 'node:fs/promises';
 import { CosAbortError, CosIntegrityError, type CosClient } from '../../cos/client';
 import type { JournalStore } from '../journal';
 import { Coalescer, RateMeter, TransferEvents, type DoneEvent, type ItemProgress, type ItemState, type ProgressEvent, type TransferState } from '../transfer-events';
 import { ChunkReader } from './chunk-reader';
 import type { ItemContext, ResolvedUploadOptions } from './item-context';
 import { uploadFileMultipart, uploadStreamMultipart } from './multipart-upload';
-import { putBuffer, putFile } from './single-put';
+import { IN_MEMORY_MAX_BYTES, openFileSource, putBuffer, putFile } from './single-put';
 import { UploadError } from './upload-encryption';
 import type { UploadItem } from './upload-plan';
 import { Semaphore } from './semaphore';
@@ -181,11 +180,12 @@ export class UploadTransfer {
     const { item } = rec;
     const threshold = this.options.singlePutThreshold;
     if (item.source.kind === 'file') {
-      const st = await stat(item.source.path);
-      if (!st.isFile()) throw new UploadError('bad-source', `${item.source.path} is not a file`, item.bucket, item.key);
-      rec.bytesTotal = st.size;
       const path = item.source.path;
-      if (st.size <= threshold) await putFile(ctx, item, path, st.size);
+      const { st, data } = await openFileSource(path, IN_MEMORY_MAX_BYTES);
+      if (!st.isFile()) throw new UploadError('bad-source', `${path} is not a file`, item.bucket, item.key);
+      rec.bytesTotal = data ? data.length : st.size;
+      if (data) await putBuffer(ctx, item, data);
+      else if (st.size <= threshold) await putFile(ctx, item, path, st.size);
       else await this.multipartSlots.run(() => uploadFileMultipart(ctx, item, path, st.size, st.mtimeMs));
       return;
     }

@@ -1,9 +1,9 @@
 // Key wrap: round trips for all three modes, and every bound field (source key, label, name, size, parts,
 // objectId, upload, extra context) must make unwrapping fail when it differs.
 
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { newObjectId, newObjectKey, partsDigest, unwrapKey, wrapKey, type WrapContext, type WrappedKey } from './key-wrap';
+import { hkdfSha256Block, newObjectId, newObjectKey, partsDigest, unwrapKey, wrapKey, type WrapContext, type WrappedKey } from './key-wrap';
 import { SseIntegrityError } from './sse-data-format';
 
 const master = randomBytes(32);
@@ -107,6 +107,17 @@ describe('wrapKey / unwrapKey', () => {
     expect(() => wrapKey(master, '', oek, ctx)).toThrow(/label/);
     expect(() => wrapKey(master, 'master:1', oek, { ...ctx, size: -1 })).toThrow(/size/);
     expect(() => wrapKey(master, 'master:1', oek, { ...ctx, objectId: Buffer.alloc(8) })).toThrow(/objectId/);
+  });
+});
+
+describe('hkdfSha256Block', () => {
+  it('equals crypto.hkdfSync for 32 bytes, over random keys, salts and labels (incl. non-ASCII)', () => {
+    for (let i = 0; i < 200; i++) {
+      const ikm = randomBytes(32 + (i % 33));
+      const salt = randomBytes(i % 3 === 0 ? 0 : 32);
+      const info = `cos-sse/v1/kek/kms:${randomBytes(4 + (i % 9)).toString('hex')}${i % 5 === 0 ? '-é密钥' : ''}`;
+      expect(hkdfSha256Block(ikm, salt, info)).toEqual(Buffer.from(hkdfSync('sha256', ikm, salt, info, 32)));
+    }
   });
 });
 

@@ -1,9 +1,8 @@
-// Objects up to the single-PUT threshold: one PUT Object, verified. A small file is read into memory once; a larger
-// one is sent as a file range (so the client can replay it on a transient failure), its CRC64 computed from the
-// bytes as they are read for sending; a stream is first read into memory, which the threshold bounds. A CRC64 that still disagrees after the retries means the
-// server stored other bytes than ours: that object is deleted rather than left behind looking valid.
-import type { Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+// Objects up to the single-PUT threshold: one PUT Object, verified. A small file arrives already in memory
+// (file-source.ts); a larger one is sent as a file range (so the client can replay it on a transient failure), its
+// CRC64 computed from the bytes as they are read for sending; a stream is first read into memory, which the
+// threshold bounds. A CRC64 that still disagrees after the retries means the server stored other bytes than ours:
+// that object is deleted rather than left behind looking valid.
 import { CosIntegrityError } from '../../cos/client';
 import { crc64 } from '../../cos/crc64';
 import { withRetries, withTap, type ItemContext } from './item-context';
@@ -33,32 +32,6 @@ async function deleteCorrupt(ctx: ItemContext, item: UploadItem, err: unknown): 
   const corrupt = err instanceof CosIntegrityError || (err instanceof UploadError && err.code === 'crc-mismatch');
   if (corrupt) await ctx.client.deleteObject(item.bucket, item.key).catch(() => undefined);
   throw err;
-}
-
-/**
- * Files up to this size are read into memory once and sent from there: one open, fstat, read and close, instead
- * of a stat and two streams (the PUT's and the CRC's), which dominated the engine's CPU per object with many small
- * files. File concurrency bounds the memory (16 × 256 KiB by default).
- */
-export const IN_MEMORY_MAX_BYTES = 256 * 1024;
-
-/** A file's stat through one open handle, and its bytes too when it is a regular file of at most `maxInMemory`. */
-export async function openFileSource(path: string, maxInMemory: number): Promise<{ st: Stats; data?: Buffer }> {
-  const fh = await open(path, 'r');
-  try {
-    const st = await fh.stat();
-    if (!st.isFile() || st.size > maxInMemory) return { st };
-    const data = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < data.length) {
-      const { bytesRead } = await fh.read(data, got, data.length - got, got);
-      if (bytesRead === 0) break; // shrank since the stat: send what is there
-      got += bytesRead;
-    }
-    return { st, data: got === data.length ? data : data.subarray(0, got) };
-  } finally {
-    await fh.close();
-  }
 }
 
 /** A file above IN_MEMORY_MAX_BYTES and up to the single-PUT threshold, streamed from disk. */

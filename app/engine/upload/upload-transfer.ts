@@ -10,7 +10,8 @@ import { Coalescer, RateMeter, TransferEvents, type DoneEvent, type ItemProgress
 import { ChunkReader } from './chunk-reader';
 import type { ItemContext, ResolvedUploadOptions } from './item-context';
 import { uploadFileMultipart, uploadStreamMultipart } from './multipart-upload';
-import { IN_MEMORY_MAX_BYTES, openFileSource, putBuffer, putFile } from './single-put';
+import { IN_MEMORY_MAX_BYTES, openFileSource } from './file-source';
+import { putBuffer, putFile } from './single-put';
 import { UploadError } from './upload-encryption';
 import type { UploadItem } from './upload-plan';
 import { Semaphore } from './semaphore';
@@ -181,12 +182,12 @@ export class UploadTransfer {
     const threshold = this.options.singlePutThreshold;
     if (item.source.kind === 'file') {
       const path = item.source.path;
-      const { st, data } = await openFileSource(path, IN_MEMORY_MAX_BYTES);
-      if (!st.isFile()) throw new UploadError('bad-source', `${path} is not a file`, item.bucket, item.key);
-      rec.bytesTotal = data ? data.length : st.size;
-      if (data) await putBuffer(ctx, item, data);
-      else if (st.size <= threshold) await putFile(ctx, item, path, st.size);
-      else await this.multipartSlots.run(() => uploadFileMultipart(ctx, item, path, st.size, st.mtimeMs));
+      const src = await openFileSource(path, IN_MEMORY_MAX_BYTES, item.source.size);
+      if (!src.isFile) throw new UploadError('bad-source', `${path} is not a file`, item.bucket, item.key);
+      rec.bytesTotal = src.size;
+      if (src.data) await putBuffer(ctx, item, src.data);
+      else if (src.size <= threshold) await putFile(ctx, item, path, src.size);
+      else await this.multipartSlots.run(() => uploadFileMultipart(ctx, item, path, src.size, src.mtimeMs!));
       return;
     }
     const declared = item.source.size;

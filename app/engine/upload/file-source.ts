@@ -1,0 +1,66 @@
+// Opening a file source for upload: one descriptor, and the bytes themselves when the file is small (they are then
+// sent from memory, replayable and with their CRC64 computed once).
+import fs from 'node:fs';
+
+/**
+ * Files up to this size are read into memory once and sent from there: one open, fstat, read and close, instead
+ * of a stat and two streams (the PUT's and the CRC's), which dominated the engine's CPU per object with many small
+ * files. File concurrency bounds the memory (16 × 256 KiB by default).
+ */
+export const IN_MEMORY_MAX_BYTES = 256 * 1024;
+
+export interface FileSourceInfo {
+  isFile: boolean;
+  size: number;
+  /** Known when the file was stat'ed (always for files that are not read into memory). */
+  mtimeMs?: number;
+  /** The bytes, for a regular file of at most `maxInMemory` bytes. */
+  data?: Buffer;
+}
+
+/**
+ * Opens a file once and returns what the upload needs: its bytes when it is small, else its size and mtime.
+ * A small file whose planned size is known is read without a stat (one more than the planned size is asked for,
+ * so growth is noticed and falls back to the stat). Callback fs rather than fs/promises: a FileHandle and a promise
+ * per step cost twice the CPU per small file (~59 vs ~30 µs measured here), the engine's largest cost with many
+ * small files.
+ */
+export function openFileSource(path: string, maxInMemory: number, plannedSize?: number): Promise<FileSourceInfo> {
+  return new Promise((resolve, reject) => {
+    fs.open(path, 'r', (err, fd) => {
+      if (err) return reject(err);
+      const finish = (error: Error | null, value?: FileSourceInfo) =>
+        fs.close(fd, (closeErr) => {
+          if (error || closeErr) reject(error ?? closeErr);
+          else resolve(value!);
+        });
+      const viaStat = () =>
+        fs.fstat(fd, (statErr, st) => {
+          if (statErr) return finish(statErr);
+          const info = { isFile: st.isFile(), size: st.size, mtimeMs: st.mtimeMs };
+          if (!info.isFile || st.size > maxInMemory) return finish(null, info);
+          readUpTo(fd, st.size, (readErr, data) => (readErr ? finish(readErr) : finish(null, { ...info, size: data!.length, data })));
+        });
+      if (plannedSize === undefined || plannedSize > maxInMemory) return viaStat();
+      readUpTo(fd, plannedSize + 1, (readErr, data) => {
+        if (readErr) return (readErr as NodeJS.ErrnoException).code === 'EISDIR' ? viaStat() : finish(readErr);
+        if (data!.length > plannedSize) return viaStat(); // grew since it was planned
+        finish(null, { isFile: true, size: data!.length, data });
+      });
+    });
+  });
+}
+
+/** Reads from the start of `fd` until `max` bytes or the end of the file. */
+function readUpTo(fd: number, max: number, done: (err: Error | null, data?: Buffer) => void): void {
+  const buf = Buffer.allocUnsafe(max);
+  const from = (got: number): void => {
+    if (got === max) return done(null, buf);
+    fs.read(fd, buf, got, max - got, got, (err, n) => {
+      if (err) return done(err);
+      if (n === 0) return done(null, buf.subarray(0, got));
+      from(got + n);
+    });
+  };
+  from(0);
+}

@@ -77,7 +77,7 @@ export async function writeDataFile(files: DataFiles, source: AsyncIterable<Buff
   const md5 = md5Sink(opts.expectedSize);
   const out = new FileWriter(fh);
   const crc = new Crc64();
-  const encryptor = opts.enc ? new ChunkEncryptor(opts.enc) : null;
+  const encryptor = opts.enc ? new ChunkEncryptor(opts.enc, opts.expectedSize) : null;
   let size = 0;
   let closed = false;
   try {
@@ -119,7 +119,7 @@ export async function writeDataFile(files: DataFiles, source: AsyncIterable<Buff
 async function collectInline(dataId: string, source: AsyncIterable<Buffer>, expectedSize: number, enc: DataFileContext | undefined): Promise<WrittenData> {
   const md5 = createHash('md5');
   const crc = new Crc64();
-  const encryptor = enc ? new ChunkEncryptor(enc) : null;
+  const encryptor = enc ? new ChunkEncryptor(enc, expectedSize) : null;
   const out: Buffer[] = [];
   let size = 0;
   try {

@@ -56,6 +56,17 @@ describe(`ChunkEncryptor (seed ${TEST_SEED})`, () => {
     }
   });
 
+  it('gives the same bytes with any size hint: exact, too small (it grows), too large, zero', () => {
+    const rng = new Rng(TEST_SEED + 2);
+    for (const size of [0, 1, 4096, 65535, 65536, 65537, 200_000]) {
+      const plain = rng.bytes(size);
+      const whole = encryptBytes(ctx(), plain);
+      for (const hint of [size, 0, 1, Math.floor(size / 2), size + 1, 10 * 65536]) {
+        expect(encryptBytes(ctx(), plain, randomSplits(rng, size), hint).equals(whole)).toBe(true);
+      }
+    }
+  });
+
   it('an empty object is one header plus one empty final chunk (64 bytes)', () => {
     const e = new ChunkEncryptor(ctx());
     const out = [...e.finish()];

@@ -21,16 +21,22 @@ export class ChunkEncryptor {
   private readonly aad: Buffer;
   private readonly dk: Buffer;
   private readonly nonce = Buffer.alloc(12);
-  /** Plaintext not yet sealed: 1…65536 bytes once any data arrived (a full chunk here is the held-back one). */
-  private readonly pending = Buffer.allocUnsafe(SSE_CHUNK);
+  /**
+   * Plaintext not yet sealed: 1…65536 bytes once any data arrived (a full chunk here is the held-back one). Sized
+   * to the expected plaintext when that is smaller than a chunk (a 4 KiB object should not cost a 64 KiB buffer),
+   * and grown to a whole chunk if more arrives.
+   */
+  private pending: Buffer;
   private pendingLen = 0;
   private headerSent = false;
   private chunkIndex = 0;
   private done = false;
   private total = 0;
 
-  constructor(ctx: DataFileContext) {
+  constructor(ctx: DataFileContext, expectedSize?: number) {
     assertContext(ctx);
+    const want = expectedSize !== undefined && Number.isSafeInteger(expectedSize) && expectedSize >= 0 ? expectedSize : SSE_CHUNK;
+    this.pending = Buffer.allocUnsafe(Math.max(1, Math.min(SSE_CHUNK, want)));
     this.header = encodeHeader(ctx);
     this.aad = chunkAad(this.header, ctx.bucket, ctx.key);
     this.dk = deriveDataKey(ctx.oek, ctx.partNumber, ctx.partSalt);
@@ -63,6 +69,7 @@ export class ChunkEncryptor {
       this.pendingLen = 0;
     } else if (this.pendingLen > 0) {
       const n = Math.min(SSE_CHUNK - this.pendingLen, len);
+      this.reserve(this.pendingLen + n);
       plain.copy(this.pending, this.pendingLen, 0, n);
       this.pendingLen += n;
       off = n;
@@ -75,8 +82,18 @@ export class ChunkEncryptor {
       out.push(this.seal(plain.subarray(off, off + SSE_CHUNK), false));
       off += SSE_CHUNK;
     }
+    this.reserve(len - off);
     this.pendingLen = plain.copy(this.pending, 0, off, len);
     return out;
+  }
+
+  /** Makes room for `n` pending bytes (at most a chunk), keeping what is held and wiping the old buffer. */
+  private reserve(n: number): void {
+    if (n <= this.pending.length) return;
+    const grown = Buffer.allocUnsafe(SSE_CHUNK);
+    this.pending.copy(grown, 0, 0, this.pendingLen);
+    wipe(this.pending);
+    this.pending = grown;
   }
 
   /** Seals the held-back tail as the final chunk (an empty object gets one empty final chunk) and wipes keys. */

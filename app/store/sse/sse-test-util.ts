@@ -60,8 +60,8 @@ export function randomSplits(rng: Rng, total: number): number[] {
   return out;
 }
 
-export function encryptBytes(ctx: DataFileContext, plain: Buffer, splits: number[] = [plain.length]): Buffer {
-  const e = new ChunkEncryptor(ctx);
+export function encryptBytes(ctx: DataFileContext, plain: Buffer, splits: number[] = [plain.length], expectedSize?: number): Buffer {
+  const e = new ChunkEncryptor(ctx, expectedSize);
   const parts: Buffer[] = [];
   let off = 0;
   for (const n of splits) {

@@ -1,11 +1,9 @@
 // Request-thread half of the MD5 offload: a small pool of worker threads (md5-worker.ts) and a job per data file.
 // Incoming bytes are copied into 1 MiB staging buffers that are transferred (not copied) to a worker and come
 // back for reuse; at most a few are in flight per job, so memory stays flat whatever the object size.
-import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnStoreWorker } from '../workers/spawn-worker';
 import type { FromMd5Worker, ToMd5Worker } from './md5-worker-protocol';
 
 const STAGE_BYTES = 1024 * 1024;
@@ -14,18 +12,7 @@ const MAX_IN_FLIGHT = 4;
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
 
 function spawnWorker(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // Running from TypeScript sources (tsx, vitest): the worker needs the same loader to import .ts files.
-    // tsx's ESM entry is dist/esm/api/index.mjs (its package "exports" map for import).
-    const tsxPkg = createRequire(here).resolve('tsx/package.json');
-    const tsxApi = pathToFileURL(join(dirname(tsxPkg), 'dist', 'esm', 'api', 'index.mjs')).href;
-    const target = new URL('./md5-worker.ts', here).href;
-    const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
-    return new Worker(boot, { eval: true, resourceLimits: WORKER_LIMITS });
-  }
-  // Bundled (scripts/build-store.mjs): the worker is its own bundle beside this one.
-  return new Worker(new URL('./md5-worker.mjs', here), { resourceLimits: WORKER_LIMITS });
+  return spawnStoreWorker(import.meta.url, 'md5-worker', WORKER_LIMITS);
 }
 
 interface Pending {

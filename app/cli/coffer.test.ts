@@ -2,13 +2,14 @@
 // coffer-store for env-configured runs, or the embedded store in a fresh COFFER_HOME), checking output, exit
 // codes, encryption as reported by `head`, byte-identical round trips, and that no secret is ever printed.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_CREDENTIALS } from '../store/test-support/store-fixture';
 import { spawnStore, storeScope, type StoreProcess } from '../store/test-support/store-process';
+import { TamperProxy } from '../engine/upload/test-support/tamper-proxy';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coffer.mjs');
 const PASSPHRASE = 'correct horse battery staple for tests';
@@ -35,6 +36,22 @@ function coffer(args: string[], env: Record<string, string>, input?: string): Ru
   const r = spawnSync(process.execPath, [BIN, ...args], { env, input: input ?? '', encoding: 'utf8', timeout: 120_000 });
   transcript.push(r.stdout, r.stderr);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** For runs that talk to a server living in this process (a spawnSync would block it). */
+function cofferAsync(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      transcript.push(stdout, stderr);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 function json<T = Record<string, unknown>>(r: Run): T {
@@ -175,6 +192,32 @@ describe('coffer against a store configured from the environment', () => {
     expect(wrongJson.code).toBe(4);
     expect(json(wrongJson)).toMatchObject({ ok: false, error: { exitCode: 4 } });
     expect(wrongJson.stdout + wrongJson.stderr).not.toContain(wrongKey);
+  });
+
+  it('exits 5 when the server does not encrypt what it was asked to, or stores other bytes than were sent', async () => {
+    // Between coffer and the store: a proxy that drops the SSE echo from one object's PUT answer, and one that flips
+    // a byte of another object's body on every attempt.
+    const proxy = await TamperProxy.start(store.port);
+    try {
+      proxy.add({ match: (m, u) => m === 'PUT' && u.includes('noecho'), rewriteResponse: (h) => void delete h['x-cos-server-side-encryption'] });
+      proxy.add({ match: (m, u) => m === 'PUT' && u.includes('flipped'), flipByteAt: 10 });
+      const viaProxy = { ...env, COFFER_ENDPOINT: `http://127.0.0.1:${proxy.port}` };
+      const src = join(root, 'exit5.bin');
+      await writeFile(src, randomBytes(5000));
+
+      const noEcho = await cofferAsync(['cp', src, 'cos://cli/noecho.bin'], viaProxy);
+      expect(noEcho.code).toBe(5);
+      expect(noEcho.stderr).toMatch(/did not encrypt/);
+      const flipped = await cofferAsync(['cp', src, 'cos://cli/flipped.bin', '--json'], viaProxy);
+      expect(flipped.code).toBe(5);
+      expect(flipped.stdout).toMatch(/CRC64/);
+      // Nothing corrupt was left behind under that name.
+      expect(coffer(['head', 'cos://cli/flipped.bin'], env).code).toBe(3);
+      // The same upload straight to the store succeeds.
+      expect((await cofferAsync(['cp', src, 'cos://cli/flipped.bin'], env)).code).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('refuses a secret given as a flag value without printing it', () => {

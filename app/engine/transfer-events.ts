@@ -42,7 +42,11 @@ export interface DoneEvent {
   transferId: string;
   state: TransferState;
   counts: Record<ItemState, number>;
-  failed: Array<{ key: string; error: string }>;
+  /**
+   * `code` says what kind of failure it was, for programs: an UploadError code ('not-encrypted', 'crc-mismatch',
+   * …), a COS error code ('NoSuchBucket', 'AccessDenied', …), a file-system code ('ENOENT', …), or 'failed'.
+   */
+  failed: Array<{ key: string; error: string; code: string }>;
 }
 
 export interface TransferEventMap {

@@ -94,13 +94,10 @@ export function describeError(err: unknown): { exitCode: ExitCode; code: string;
   return { exitCode: EXIT.FAILED, code: 'Failed', message: err instanceof Error ? err.message : String(err) };
 }
 
-/**
- * The engine reports per-item failures as public sentences only; this maps them back to an exit code. The
- * sentences come from the errors above (client codes, "CRC64 mismatch", "did not encrypt").
- */
-export function exitCodeForItemError(message: string): ExitCode {
-  if (/CRC64|checksum|did not encrypt|different key|integrity|were declared/i.test(message)) return EXIT.INTEGRITY;
-  if (/NoSuchBucket|NoSuchKey|HTTP 404|ENOENT|does not exist/.test(message)) return EXIT.NOT_FOUND;
-  if (/AccessDenied|SignatureDoesNotMatch|InvalidAccessKeyId|HTTP 403|EACCES/.test(message)) return EXIT.ACCESS;
+/** The exit code for one failed item of an upload, from its failure code (DoneEvent.failed[].code). */
+export function exitCodeForItemFailure(code: string): ExitCode {
+  if (INTEGRITY_UPLOAD_CODES.has(code)) return EXIT.INTEGRITY;
+  if (NOT_FOUND_CODES.has(code) || code === 'ENOENT') return EXIT.NOT_FOUND;
+  if (ACCESS_CODES.has(code) || code === 'EACCES' || code === 'EPERM') return EXIT.ACCESS;
   return EXIT.FAILED;
 }

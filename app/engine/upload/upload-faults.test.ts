@@ -114,7 +114,10 @@ describe('corruption in transit', () => {
     const result = await t.done;
     expect(result.state).toBe('failed');
     expect(result.failed).toHaveLength(2);
-    for (const fl of result.failed) expect(fl.error).toMatch(/data corrupted in transit: CRC64 mismatch/);
+    for (const fl of result.failed) {
+      expect(fl.error).toMatch(/data corrupted in transit: CRC64 mismatch/);
+      expect(fl.code).toBe('crc-mismatch');
+    }
     await expectMissing('bad/bad-small.bin');
     await expectMissing('bad/bad-big.bin');
     // The failed multipart upload stays resumable: its journal and server-side upload remain until retry or cancel.
@@ -141,6 +144,7 @@ describe('verification of the server answer', () => {
     tamper.add({ match: (m, u) => m === 'PUT' && u.includes('noecho'), rewriteResponse: dropSse });
     const result = await engine.start({ bucket: B, key: 'noecho.bin', path, encryption: { mode: 'SSE-KMS' } }).done;
     expect(result.failed[0].error).toMatch(/^the server did not encrypt this object: faults\/noecho\.bin was uploaded asking for SSE-KMS, but the PUT answer reports no encryption$/);
+    expect(result.failed[0].code).toBe('not-encrypted');
     await client.close();
   });
 

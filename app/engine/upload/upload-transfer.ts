@@ -4,7 +4,7 @@
 // journals removed) and retry of failed items.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { CosAbortError, CosIntegrityError, type CosClient } from '../../cos/client';
+import { CosAbortError, CosIntegrityError, CosServiceError, type CosClient } from '../../cos/client';
 import type { JournalStore } from '../journal';
 import { Coalescer, RateMeter, TransferEvents, type DoneEvent, type ItemProgress, type ItemState, type ProgressEvent, type TransferState } from '../transfer-events';
 import { ChunkReader } from './chunk-reader';
@@ -25,6 +25,7 @@ interface ItemRecord {
   bytesDone: number;
   bytesTotal: number;
   error?: string;
+  errorCode?: string;
   upload?: { bucket: string; key: string; uploadId: string; journalId?: string };
   /** A stream source that has been read from and cannot be sent again. */
   consumed: boolean;
@@ -36,6 +37,14 @@ function publicMessage(err: unknown, item: UploadItem): string {
   if (err instanceof UploadError) return err.message;
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/** The machine-readable kind of a failure (DoneEvent.failed[].code). */
+function failureCode(err: unknown): string {
+  if (err instanceof CosIntegrityError) return 'crc-mismatch';
+  if (err instanceof UploadError || err instanceof CosServiceError) return err.code;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : 'failed';
 }
 
 export class UploadTransfer {
@@ -172,6 +181,7 @@ export class UploadTransfer {
         this.setState(rec, 'cancelled');
       } else {
         rec.error = publicMessage(err, rec.item);
+        rec.errorCode = failureCode(err);
         this.setState(rec, 'failed');
       }
     }
@@ -296,7 +306,7 @@ export class UploadTransfer {
       transferId: this.id,
       state: this.state(),
       counts: this.counts(),
-      failed: this.records.filter((r) => r.state === 'failed').map((r) => ({ key: r.item.key, error: r.error ?? 'failed' })),
+      failed: this.records.filter((r) => r.state === 'failed').map((r) => ({ key: r.item.key, error: r.error ?? 'failed', code: r.errorCode ?? 'failed' })),
     };
   }
 }

@@ -8,7 +8,7 @@ import { UploadEngine, type TransferResult, type UploadTransfer } from '../../..
 import { cofferPaths, ensureCofferHome } from '../../../vault';
 import { allowOnly, isCosUrl, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
-import { CliError, describeError, EXIT, exitCodeForItemError, UsageError, type ExitCode } from '../errors';
+import { CliError, describeError, EXIT, exitCodeForItemFailure, UsageError, type ExitCode } from '../errors';
 import { describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption } from './common';
 
 function endpoints(args: ParsedArgs): { from: string; to: string } {
@@ -77,7 +77,7 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     objects: items.map((i) => ({ key: i.key, size: i.bytesTotal, state: i.state, ...(i.error ? { error: i.error } : {}) })),
     failed: result.failed,
   });
-  return worstOf(result.failed.map((f) => exitCodeForItemError(f.error)), result.state === 'completed' ? EXIT.OK : EXIT.FAILED);
+  return worstOf(result.failed.map((f) => exitCodeForItemFailure(f.code)), result.state === 'completed' ? EXIT.OK : EXIT.FAILED);
 }
 
 function worstOf(codes: ExitCode[], fallback: ExitCode): ExitCode {

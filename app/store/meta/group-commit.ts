@@ -56,8 +56,11 @@ export class GroupCommit {
     });
   }
 
-  /** Commits what is queued now (also called before the connection closes, which syncs everything). */
-  flush(): void {
+  /**
+   * Commits what is queued now. `durable` is what makes the commit durable: the WAL fdatasync by default; when
+   * the connection is about to close, the close itself (it checkpoints the WAL into meta.db with full syncs).
+   */
+  flush(durable: () => Promise<void> = () => this.durable()): void {
     this.scheduled = false;
     const group = this.queue;
     this.queue = [];
@@ -82,13 +85,18 @@ export class GroupCommit {
       for (const item of group) item.reject(err);
       return;
     }
-    this.durable().then(
+    durable().then(
       () => group.forEach((item, i) => settle(item, outcomes[i]!)),
       (err: unknown) => {
         const failure = new WalSyncError(err);
         group.forEach((item, i) => (outcomes[i]!.ok ? item.reject(failure) : settle(item, outcomes[i]!)));
       },
     );
+  }
+
+  /** Resolves when no WAL sync is running or queued (the WAL's descriptor may then be closed). */
+  async settled(): Promise<void> {
+    while (this.syncing || this.followUp) await (this.followUp ?? this.syncing)!.catch(() => undefined);
   }
 
   /**

@@ -129,11 +129,24 @@ export class MetadataDb {
   }
 
   close(): void {
-    // Queued writes commit now; closing the connection checkpoints the WAL into meta.db with full syncs.
-    if (this.sql.isOpen) this.group.flush();
-    this.sql.close();
-    if (this.walFd !== null) fs.closeSync(this.walFd);
-    this.walFd = null;
+    // Queued writes commit now and are acknowledged once the connection has closed: closing checkpoints the WAL
+    // into meta.db with full syncs.
+    let closed!: { resolve: () => void; reject: (err: unknown) => void };
+    const closing = new Promise<void>((resolve, reject) => (closed = { resolve, reject }));
+    closing.catch(() => undefined);
+    if (this.sql.isOpen) this.group.flush(() => closing);
+    try {
+      this.sql.close();
+      closed.resolve();
+    } catch (err) {
+      closed.reject(err);
+      throw err;
+    } finally {
+      // Not while an earlier group's fdatasync may still be running on it (the number could be reused at once).
+      const fd = this.walFd;
+      this.walFd = null;
+      if (fd !== null) void this.group.settled().then(() => fs.close(fd, () => undefined));
+    }
   }
 
   storeId(): string {

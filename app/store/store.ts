@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { StoreConfig } from './config';
 import { DataFiles } from './meta/data-files';
-import { MetadataDb, type ObjectRecord } from './meta/metadata-db';
+import { MetadataDb, type DataPart, type ObjectRecord } from './meta/metadata-db';
 import { StoreLock } from './meta/store-lock';
 import { Keyring } from './sse/keyring';
 import { LocalKms } from './sse/local-kms';
@@ -52,6 +52,13 @@ export class Store {
       size: rec.size,
       partsDigest: partsDigest(rec.parts.map((p) => ({ partNumber: p.partNumber, size: p.size, partSalt: p.partSalt ?? '' }))),
     };
+  }
+
+  /** removeData for the parts of a record that has left the metadata: inline parts went with their row. */
+  async removeDataOf(parts: Iterable<DataPart>): Promise<void> {
+    const files: string[] = [];
+    for (const p of parts) if (!p.inline) files.push(p.dataId);
+    await this.removeData(files);
   }
 
   /** Deletes data files no longer referenced (after the metadata commit that dropped them). */

@@ -55,8 +55,9 @@ export async function deleteObject(ctx: HandlerContext): Promise<void> {
   const bucket = requireBucket(ctx);
   authorizeWrite(ctx.principal, bucket);
   validateObjectKey(ctx.target.key);
-  const previous = ctx.store.meta.deleteObject(bucket.name, ctx.target.key);
-  if (previous) await ctx.store.removeData(previous.parts.map((p) => p.dataId));
+  // A WalSyncError (committed, maybe not durable) leaves the data files in place and answers 500.
+  const previous = await ctx.store.meta.deleteObjectGrouped(bucket.name, ctx.target.key);
+  if (previous) await ctx.store.removeDataOf(previous.parts);
   // Deleting a missing key succeeds, as on COS.
   sendEmpty(ctx.res, 204, ctx.base);
 }
@@ -83,8 +84,8 @@ export async function deleteMultipleObjects(ctx: HandlerContext): Promise<void> 
       errors.push({ Key: key, Code: e.code, Message: e.message });
     }
   }
-  const removed = ctx.store.meta.deleteObjects(bucket.name, valid);
-  await ctx.store.removeData(removed.flatMap((r) => (r ? r.parts.map((p) => p.dataId) : [])));
+  const removed = await ctx.store.meta.deleteObjectsGrouped(bucket.name, valid);
+  await ctx.store.removeDataOf(removed.flatMap((r) => r?.parts ?? []));
   for (const key of valid) deleted.push({ Key: key });
   sendXml(ctx.res, 200, 'DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors }, ctx.base);
 }

@@ -307,8 +307,14 @@ describe('group commit', () => {
     // Bytes without an inline part, or an inline part without bytes, are a caller bug.
     expect(() => db.putObjectGrouped(objectRecord('b', 'k2'), undefined, Buffer.from('x'))).toThrow(/inline/);
     expect(() => db.putObjectGrouped(small('k3'))).toThrow(/inline/);
-    db.deleteObject('b', 'tiny');
+    expect(ids(await db.deleteObjectGrouped('b', 'tiny'))).toEqual(ids(second));
     expect(db.getInline(second.parts[0]!.dataId)).toBeUndefined();
+    expect(await db.deleteObjectGrouped('b', 'tiny')).toBeUndefined();
+    const many = [small('m1'), small('m2')];
+    await Promise.all(many.map((r) => db.putObjectGrouped(r, undefined, Buffer.from(r.key))));
+    const gone = await db.deleteObjectsGrouped('b', ['m1', 'nope', 'm2']);
+    expect(gone.map((r) => r?.key)).toEqual(['m1', undefined, 'm2']);
+    for (const r of many) expect(db.getInline(r.parts[0]!.dataId)).toBeUndefined();
     expect(db.integrityCheck()).toEqual([]);
   });
 

@@ -260,6 +260,16 @@ export class MetadataDb {
     });
   }
 
+  /** deleteObject as part of a group commit: resolves with the deleted record once the deletion is durable. */
+  deleteObjectGrouped(bucket: string, key: string): Promise<ObjectRecord | undefined> {
+    return this.group.run(() => this.removeObject(bucket, key));
+  }
+
+  /** deleteObjects (all or nothing) as one operation of a group commit. */
+  deleteObjectsGrouped(bucket: string, keys: string[]): Promise<Array<ObjectRecord | undefined>> {
+    return this.group.run(() => keys.map((key) => this.removeObject(bucket, key)));
+  }
+
   /** The stored bytes of an inline part (a copy), or undefined when there are none under that id. */
   getInline(dataId: string): Buffer | undefined {
     const row = this.sql.one(GET_INLINE, [dataId]);

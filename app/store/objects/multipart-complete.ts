@@ -162,7 +162,7 @@ export async function completeUpload(store: Store, input: CompleteInput): Promis
     throw err;
   }
   const used = new Set(parts.map((p) => p.dataId));
-  const garbage = [...result.unusedParts.map((p) => p.dataId), ...(result.previous?.parts.map((p) => p.dataId) ?? [])];
+  const garbage = [...result.unusedParts.map((p) => p.dataId), ...(result.previous?.parts.filter((p) => !p.inline).map((p) => p.dataId) ?? [])];
   await store.removeData(garbage.filter((id) => !used.has(id)));
   return rec;
 }

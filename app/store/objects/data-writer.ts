@@ -1,7 +1,8 @@
 // Streams a body into one committed data file: MD5 and CRC64 of the plaintext on the way, encryption when the
 // object is encrypted (plaintext never reaches the disk then, not even in tmp), fsync, then the rename that makes
 // the file durable. The caller commits the metadata row afterwards; until then the file is an orphan that a
-// crash sweep removes.
+// crash sweep removes. A small body of declared size (inlineMax) skips the file: its stored bytes are returned
+// for the caller to commit inside the metadata transaction.
 //
 // Work split (measured on 2 cores with the client on the same machine): the MD5, the one cost a COS store cannot
 // avoid and cannot parallelise, runs on a worker thread; this thread does CRC64 and encryption and keeps a few

@@ -3,17 +3,17 @@
 // byte-identical. A file modified between the runs starts over, with a notice, and the stale upload is aborted.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFixture, type StoreFixture } from '../../store/test-support/store-fixture';
+import type { StoreFixture } from '../../store/test-support/store-fixture';
 import type { CosClient } from '../../cos/client';
 import { testClient } from '../../cos/client/test-support/client-fixture';
 import type { NoticeEvent } from '../transfer-events';
 import { UploadEngine } from './upload-engine';
 import { MiB } from './upload-plan';
-import { isUploadPart, TamperProxy } from './test-support/tamper-proxy';
+import { startEngineBed, stopEngineBed } from './test-support/engine-bed';
+import { isUploadPart, type TamperProxy } from './test-support/tamper-proxy';
 
 const CHILD = join(import.meta.dirname, 'test-support', 'upload-child.ts');
 const PARTS = 10;
@@ -25,19 +25,10 @@ let dir: string;
 const B = 'resume';
 
 beforeAll(async () => {
-  f = await startFixture();
-  direct = testClient(f.port);
-  await direct.createBucket(B);
-  proxy = await TamperProxy.start(f.port);
-  dir = await mkdtemp(join(tmpdir(), 'engine-resume-'));
+  ({ f, direct, proxy, dir } = await startEngineBed(B, 'engine-resume-'));
 });
 
-afterAll(async () => {
-  await direct?.close();
-  await proxy?.close();
-  await f?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => stopEngineBed({ f, direct, proxy, dir }));
 
 beforeEach(() => proxy.reset());
 

@@ -2,17 +2,17 @@
 // concurrency and coalesced progress, pause/resume, cancel (multipart upload aborted, journal removed), resuming
 // an interrupted SSE-C upload only with the same key, and no secret in any event, error or journal.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFixture, TEST_CREDENTIALS, type StoreFixture } from '../../store/test-support/store-fixture';
+import { TEST_CREDENTIALS, type StoreFixture } from '../../store/test-support/store-fixture';
 import { CosServiceError, type CosClient } from '../../cos/client';
 import { testClient } from '../../cos/client/test-support/client-fixture';
 import type { NoticeEvent, ProgressEvent } from '../transfer-events';
 import { UploadEngine } from './upload-engine';
 import { MiB } from './upload-plan';
-import { isUploadPart, TamperProxy } from './test-support/tamper-proxy';
+import { startEngineBed, stopEngineBed } from './test-support/engine-bed';
+import { isUploadPart, type TamperProxy } from './test-support/tamper-proxy';
 import type { UploadTransfer } from './upload-transfer';
 
 let f: StoreFixture;
@@ -22,19 +22,10 @@ let dir: string;
 const B = 'transfers';
 
 beforeAll(async () => {
-  f = await startFixture();
-  direct = testClient(f.port);
-  await direct.createBucket(B);
-  proxy = await TamperProxy.start(f.port);
-  dir = await mkdtemp(join(tmpdir(), 'engine-transfer-'));
+  ({ f, direct, proxy, dir } = await startEngineBed(B, 'engine-transfer-'));
 });
 
-afterAll(async () => {
-  await direct?.close();
-  await proxy?.close();
-  await f?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => stopEngineBed({ f, direct, proxy, dir }));
 
 beforeEach(() => proxy.reset());
 

@@ -1,7 +1,7 @@
 // Bucket default encryption (cos-protocol.md §5) and canned ACLs on buckets and objects.
 import { CosServiceError } from '../errors';
 import { xmlRequest, list, node, parseXml, str } from '../xml-codec';
-import { bucketHost, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
+import { bucketHost, getXml, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
 
 /** Bucket-level algorithm names differ from the object headers: `AES256` (SSE-COS) and `KMS` (SSE-KMS). */
 export type BucketEncryption = { algorithm: 'AES256' } | { algorithm: 'KMS'; kmsKeyId?: string };
@@ -80,17 +80,17 @@ export interface AclResult extends ResponseMeta {
 
 /** GET ?acl of a bucket, or of an object when `key` is given. */
 export async function getAcl(ctx: OpContext, bucket: string, key: string | undefined, opts: CallOptions = {}): Promise<AclResult> {
-  const res = await ctx.exec.send({
-    method: 'GET',
-    host: bucketHost(ctx, bucket, opts),
-    key,
-    query: { acl: undefined },
-    context: { bucket, key },
-    idempotent: true,
-    readBody: true,
-    signal: opts.signal,
-  });
-  const doc = node(parseXml(res.text ?? '').AccessControlPolicy);
+  const { res, doc } = await getXml(
+    ctx,
+    {
+      host: bucketHost(ctx, bucket, opts),
+      key,
+      query: { acl: undefined },
+      context: { bucket, key },
+      signal: opts.signal,
+    },
+    'AccessControlPolicy',
+  );
   const owner = node(doc.Owner);
   const grants = list(node(doc.AccessControlList).Grant).map((g) => {
     const who = node(g.Grantee);

@@ -1,6 +1,6 @@
 // Service and bucket lifecycle: GET Service, PUT/DELETE/HEAD Bucket (cos-protocol.md §10.2).
-import { list, node, parseXml, str } from '../xml-codec';
-import { bucketHost, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
+import { list, node, str } from '../xml-codec';
+import { bucketHost, getXml, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
 
 export interface BucketSummary {
   name: string;
@@ -15,15 +15,15 @@ export interface ListBucketsResult extends ResponseMeta {
 
 /** GET Service; with `region`, only that region's buckets (host `cos.<region>.myqcloud.com`). */
 export async function listBuckets(ctx: OpContext, opts: { region?: string; signal?: AbortSignal } = {}): Promise<ListBucketsResult> {
-  const res = await ctx.exec.send({
-    method: 'GET',
-    host: ctx.endpoints.serviceHost(opts.region),
-    context: {},
-    idempotent: true,
-    readBody: true,
-    signal: opts.signal,
-  });
-  const doc = node(parseXml(res.text ?? '').ListAllMyBucketsResult);
+  const { res, doc } = await getXml(
+    ctx,
+    {
+      host: ctx.endpoints.serviceHost(opts.region),
+      context: {},
+      signal: opts.signal,
+    },
+    'ListAllMyBucketsResult',
+  );
   const owner = node(doc.Owner);
   return {
     ...meta(res),

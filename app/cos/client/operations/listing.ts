@@ -1,8 +1,8 @@
 // Listings: GET Bucket (objects), List Parts and List Multipart Uploads (cos-protocol.md §9.6, §9.7, §10.1).
 // Every listing asks for encoding-type=url, so keys with spaces, control characters or XML-hostile bytes come
 // back intact, and decodes them here; callers only ever see real keys.
-import { bool, list, node, num, parseXml, str, urlDecoded, type XmlNode } from '../xml-codec';
-import { bucketHost, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
+import { bool, list, num, str, urlDecoded, type XmlNode } from '../xml-codec';
+import { bucketHost, getXml, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
 
 export interface ListObjectsInput extends CallOptions {
   prefix?: string;
@@ -36,16 +36,16 @@ export async function listObjects(ctx: OpContext, bucket: string, input: ListObj
   if (input.delimiter !== undefined) query.delimiter = input.delimiter;
   if (input.marker !== undefined) query.marker = input.marker;
   if (input.maxKeys !== undefined) query['max-keys'] = String(input.maxKeys);
-  const res = await ctx.exec.send({
-    method: 'GET',
-    host: bucketHost(ctx, bucket, input),
-    query,
-    context: { bucket },
-    idempotent: true,
-    readBody: true,
-    signal: input.signal,
-  });
-  const doc = node(parseXml(res.text ?? '').ListBucketResult);
+  const { res, doc } = await getXml(
+    ctx,
+    {
+      host: bucketHost(ctx, bucket, input),
+      query,
+      context: { bucket },
+      signal: input.signal,
+    },
+    'ListBucketResult',
+  );
   const contents = list(doc.Contents).map((c) => ({
     key: decoded(c.Key),
     lastModified: str(c.LastModified) ?? '',
@@ -98,17 +98,17 @@ export async function listParts(ctx: OpContext, bucket: string, key: string, upl
   const query: Record<string, string | undefined> = { uploadId, 'encoding-type': 'url' };
   if (input.maxParts !== undefined) query['max-parts'] = String(input.maxParts);
   if (input.partNumberMarker !== undefined) query['part-number-marker'] = String(input.partNumberMarker);
-  const res = await ctx.exec.send({
-    method: 'GET',
-    host: bucketHost(ctx, bucket, input),
-    key,
-    query,
-    context: { bucket, key, uploadId },
-    idempotent: true,
-    readBody: true,
-    signal: input.signal,
-  });
-  const doc = node(parseXml(res.text ?? '').ListPartsResult);
+  const { res, doc } = await getXml(
+    ctx,
+    {
+      host: bucketHost(ctx, bucket, input),
+      key,
+      query,
+      context: { bucket, key, uploadId },
+      signal: input.signal,
+    },
+    'ListPartsResult',
+  );
   const next = str(doc.NextPartNumberMarker);
   return {
     ...meta(res),
@@ -154,16 +154,16 @@ export async function listMultipartUploads(ctx: OpContext, bucket: string, input
   if (input.keyMarker !== undefined) query['key-marker'] = input.keyMarker;
   if (input.uploadIdMarker !== undefined) query['upload-id-marker'] = input.uploadIdMarker;
   if (input.maxUploads !== undefined) query['max-uploads'] = String(input.maxUploads);
-  const res = await ctx.exec.send({
-    method: 'GET',
-    host: bucketHost(ctx, bucket, input),
-    query,
-    context: { bucket },
-    idempotent: true,
-    readBody: true,
-    signal: input.signal,
-  });
-  const doc = node(parseXml(res.text ?? '').ListMultipartUploadsResult);
+  const { res, doc } = await getXml(
+    ctx,
+    {
+      host: bucketHost(ctx, bucket, input),
+      query,
+      context: { bucket },
+      signal: input.signal,
+    },
+    'ListMultipartUploadsResult',
+  );
   const nk = str(doc.NextKeyMarker);
   const nu = str(doc.NextUploadIdMarker);
   return {

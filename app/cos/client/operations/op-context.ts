@@ -1,7 +1,8 @@
 // What every operation needs: the executor, the endpoint rules and the default region, plus the shared readers
 // for the response headers that matter (ETag, CRC64, SSE echo, request id, object metadata).
 import type { Endpoints } from '../endpoint';
-import type { RequestExecutor } from '../request-executor';
+import type { CosRequest, CosResponse, RequestExecutor } from '../request-executor';
+import { node, parseXml, type XmlNode } from '../xml-codec';
 import { parseSseEcho, type SseInfo } from '../sse-headers';
 
 export interface OpContext {
@@ -21,6 +22,12 @@ export interface ResponseMeta {
   requestId?: string;
   /** All response headers, lowercase names. */
   headers: Record<string, string>;
+}
+
+/** A GET whose answer is an XML document: sent idempotent with its body read in the attempt; returns `root`. */
+export async function getXml(ctx: OpContext, req: Omit<CosRequest, 'method' | 'idempotent' | 'readBody'>, root: string): Promise<{ res: CosResponse; doc: XmlNode }> {
+  const res = await ctx.exec.send({ ...req, method: 'GET', idempotent: true, readBody: true });
+  return { res, doc: node(parseXml(res.text ?? '')[root]) };
 }
 
 export function bucketHost(ctx: OpContext, bucket: string, opts?: CallOptions): string {

@@ -23,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['app/cos/**/*.ts', 'app/engine/**/*.ts', 'app/vault/**/*.ts', 'app/audit/**/*.ts', 'app/cli/**/*.ts'],
+    files: ['app/cos/**/*.ts', 'app/engine/**/*.ts', 'app/vault/**/*.ts', 'app/audit/**/*.ts', 'app/cli/**/*.ts', 'app/platform/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
 );

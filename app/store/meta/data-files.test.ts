@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataFiles, fsyncDir } from './data-files';
+import { syncDir } from '../../platform/durable-fs';
+import { DataFiles } from './data-files';
 import { tempDataDir } from './meta-test-kit';
 
 let dir: string;
@@ -87,8 +88,8 @@ describe('DataFiles', () => {
     expect(await files.sweep(() => false, { full: true })).toEqual({ tmpRemoved: 0, orphansRemoved: 0 });
   });
 
-  it('fsyncDir syncs an existing directory and fails on a missing one', async () => {
-    await fsyncDir(dir);
-    await expect(fsyncDir(path.join(dir, 'missing'))).rejects.toThrow(/ENOENT/);
+  it('syncDir syncs an existing directory and fails on a missing one', async () => {
+    await syncDir(dir);
+    await expect(syncDir(path.join(dir, 'missing'))).rejects.toThrow(/ENOENT/);
   });
 });

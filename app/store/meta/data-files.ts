@@ -9,6 +9,7 @@
 import { randomBytesPooled } from '../sse/random-pool';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { syncDir } from '../../platform/durable-fs';
 import { assertDataId, isDataId } from './data-id';
 
 export interface SweepResult {
@@ -58,7 +59,7 @@ export class DataFiles {
     const dir = path.dirname(to);
     await this.ensureDir(dir);
     await fsp.rename(from, to);
-    await fsyncDir(dir);
+    await syncDir(dir);
   }
 
   /** Deletes a committed data file; a missing one is not an error (deletes are retried after crashes). */
@@ -101,25 +102,11 @@ export class DataFiles {
     if (first !== undefined) {
       // Sync the parent of every directory just created, from the top one down.
       for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
-        await fsyncDir(path.dirname(d));
+        await syncDir(path.dirname(d));
         if (d === first) break;
       }
     }
     this.ready.add(dir);
-  }
-}
-
-/**
- * Makes a directory's entries (a rename, a create) durable. Windows cannot open a directory for fsync (and its
- * filesystems journal metadata themselves), so it is a no-op there.
- */
-export async function fsyncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fh = await fsp.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { copyFile, chmod, link, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { syncDir, writeSyncedTmp } from '../../platform/durable-fs';
 
 export const SECRET_FILE_MODE = 0o600;
 const IS_WINDOWS = process.platform === 'win32';
@@ -18,7 +19,7 @@ export interface WriteSecretOptions {
 }
 
 export async function writeSecretFile(path: string, data: string, opts: WriteSecretOptions = {}): Promise<void> {
-  const tmp = await writeTmp(path, data);
+  const tmp = await writeSyncedTmp(path, data, SECRET_FILE_MODE);
   try {
     if (opts.exclusive) {
       // link() refuses to replace, so two processes creating the same file cannot overwrite each other.
@@ -56,34 +57,6 @@ async function backupFile(path: string): Promise<void> {
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     throw err;
-  }
-}
-
-async function writeTmp(path: string, data: string): Promise<string> {
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  const fh = await open(tmp, 'wx', SECRET_FILE_MODE);
-  try {
-    await fh.writeFile(data, 'utf8');
-    // The umask can only narrow the mode, but be explicit in case the file system ignored it.
-    if (!IS_WINDOWS) await fh.chmod(SECRET_FILE_MODE);
-    await fh.sync();
-  } catch (err) {
-    await fh.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await fh.close();
-  return tmp;
-}
-
-/** Makes a rename durable. Windows cannot open a directory for fsync, so there it is skipped. */
-export async function syncDir(dir: string): Promise<void> {
-  if (IS_WINDOWS) return;
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
 

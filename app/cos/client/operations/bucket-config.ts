@@ -1,6 +1,6 @@
 // Bucket default encryption (cos-protocol.md §5) and canned ACLs on buckets and objects.
 import { CosServiceError } from '../errors';
-import { xmlRequest, list, node, parseXml, str } from '../xml-codec';
+import { xmlRequest, list, node, str } from '../xml-codec';
 import { bucketHost, getXml, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
 
 /** Bucket-level algorithm names differ from the object headers: `AES256` (SSE-COS) and `KMS` (SSE-KMS). */
@@ -8,24 +8,15 @@ export type BucketEncryption = { algorithm: 'AES256' } | { algorithm: 'KMS'; kms
 
 /** The bucket's default encryption, or `null` when it has none (404 NoSuchEncryptionConfiguration). */
 export async function getBucketEncryption(ctx: OpContext, bucket: string, opts: CallOptions = {}): Promise<(BucketEncryption & ResponseMeta) | null> {
-  let text: string;
-  let res;
+  let got;
   try {
-    res = await ctx.exec.send({
-      method: 'GET',
-      host: bucketHost(ctx, bucket, opts),
-      query: { encryption: undefined },
-      context: { bucket },
-      idempotent: true,
-      readBody: true,
-      signal: opts.signal,
-    });
-    text = res.text ?? '';
+    got = await getXml(ctx, { host: bucketHost(ctx, bucket, opts), query: { encryption: undefined }, context: { bucket }, signal: opts.signal }, 'ServerSideEncryptionConfiguration');
   } catch (err) {
     if (err instanceof CosServiceError && err.code === 'NoSuchEncryptionConfiguration') return null;
     throw err;
   }
-  const rule = list(node(parseXml(text).ServerSideEncryptionConfiguration).Rule)[0];
+  const { res, doc } = got;
+  const rule = list(doc.Rule)[0];
   const byDefault = node(rule?.ApplyServerSideEncryptionByDefault ?? rule?.ApplySideEncryptionConfiguration);
   const algorithm = str(byDefault.SSEAlgorithm);
   if (algorithm === 'AES256') return { ...meta(res), algorithm };

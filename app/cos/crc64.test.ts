@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Crc64, crc64, crc64Combine } from './crc64';
+import { Rng } from '../platform/test-support/rng';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 // Seeded so a failure can be replayed; the seed is in the test name.
 function rng(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n;
-  };
+  const r = new Rng(seed);
+  return (n) => r.float() * n;
 }
 const SEED = 0xc0ffee;
 

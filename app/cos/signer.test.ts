@@ -16,6 +16,7 @@ import {
   verifyAuthorization,
   type ParsedAuthorization,
 } from './signer';
+import { Rng } from '../platform/test-support/rng';
 
 const sha1 = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex');
 
@@ -221,14 +222,8 @@ describe('doc vectors (cos-protocol.md §2.4)', () => {
 
 // Seeded so a failure can be replayed; the seed is in the test name.
 function rng(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
-  };
+  const r = new Rng(seed);
+  return (n) => r.int(0, n - 1);
 }
 const SEED = 0x5eed;
 const rand = rng(SEED);

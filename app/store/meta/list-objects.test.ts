@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetadataDb, type ListObjectsQuery, type ObjectRecord } from './metadata-db';
 import { bucketRecord, objectRecord, tempDataDir } from './meta-test-kit';
+import { Rng } from '../../platform/test-support/rng';
 
 /** UTF-8 byte order, computed the slow obvious way. */
 function byteCompare(a: string, b: string): number {
@@ -51,16 +52,10 @@ function actualPage(db: MetadataDb, q: ListObjectsQuery) {
   return { ...r, contents: r.contents.map((c) => c.key) };
 }
 
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
+/** Deterministic PRNG so a failure reproduces. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.float();
 }
 
 // '\uE000' and '😀' sort differently in UTF-16 and UTF-8; '/' and 'a' serve as delimiters, often repeated.

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syncDir } from '../../platform/durable-fs';
 import { DataFiles } from './data-files';
+import { isDataId } from './data-id';
 import { tempDataDir } from './meta-test-kit';
 
 let dir: string;
@@ -28,6 +29,19 @@ async function writeCommitted(body: string): Promise<string> {
   await files.commit(id);
   return id;
 }
+
+  it('gives inline data ids in time order, in the data-id format, never equal', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      ids.push(files.newInlineId());
+      if (i % 50 === 0) await new Promise((r) => setTimeout(r, 2));
+    }
+    for (const id of ids) expect(isDataId(id)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const stamps = ids.map((id) => parseInt(id.slice(0, 12), 16));
+    expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+    expect(Math.abs(stamps.at(-1)! - Date.now())).toBeLessThan(60_000);
+  });
 
 describe('DataFiles', () => {
   it('writes in tmp/, then commits into a fan-out directory', async () => {

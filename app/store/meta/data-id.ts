@@ -1,5 +1,6 @@
 // The one format of a data-file id, shared by DataFiles (which turns ids into paths) and MetadataDb (which
-// refuses to record anything else): 128 random bits as 32 lowercase hex digits. Checking it at both ends means no
+// refuses to record anything else): 32 lowercase hex digits — 128 random bits for a file, a millisecond time and 80
+// random bits for bytes kept in meta.db (DataFiles.newInlineId). Checking it at both ends means no
 // stored value can ever become a path outside objects/ or tmp/.
 
 const DATA_ID = /^[0-9a-f]{32}$/;

@@ -67,20 +67,15 @@ export class GroupCommit {
     if (group.length === 0) return;
     const outcomes: Outcome[] = [];
     try {
-      this.sql.setSynchronous('NORMAL');
-      try {
-        this.sql.tx(() => {
-          for (const item of group) {
-            try {
-              outcomes.push({ ok: true, value: this.sql.savepoint(item.op) });
-            } catch (err) {
-              outcomes.push({ ok: false, err });
-            }
+      this.sql.tx(() => {
+        for (const item of group) {
+          try {
+            outcomes.push({ ok: true, value: this.sql.savepoint(item.op) });
+          } catch (err) {
+            outcomes.push({ ok: false, err });
           }
-        });
-      } finally {
-        this.sql.setSynchronous('FULL');
-      }
+        }
+      }, 'NORMAL');
     } catch (err) {
       for (const item of group) item.reject(err);
       return;

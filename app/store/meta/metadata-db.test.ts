@@ -221,6 +221,12 @@ describe('group commit', () => {
       blocking = background = 0;
       for (let i = 0; i < 5; i++) db.putObject(objectRecord('b', `s${i}`));
       expect({ blocking, background }).toEqual({ blocking: 5, background: 0 }); // one per ungrouped transaction
+      // Single-statement writes outside any transaction are synced at once too, also right after a group commit.
+      await db.putObjectGrouped(objectRecord('b', 'g-last'));
+      blocking = background = 0;
+      db.createBucket(bucketRecord('after-group'));
+      db.updateBucket('after-group', { acl: 'public-read' });
+      expect({ blocking, background }).toEqual({ blocking: 2, background: 0 });
     } finally {
       fs.fsyncSync = realFsyncSync;
       fs.fdatasync = realFdatasync;

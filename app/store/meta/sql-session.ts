@@ -3,9 +3,13 @@
 
 import type { Database, SqlRow, SqlValue, Statement } from './sqlite-driver';
 
+type Synchronous = 'NORMAL' | 'FULL';
+
 export class SqlSession {
   private readonly stmts = new Map<string, Statement>();
   private inTx = false;
+  /** PRAGMA synchronous as last set (SQLite's default is FULL; MetadataDb opens with FULL). */
+  private synchronous: Synchronous = 'FULL';
 
   constructor(private readonly db: Database) {}
 
@@ -39,7 +43,13 @@ export class SqlSession {
     return this.all(sql, params)[0];
   }
 
+  /** A write outside tx() commits on its own, with synchronous=FULL. */
   run(sql: string, params: SqlValue[]): { changes: number } {
+    if (!this.inTx) this.setSynchronous('FULL');
+    return this.runCached(sql, params);
+  }
+
+  private runCached(sql: string, params: SqlValue[]): { changes: number } {
     try {
       return this.stmt(sql).run(params);
     } catch (err) {
@@ -48,14 +58,20 @@ export class SqlSession {
     }
   }
 
-  /** Runs fn in one transaction; nested calls join the outer one. Any throw rolls the whole transaction back. */
-  tx<T>(fn: () => T): T {
+  /**
+   * Runs fn in one transaction; nested calls join the outer one. Any throw rolls the whole transaction back.
+   * `synchronous` is the commit's durability: FULL syncs the WAL before COMMIT returns; NORMAL leaves that to the
+   * caller (GroupCommit syncs its commits off the request thread). The PRAGMA is issued only when it changes.
+   */
+  tx<T>(fn: () => T, synchronous: Synchronous = 'FULL'): T {
     if (this.inTx) return fn();
-    this.db.exec('BEGIN IMMEDIATE');
+    this.setSynchronous(synchronous);
+    // Cached statements: these run for every write, and exec() would prepare and finalize them each time.
+    this.runCached('BEGIN IMMEDIATE', []);
     this.inTx = true;
     try {
       const result = fn();
-      this.db.exec('COMMIT');
+      this.runCached('COMMIT', []);
       return result;
     } catch (err) {
       if (this.db.inTransaction) {
@@ -71,9 +87,10 @@ export class SqlSession {
     }
   }
 
-  /** PRAGMA synchronous for the following commits (GroupCommit syncs its own commits off the request thread). */
-  setSynchronous(level: 'NORMAL' | 'FULL'): void {
+  private setSynchronous(level: Synchronous): void {
+    if (level === this.synchronous) return;
     this.db.exec(`PRAGMA synchronous = ${level}`);
+    this.synchronous = level;
   }
 
   /**
@@ -82,10 +99,10 @@ export class SqlSession {
    */
   savepoint<T>(fn: () => T): T {
     if (!this.inTx) throw new Error('savepoint() must run inside tx()');
-    this.db.exec('SAVEPOINT op');
+    this.runCached('SAVEPOINT op', []);
     try {
       const result = fn();
-      this.db.exec('RELEASE op');
+      this.runCached('RELEASE op', []);
       return result;
     } catch (err) {
       this.db.exec('ROLLBACK TO op');

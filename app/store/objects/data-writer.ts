@@ -71,7 +71,7 @@ function md5Sink(expectedSize: number | undefined): { write(c: Buffer): Promise<
 
 export async function writeDataFile(files: DataFiles, source: AsyncIterable<Buffer>, opts: WriteOptions): Promise<WrittenData> {
   if (opts.expectedSize !== undefined && opts.inlineMax !== undefined && opts.expectedSize <= opts.inlineMax) {
-    return collectInline(files.newId(), source, opts.expectedSize, opts.enc);
+    return collectInline(files.newInlineId(), source, opts.expectedSize, opts.enc);
   }
   const dataId = files.newId();
   const fh = await files.openTmp(dataId);

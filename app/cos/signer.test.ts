@@ -187,6 +187,17 @@ describe('doc vectors (cos-protocol.md §2.4)', () => {
     expect(verifies(auth, 'SECRETEXAMPLE', 'GET', '/dir/测试 file.txt', headers, query)).toBe(true);
   });
 
+  it('SignKey stays the HMAC of exactly its secret and key time across many secrets and times (it is cached)', () => {
+    const rng = new Rng(7);
+    const secrets = Array.from({ length: 80 }, (_, i) => `secret-${i}-${rng.int(0, 1e9)}`);
+    for (let round = 0; round < 3; round++) {
+      for (const secret of secrets) {
+        const keyTime = `${1700000000 + rng.int(0, 100)};${1700000900 + rng.int(0, 100)}`;
+        expect(signKey(secret, keyTime)).toBe(createHmac('sha1', secret).update(keyTime).digest('hex'));
+      }
+    }
+  });
+
   it('POST Object policy vector (§8.2)', () => {
     // The doc's base64 policy decodes to this exact 555-byte text (4-space indent, no trailing newline).
     const policy = `{

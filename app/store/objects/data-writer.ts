@@ -9,6 +9,7 @@
 // positional writes in flight, so hashing, encrypting and the disk overlap.
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { Crc64 } from '../../cos/crc64';
 import { crashPoint } from '../crash-points';
 import { CosError } from '../http/cos-error';
@@ -118,15 +119,15 @@ export async function writeDataFile(files: DataFiles, source: AsyncIterable<Buff
 
 /** A small body of known size, hashed and (when `enc` is set) encrypted into one Buffer; nothing touches the disk. */
 async function collectInline(dataId: string, source: AsyncIterable<Buffer>, expectedSize: number, enc: DataFileContext | undefined): Promise<WrittenData> {
-  const md5 = createHash('md5');
-  const crc = new Crc64();
   const encryptor = enc ? new ChunkEncryptor(enc, expectedSize) : null;
-  const out: Buffer[] = [];
-  let size = 0;
   try {
-    for await (const chunk of source) {
+    const chunks = await smallBody(source, expectedSize);
+    const md5 = createHash('md5');
+    const crc = new Crc64();
+    const out: Buffer[] = [];
+    let size = 0;
+    for (const chunk of chunks) {
       size += chunk.length;
-      if (size > expectedSize) throw new CosError('IncompleteBody', 'The body is longer than the declared Content-Length.');
       md5.update(chunk);
       crc.update(chunk);
       if (encryptor) out.push(...encryptor.push(chunk));
@@ -142,6 +143,46 @@ async function collectInline(dataId: string, source: AsyncIterable<Buffer>, expe
     encryptor?.dispose();
     throw asBodyError(err);
   }
+}
+
+const tooLong = () => new CosError('IncompleteBody', 'The body is longer than the declared Content-Length.');
+
+/**
+ * The chunks of a body of at most `max` bytes. A stream is read through its events: its async iterator costs
+ * several promises and ticks per chunk, a measurable share of a 4 KiB PUT. A stream that fails or closes before
+ * its end rejects (ECONNRESET / aborted); one that exceeds `max` is destroyed, as leaving a for-await loop does.
+ */
+function smallBody(source: AsyncIterable<Buffer>, max: number): Promise<Buffer[]> {
+  if (!(source instanceof Readable) || source.readableEnded || source.destroyed) return iterateSmallBody(source, max);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (err?: unknown) => {
+      source.off('data', onData).off('end', onEnd).off('error', settle).off('close', onClose);
+      if (err === undefined) resolve(chunks);
+      else reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) return void chunks.push(chunk);
+      settle(tooLong());
+      source.destroy();
+    };
+    const onEnd = () => settle();
+    const onClose = () => settle(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    source.on('data', onData).on('end', onEnd).on('error', settle).on('close', onClose);
+  });
+}
+
+async function iterateSmallBody(source: AsyncIterable<Buffer>, max: number): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    size += chunk.length;
+    if (size > max) throw tooLong();
+    chunks.push(chunk);
+  }
+  return chunks;
 }
 
 /** Positional writes batched to ~1 MiB with a few in flight, background write-back, final fdatasync. */

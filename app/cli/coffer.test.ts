@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { TEST_CREDENTIALS } from '../store/test-support/store-fixture';
 import { spawnStore, storeScope, type StoreProcess } from '../store/test-support/store-process';
 import { TamperProxy } from '../engine/upload/test-support/tamper-proxy';
+import { keyringToolsMissing, startKeyringSession } from '../platform/test-support/keyring-session';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coffer.mjs');
 const PASSPHRASE = 'correct horse battery staple for tests';
@@ -272,6 +273,46 @@ describe('coffer profiles', () => {
     }
   });
 });
+
+const keyringMissing = keyringToolsMissing();
+if (keyringMissing.length) console.warn(`coffer.test.ts: keychain vault test SKIPPED: missing ${keyringMissing.join(', ')}`);
+
+describe.skipIf(keyringMissing.length > 0)('coffer vault in the OS keychain (real Secret Service)', () => {
+  it('keeps a new vault in the keychain without a passphrase, unless a passphrase is chosen; says so when the keychain is gone', async () => {
+    const session = await startKeyringSession();
+    const home = await mkdtemp(join(tmpdir(), 'coffer-keychain-'));
+    try {
+      const env = { ...baseEnv(join(home, 'kc')), ...pick(session.env, ['DBUS_SESSION_BUS_ADDRESS', 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_RUNTIME_DIR']) };
+      const addArgs = ['profile', 'add', '--name', 'kc', '--region', 'ap-guangzhou', '--appid', '1250000000', '--secret-id', 'AKIDkeychainProfile000001', '--secret-key-stdin'];
+      const add = coffer(addArgs, env, `${PROFILE_SECRET}\n`);
+      expect(add.code, add.stderr).toBe(0);
+      const vaultFile = await readFile(join(home, 'kc', 'vault.json'), 'utf8');
+      expect(JSON.parse(vaultFile).header.protector.kind).toBe('keychain');
+      expect(vaultFile).not.toContain(PROFILE_SECRET);
+      const list = coffer(['profile', 'list'], env);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toMatch(/kc\s+cos\s+ap-guangzhou/);
+
+      // Without the keychain the vault cannot be opened, and the message says why.
+      const gone = coffer(['profile', 'list'], { ...env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/coffer-test-bus' });
+      expect(gone.code).toBe(4);
+      expect(gone.stderr).toMatch(/keychain/i);
+
+      // Asking for a passphrase vault gets one; a wrong choice is a usage error.
+      const penv = { ...env, COFFER_HOME: join(home, 'pp'), COFFER_VAULT_PROTECTOR: 'passphrase', COFFER_VAULT_PASSPHRASE: PASSPHRASE };
+      expect(coffer(addArgs, penv, `${PROFILE_SECRET}\n`).code).toBe(0);
+      expect(JSON.parse(await readFile(join(home, 'pp', 'vault.json'), 'utf8')).header.protector.kind).toBe('passphrase');
+      expect(coffer(['profile', 'list'], { ...env, COFFER_HOME: join(home, 'bad'), COFFER_VAULT_PROTECTOR: 'plaintext' }).code).toBe(2);
+    } finally {
+      await session.stop();
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
+
+function pick(env: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.filter((n) => env[n] !== undefined).map((n) => [n, env[n]!]));
+}
 
 describe('coffer with the embedded store', () => {
   let home: string;

@@ -27,7 +27,7 @@ Commands:
   profile remove NAME
 
 Options:
-  --profile NAME   use a vault profile (passphrase from COFFER_VAULT_PASSPHRASE, or asked on a terminal)
+  --profile NAME   use a vault profile
   --json           print one JSON document on stdout instead of text
   -h, --help       this help
 
@@ -37,6 +37,11 @@ Connection, when no --profile is given:
   for a store URL), COFFER_REGION (the region used with a store URL; default ap-guangzhou).
   With none of these, coffer uses the embedded store in COFFER_HOME: the running one if there is one,
   else it starts it for the duration of the command.
+
+The vault (profiles, in COFFER_HOME):
+  kept by the OS keychain where one answers (the Secret Service on Linux desktops), else by a passphrase:
+  COFFER_VAULT_PASSPHRASE, or asked on a terminal. COFFER_VAULT_PROTECTOR=passphrase makes a new vault use a
+  passphrase even where a keychain answers. An existing vault is opened the way it was created.
 
 Exit codes:
   0  success

@@ -6,6 +6,8 @@ export type { VaultErrorCode } from './errors';
 export { passphraseProtector, safeStorageProtector, DEFAULT_SCRYPT_N, MIN_SCRYPT_N } from './protectors';
 export type { SecretProtector, ParameterizedProtector, SafeStorageLike, PassphraseOptions } from './protectors';
 export { passphraseProtectorFromEnvironment, PASSPHRASE_ENV } from './passphrase-source';
+export { findKeychain, keychainBackend, keychainProtector, KEYCHAIN_SERVICE } from './keychain-protector';
+export type { KeychainBackend } from './keychain-protector';
 export { resolveCofferHome, ensureCofferHome, cofferPaths, COFFER_HOME_MODE } from './coffer-home';
 export { redactSecrets, redactingLogger, buildRedactor, REDACTED } from './redact';
 export type { Logger } from './redact';

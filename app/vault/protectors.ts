@@ -1,13 +1,10 @@
 // What keeps the vault's data key at rest. The vault never stores its data key in the clear: a protector wraps
-// it. Two implementations:
+// it. Implementations:
 //  - safeStorageProtector: Electron's safeStorage (OS keychain / DPAPI / libsecret), injected, never imported.
-//  - passphraseProtector: scrypt (random salt in the vault header, key check value) + AES-256-GCM.
+//  - keychainProtector (keychain-protector.ts): the OS keychain outside Electron, where one can be reached
+//    without putting a secret on a command line (the Freedesktop Secret Service).
+//  - passphraseProtector: scrypt (random salt in the vault header, key check value) + AES-256-GCM; the fallback.
 // A protector instance serves one vault.
-//
-// Why no direct OS-keychain protector outside Electron: the only pure-JS paths are shelling out to `secret-tool`
-// (Linux, needs a running Secret Service, absent on headless machines such as this one) or `security` (macOS,
-// whose add-generic-password takes the secret on argv, visible to other processes). Inside Electron,
-// safeStorage already uses those keychains; outside it (CLI, browser-mode host) the passphrase is the fallback.
 
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { VaultError } from './errors';
@@ -16,6 +13,8 @@ export interface SecretProtector {
   readonly kind: string;
   encrypt(plain: Buffer): Promise<Buffer>;
   decrypt(blob: Buffer): Promise<Buffer>;
+  /** Drops what the protector keeps outside the vault for `blob` (a keychain entry), once nothing needs it. */
+  forget?(blob: Buffer): Promise<void>;
 }
 
 /** Parameters a protector keeps in the vault header (salt, cost, key check value). JSON-safe. */
@@ -37,7 +36,8 @@ export function isParameterized(p: SecretProtector): p is ParameterizedProtector
 const WRAP_NONCE = 12;
 const WRAP_TAG = 16;
 
-function gcmWrap(key: Buffer, plain: Buffer, aad: string): Buffer {
+/** nonce ‖ AES-256-GCM ciphertext ‖ tag, bound to `aad`. */
+export function gcmWrap(key: Buffer, plain: Buffer, aad: string): Buffer {
   const nonce = randomBytes(WRAP_NONCE);
   const c = createCipheriv('aes-256-gcm', key, nonce);
   c.setAAD(Buffer.from(aad));
@@ -45,7 +45,7 @@ function gcmWrap(key: Buffer, plain: Buffer, aad: string): Buffer {
   return Buffer.concat([nonce, ct, c.getAuthTag()]);
 }
 
-function gcmUnwrap(key: Buffer, blob: Buffer, aad: string): Buffer {
+export function gcmUnwrap(key: Buffer, blob: Buffer, aad: string): Buffer {
   if (blob.length < WRAP_NONCE + WRAP_TAG) throw new VaultError('TAMPERED', 'The wrapped vault key is truncated.');
   const d = createDecipheriv('aes-256-gcm', key, blob.subarray(0, WRAP_NONCE));
   d.setAAD(Buffer.from(aad));

@@ -79,6 +79,19 @@ export class Vault {
   }
 
   /** Opens (or creates) COFFER_HOME/vault.json. A damaged or altered file is reported and left untouched. */
+  /** The protector kind of the vault in `home` ('passphrase', 'keychain', 'safeStorage'), or undefined without one. */
+  static async protectorKindAt(home: string): Promise<string | undefined> {
+    const path = cofferPaths(home).vault;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    return parseVaultFile(bytes, path).header.protector.kind;
+  }
+
   static async open(home: string, opts: VaultOpenOptions): Promise<Vault> {
     await ensureCofferHome(home);
     const path = cofferPaths(home).vault;
@@ -275,15 +288,24 @@ export class Vault {
   // -------------------------------------------------------------------------------------------------------
   // Protector, redaction, lifecycle
 
-  /** Re-wraps the data key with another protector (new passphrase, or passphrase → safeStorage). Secrets are not re-encrypted. */
+  /**
+   * Re-wraps the data key with another protector (new passphrase, or passphrase → keychain). Secrets are not
+   * re-encrypted. A keychain entry the old protector kept is removed once the new header is written.
+   */
   changeProtector(next: SecretProtector): Promise<void> {
     return this.mutate(async (body) => {
-      const dataKey = await this.protector.decrypt(Buffer.from(body.header.wrappedKey, 'base64'));
+      const previous = this.protector;
+      const oldBlob = Buffer.from(body.header.wrappedKey, 'base64');
+      const dataKey = await previous.decrypt(oldBlob);
       try {
         const params = isParameterized(next) ? await next.initialize() : undefined;
         const wrappedKey = (await next.encrypt(dataKey)).toString('base64');
         const header = { ...body.header, protector: params ? { kind: next.kind, params } : { kind: next.kind }, wrappedKey };
-        return { body: { ...body, header }, result: undefined, after: () => (this.protector = next) };
+        const after = () => {
+          this.protector = next;
+          if (previous.forget) void previous.forget(oldBlob);
+        };
+        return { body: { ...body, header }, result: undefined, after };
       } finally {
         dataKey.fill(0);
       }

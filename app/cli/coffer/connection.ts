@@ -3,7 +3,7 @@
 // CLIs; else the embedded store in COFFER_HOME. Secrets met here are registered with the output's redactor.
 import { CosClient, type Credentials } from '../../cos/client';
 import { DEFAULT_APPID, DEFAULT_REGION } from '../../store/config';
-import { passphraseProtectorFromEnvironment, PASSPHRASE_ENV, resolveCofferHome, Vault, VaultError } from '../../vault';
+import { findKeychain, keychainBackend, keychainProtector, passphraseProtectorFromEnvironment, PASSPHRASE_ENV, resolveCofferHome, Vault, VaultError, type SecretProtector } from '../../vault';
 import { openEmbeddedStore } from './embedded-store';
 import { CliError, EXIT, UsageError } from './errors';
 import type { Output } from './output';
@@ -29,9 +29,33 @@ export function cofferHome(env: NodeJS.ProcessEnv): string {
   return resolveCofferHome({ env });
 }
 
-/** Opens the vault in COFFER_HOME with the passphrase from the environment or a prompt. */
-export async function openVault(ctx: RunContext, opts: { create: boolean }): Promise<Vault> {
-  const protector = await passphraseProtectorFromEnvironment({
+/** Set to `passphrase` to create a new vault under a passphrase even where an OS keychain is available. */
+export const VAULT_PROTECTOR_ENV = 'COFFER_VAULT_PROTECTOR';
+
+/**
+ * The protector for the vault in `home`: the one its header names; for a new vault the OS keychain when one
+ * answers (and neither a passphrase nor COFFER_VAULT_PROTECTOR=passphrase is given), else the passphrase from the
+ * environment or a prompt.
+ */
+async function vaultProtector(ctx: RunContext, home: string, create: boolean): Promise<SecretProtector> {
+  const kind = await Vault.protectorKindAt(home);
+  const choice = ctx.env[VAULT_PROTECTOR_ENV];
+  if (choice !== undefined && choice !== '' && choice !== 'passphrase' && choice !== 'keychain') {
+    throw new UsageError(`${VAULT_PROTECTOR_ENV} must be "passphrase" or "keychain" (got "${choice}").`);
+  }
+  const wantsKeychain = kind === 'keychain' || (kind === undefined && create && choice !== 'passphrase' && !ctx.env[PASSPHRASE_ENV]);
+  if (wantsKeychain) {
+    // An existing keychain vault just asks the keychain (a failure says so); a new one needs a keychain that answers.
+    const keychain = kind === 'keychain' ? await keychainBackend() : await findKeychain();
+    if (keychain) return keychainProtector(keychain);
+    if (kind === 'keychain' || choice === 'keychain') {
+      throw new CliError(EXIT.ACCESS, 'The vault is kept in the OS keychain, which does not answer here (no Secret Service running, or its keyring is locked).');
+    }
+  }
+  if (kind === 'safeStorage') {
+    throw new CliError(EXIT.ACCESS, 'This vault belongs to the Coffer app (protected by its safeStorage); the command line cannot open it. Use another COFFER_HOME.');
+  }
+  return passphraseProtectorFromEnvironment({
     env: ctx.env,
     prompt: canPrompt() ? () => promptHidden('Vault passphrase: ') : undefined,
   }).catch((err: unknown) => {
@@ -40,8 +64,14 @@ export async function openVault(ctx: RunContext, opts: { create: boolean }): Pro
     }
     throw err;
   });
+}
+
+/** Opens the vault in COFFER_HOME with its protector (see vaultProtector). */
+export async function openVault(ctx: RunContext, opts: { create: boolean }): Promise<Vault> {
+  const home = cofferHome(ctx.env);
+  const protector = await vaultProtector(ctx, home, opts.create);
   try {
-    return await Vault.open(cofferHome(ctx.env), { protector, create: opts.create });
+    return await Vault.open(home, { protector, create: opts.create });
   } catch (err) {
     if (err instanceof VaultError && err.code === 'NOT_FOUND') {
       throw new CliError(EXIT.NOT_FOUND, 'There is no vault yet; add a profile first with `coffer profile add`.');

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from './sqlite-driver';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 // Keys are TEXT in a UTF-8 database with the default BINARY collation: index order is UTF-8 byte order, which is
 // the order S3/COS listings use. Tables keyed by text are WITHOUT ROWID so the primary key is the only b-tree.
@@ -91,8 +91,14 @@ CREATE TABLE inline_data (
 );
 `;
 
+// Version 3: inline bytes get no data_refs row any more (that table answers "is this file referenced?", and they
+// are no file; inline_data's primary key keeps their ids unique). Drops the rows version 2 wrote for them.
+const SCHEMA_V3 = `
+DELETE FROM data_refs WHERE data_id IN (SELECT data_id FROM inline_data);
+`;
+
 /** Schema changes from version N-1 to N, indexed by N. */
-const MIGRATIONS: Record<number, string> = { 1: SCHEMA_V1, 2: SCHEMA_V2 };
+const MIGRATIONS: Record<number, string> = { 1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3 };
 
 /**
  * Connection settings. EXCLUSIVE locking: the data directory belongs to one process (StoreLock), so the SQLite

@@ -324,6 +324,40 @@ describe('group commit', () => {
     expect(db.integrityCheck()).toEqual([]);
   });
 
+  it('keeps inline ids unique without data_refs rows, and refuses a bucket that is gone', async () => {
+    const rec = objectRecord('b', 'i1');
+    rec.parts = [{ ...rec.parts[0]!, inline: true }];
+    await db.putObjectGrouped(rec, undefined, Buffer.from('one'));
+    expect(db.isDataReferenced(rec.parts[0]!.dataId)).toBe(false); // no file, so no file reference
+    const twin = { ...objectRecord('b', 'i2'), parts: rec.parts };
+    await expect(db.putObjectGrouped(twin, undefined, Buffer.from('two'))).rejects.toThrow(/UNIQUE/);
+    expect(db.getObject('b', 'i2')).toBeUndefined();
+    expect(db.getInline(rec.parts[0]!.dataId)?.toString()).toBe('one');
+    await expect(db.putObjectGrouped(objectRecord('gone', 'k'))).rejects.toBeInstanceOf(MetaNotFoundError);
+    expect(() => db.putObject(objectRecord('gone', 'k'))).toThrow(MetaNotFoundError);
+  });
+
+  it('migrates a version 2 database: the data_refs rows it kept for inline bytes are dropped, file ones kept', async () => {
+    const inline = objectRecord('b', 'small');
+    inline.parts = [{ ...inline.parts[0]!, inline: true }];
+    await db.putObjectGrouped(inline, undefined, Buffer.from('small bytes'));
+    const file = objectRecord('b', 'big');
+    db.putObject(file);
+    db.close();
+    // What version 2 left behind: a data_refs row for the inline part too.
+    const raw = new Database(path.join(dir, 'meta.db'));
+    raw.exec('PRAGMA locking_mode = EXCLUSIVE');
+    raw.run(`INSERT INTO data_refs (data_id, bucket, key, upload_id) VALUES (?, 'b', 'small', NULL)`, [inline.parts[0]!.dataId]);
+    raw.run(`UPDATE meta SET value = '2' WHERE name = 'schema_version'`);
+    raw.close();
+    db = MetadataDb.open(dir);
+    expect(db.isDataReferenced(inline.parts[0]!.dataId)).toBe(false);
+    expect(db.isDataReferenced(file.parts[0]!.dataId)).toBe(true);
+    expect(db.getInline(inline.parts[0]!.dataId)?.toString()).toBe('small bytes');
+    expect(ids(await db.deleteObjectGrouped('b', 'small'))).toEqual(ids(inline));
+    expect(db.integrityCheck()).toEqual([]);
+  });
+
   it('commits what is queued when the database closes', async () => {
     const pending = db.putObjectGrouped(objectRecord('b', 'at-close'));
     db.close();

@@ -233,9 +233,16 @@ export class MetadataDb {
   putObject(rec: ObjectRecord): ObjectRecord | undefined {
     checkObject(rec);
     return this.sql.tx(() => {
-      this.requireBucket(rec.bucket);
       const previous = this.removeObject(rec.bucket, rec.key);
-      this.insertObject(rec);
+      // The bucket's existence is the foreign key's to check (one lookup in SQLite instead of a SELECT from here).
+      try {
+        this.insertObject(rec);
+      } catch (err) {
+        if (err instanceof Error && /FOREIGN KEY constraint failed/.test(err.message)) {
+          throw new MetaNotFoundError('bucket', `bucket ${rec.bucket} does not exist`);
+        }
+        throw err;
+      }
       return previous;
     });
   }
@@ -506,18 +513,19 @@ export class MetadataDb {
 
   // ---- internals ----
 
+  /**
+   * Inline parts get no data_refs row: that table answers "is this file referenced?" and no file exists for them;
+   * their inline_data row (primary key data_id) already makes their id unique.
+   */
   private insertObject(rec: ObjectRecord): void {
     this.sql.run(INSERT_OBJECT, objectValues(rec));
-    for (const p of rec.parts) this.addRef(p.dataId, rec.bucket, rec.key, null);
+    for (const p of rec.parts) if (!p.inline) this.addRef(p.dataId, rec.bucket, rec.key, null);
   }
 
   private removeObject(bucket: string, key: string): ObjectRecord | undefined {
     const previous = this.getObject(bucket, key);
     if (!previous) return undefined;
-    for (const p of previous.parts) {
-      this.sql.run(DELETE_REF, [p.dataId]);
-      if (p.inline) this.sql.run(DELETE_INLINE, [p.dataId]);
-    }
+    for (const p of previous.parts) this.sql.run(p.inline ? DELETE_INLINE : DELETE_REF, [p.dataId]);
     this.sql.run(DELETE_OBJECT, [bucket, key]);
     return previous;
   }

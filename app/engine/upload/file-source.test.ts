@@ -44,3 +44,20 @@ it('reports a directory as not a file, and a missing file as its error', async (
   expect((await openFileSource(join(dir, 'sub'), 1024, 10)).isFile).toBe(false);
   await expect(openFileSource(join(dir, 'nope'), 1024, 10)).rejects.toMatchObject({ code: 'ENOENT' });
 });
+
+it('closes every descriptor it opened, also for failed and larger files (Linux: counted in /proc/self/fd)', async () => {
+  if (process.platform !== 'linux') return;
+  const { readdir } = await import('node:fs/promises');
+  const open = async () => (await readdir('/proc/self/fd')).length;
+  await writeFile(join(dir, 'fd-small'), 'abc');
+  await writeFile(join(dir, 'fd-large'), Buffer.alloc(70_000));
+  const before = await open();
+  for (let i = 0; i < 200; i++) {
+    await openFileSource(join(dir, 'fd-small'), 64 * 1024, 3);
+    await openFileSource(join(dir, 'fd-large'), 64 * 1024, 70_000);
+    await openFileSource(join(dir, 'fd-small'), 64 * 1024, 2); // grew since planned: read again after a stat
+    await openFileSource(dir, 64 * 1024, 10).catch(() => undefined); // a directory
+  }
+  await new Promise((r) => setTimeout(r, 100)); // closes finish in the background
+  expect(await open()).toBeLessThanOrEqual(before);
+});

@@ -29,20 +29,22 @@ export function openFileSource(path: string, maxInMemory: number, plannedSize?: 
   return new Promise((resolve, reject) => {
     fs.open(path, 'r', (err, fd) => {
       if (err) return reject(err);
-      const finish = (error: Error | null, value?: FileSourceInfo) =>
-        fs.close(fd, (closeErr) => {
-          if (error || closeErr) reject(error ?? closeErr);
-          else resolve(value!);
-        });
+      // Answered without waiting for the close: nothing uses the descriptor afterwards, and a failed close of a
+      // read-only descriptor loses nothing.
+      const finish = (error: Error | null, value?: FileSourceInfo) => {
+        fs.close(fd, () => undefined);
+        if (error) reject(error);
+        else resolve(value!);
+      };
       const viaStat = () =>
         fs.fstat(fd, (statErr, st) => {
           if (statErr) return finish(statErr);
           const info = { isFile: st.isFile(), size: st.size, mtimeMs: st.mtimeMs };
           if (!info.isFile || st.size > maxInMemory) return finish(null, info);
-          readUpTo(fd, st.size, (readErr, data) => (readErr ? finish(readErr) : finish(null, { ...info, size: data!.length, data })));
+          readUpTo(fd, st.size, undefined, (readErr, data) => (readErr ? finish(readErr) : finish(null, { ...info, size: data!.length, data })));
         });
       if (plannedSize === undefined || plannedSize > maxInMemory) return viaStat();
-      readUpTo(fd, plannedSize + 1, (readErr, data) => {
+      readUpTo(fd, plannedSize + 1, plannedSize, (readErr, data) => {
         if (readErr) return (readErr as NodeJS.ErrnoException).code === 'EISDIR' ? viaStat() : finish(readErr);
         if (data!.length > plannedSize) return viaStat(); // grew since it was planned
         finish(null, { isFile: true, size: data!.length, data });
@@ -51,14 +53,18 @@ export function openFileSource(path: string, maxInMemory: number, plannedSize?: 
   });
 }
 
-/** Reads from the start of `fd` until `max` bytes or the end of the file. */
-function readUpTo(fd: number, max: number, done: (err: Error | null, data?: Buffer) => void): void {
+/**
+ * Reads from the start of `fd` until `max` bytes or the end of the file. A read that stops short exactly at
+ * `expected` bytes is taken as the end (a regular file's read only stops short at its end), which saves the one
+ * more read that would return 0 — a thread-pool round trip per small file.
+ */
+function readUpTo(fd: number, max: number, expected: number | undefined, done: (err: Error | null, data?: Buffer) => void): void {
   const buf = Buffer.allocUnsafe(max);
   const from = (got: number): void => {
     if (got === max) return done(null, buf);
     fs.read(fd, buf, got, max - got, got, (err, n) => {
       if (err) return done(err);
-      if (n === 0) return done(null, buf.subarray(0, got));
+      if (n === 0 || got + n === expected) return done(null, buf.subarray(0, got + n));
       from(got + n);
     });
   };

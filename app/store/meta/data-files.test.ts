@@ -30,6 +30,7 @@ async function writeCommitted(body: string): Promise<string> {
   return id;
 }
 
+describe('DataFiles', () => {
   it('gives inline data ids in time order, in the data-id format, never equal', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 200; i++) {
@@ -43,7 +44,6 @@ async function writeCommitted(body: string): Promise<string> {
     expect(Math.abs(stamps.at(-1)! - Date.now())).toBeLessThan(60_000);
   });
 
-describe('DataFiles', () => {
   it('writes in tmp/, then commits into a fan-out directory', async () => {
     const id = files.newId();
     expect(id).toMatch(/^[0-9a-f]{32}$/);

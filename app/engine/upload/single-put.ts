@@ -50,7 +50,7 @@ export async function putBuffer(ctx: ItemContext, item: UploadItem, data: Buffer
   const local = crc64(data);
   await withRetries(ctx, () =>
     withTap(ctx, data.length, async () => {
-      const res = await ctx.client.putObject(item.bucket, item.key, data, { sse, contentType: item.contentType, signal: ctx.signal });
+      const res = await ctx.client.putObject(item.bucket, item.key, data, { sse, contentType: item.contentType, signal: ctx.signal, bodyCrc64: local });
       await verified(ctx, item, res, local);
     }),
   ).catch((err) => deleteCorrupt(ctx, item, err));

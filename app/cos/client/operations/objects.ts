@@ -184,6 +184,8 @@ export interface PutObjectInput extends CallOptions, ObjectMetadataInput {
   contentMd5?: string | true;
   sse?: SseRequest;
   forbidOverwrite?: boolean;
+  /** CRC64 of a Buffer body when the caller already computed it (the engine does), so it is not computed again. */
+  bodyCrc64?: bigint;
 }
 
 export interface PutObjectResult extends ResponseMeta {
@@ -239,7 +241,7 @@ export async function putObject(ctx: OpContext, bucket: string, key: string, bod
     signal: input.signal,
   });
   const serverCrc = crc64Of(res.headers);
-  const localCrc = src.kind === 'buffer' ? crc64(src.data) : streamCrc?.digest();
+  const localCrc = src.kind === 'buffer' ? (input.bodyCrc64 ?? crc64(src.data)) : streamCrc?.digest();
   if (serverCrc !== undefined && localCrc !== undefined && serverCrc !== localCrc) {
     throw new CosIntegrityError(`the stored CRC64 of ${bucket}/${key} differs from the bytes sent`, bucket, key);
   }

@@ -274,6 +274,21 @@ describe('coffer profiles', () => {
   });
 });
 
+describe('coffer vault without keychain or passphrase', () => {
+  it('refuses to create a vault, saying what to set, and writes nothing', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'coffer-novault-'));
+    try {
+      const env = { ...baseEnv(home), DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/coffer-test-bus' };
+      const r = coffer(['profile', 'add', '--name', 'x', '--region', 'ap-guangzhou', '--appid', '1250000000', '--secret-id', 'AKIDnovault0000000000001', '--secret-key-stdin'], env, `${PROFILE_SECRET}\n`);
+      expect(r.code).toBe(4);
+      expect(r.stderr).toMatch(/new vault needs a passphrase.*COFFER_VAULT_PASSPHRASE/);
+      await expect(stat(join(home, 'vault.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
+
 const keyringMissing = keyringToolsMissing();
 if (keyringMissing.length) console.warn(`coffer.test.ts: keychain vault test SKIPPED: missing ${keyringMissing.join(', ')}`);
 

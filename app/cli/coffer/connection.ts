@@ -60,6 +60,9 @@ async function vaultProtector(ctx: RunContext, home: string, create: boolean): P
     prompt: canPrompt() ? () => promptHidden('Vault passphrase: ') : undefined,
   }).catch((err: unknown) => {
     if (err instanceof VaultError && err.code === 'VALIDATION') {
+      if (kind === undefined) {
+        throw new CliError(EXIT.ACCESS, `A new vault needs a passphrase here (no OS keychain answers): set ${PASSPHRASE_ENV} or run in a terminal to be asked for one.`);
+      }
       throw new CliError(EXIT.ACCESS, `The vault is locked: set ${PASSPHRASE_ENV} or run in a terminal to be asked for the passphrase.`);
     }
     throw err;

@@ -2,7 +2,7 @@
 // re-read for a retry; a caller's stream is consumed by the first attempt, so a request carrying one is
 // never repeated (replaying half a stream would store a corrupt object).
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 
 /**
  * Sees the bytes of a file body as they are read for sending, attempt by attempt (a retry reads the range again):
@@ -68,7 +68,7 @@ export function openBody(src: BodySource | undefined): Buffer | Readable | undef
       // An empty range would make createReadStream read the whole file (end < start is treated as unset).
       if (src.end < src.start) return Buffer.alloc(0);
       const stream = createReadStream(src.path, { start: src.start, end: src.end, highWaterMark: FILE_READ_BYTES });
-      return src.observer ? Readable.from(observed(stream, src.observer), { objectMode: false }) : stream;
+      return src.observer ? observed(stream, src.observer) : stream;
     }
     case 'stream':
       return src.stream;
@@ -78,10 +78,17 @@ export function openBody(src: BodySource | undefined): Buffer | Readable | undef
 /** Reads of 256 KiB: a quarter of the syscalls of the 64 KiB default for the same bytes. */
 const FILE_READ_BYTES = 256 * 1024;
 
-async function* observed(stream: Readable, observer: BodyObserver): AsyncGenerator<Buffer> {
-  // Ending early (the request failed or was aborted) returns from the loop, which destroys the file stream.
-  for await (const chunk of stream) {
-    observer.chunk(chunk as Buffer);
-    yield chunk as Buffer;
-  }
+/**
+ * The file stream with every chunk shown to the observer on its way. A Transform rather than an async generator
+ * wrapped in Readable.from: that cost ~1 ms of CPU per MB sent (promises per chunk), a third of the engine's
+ * client CPU on a large upload. `pipeline` destroys the file stream when the request ends early or fails.
+ */
+function observed(stream: Readable, observer: BodyObserver): Readable {
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      observer.chunk(chunk);
+      done(null, chunk);
+    },
+  });
+  return pipeline(stream, tap, () => undefined);
 }

@@ -14,6 +14,7 @@ import { keyringToolsMissing, startKeyringSession } from '../platform/test-suppo
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coffer.mjs');
 const PASSPHRASE = 'correct horse battery staple for tests';
+const NEW_PASSPHRASE = 'a different passphrase after the change';
 const PROFILE_SECRET = 'profileSecretKeyValue0123456789ab';
 const SESSION_TOKEN = 'sessionTokenValueThatMustNeverShow0123';
 
@@ -287,6 +288,32 @@ describe('coffer vault without keychain or passphrase', () => {
       await rm(home, { recursive: true, force: true });
     }
   });
+
+  it('changes the passphrase with `vault protect passphrase`, and leaves the vault alone when no keychain answers', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'coffer-vault-pass-'));
+    try {
+      const env = { ...baseEnv(home), DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/coffer-test-bus' };
+      const old = { ...env, COFFER_VAULT_PASSPHRASE: PASSPHRASE };
+      const add = coffer(['profile', 'add', '--name', 'p', '--region', 'ap-guangzhou', '--appid', '1250000000', '--secret-id', 'AKIDvaultpass00000000001', '--secret-key-stdin'], old, `${PROFILE_SECRET}\n`);
+      expect(add.code, add.stderr).toBe(0);
+      const status = json<{ protector: string; profiles: number }>(coffer(['vault', 'status', '--json'], old));
+      expect(status).toMatchObject({ protector: 'passphrase', profiles: 1 });
+
+      const changed = coffer(['vault', 'protect', 'passphrase'], { ...old, COFFER_VAULT_NEW_PASSPHRASE: NEW_PASSPHRASE });
+      expect(changed.code, changed.stderr).toBe(0);
+      expect(coffer(['profile', 'list'], old).code).toBe(4);
+      const now = { ...env, COFFER_VAULT_PASSPHRASE: NEW_PASSPHRASE };
+      expect(coffer(['profile', 'list'], now).stdout).toMatch(/^p\s/m);
+
+      const noKeychain = coffer(['vault', 'protect', 'keychain'], now);
+      expect(noKeychain.code).toBe(4);
+      expect(noKeychain.stderr).toMatch(/No OS keychain answers/);
+      expect(json<{ protector: string }>(coffer(['vault', 'status', '--json'], now)).protector).toBe('passphrase');
+      expect(coffer(['vault', 'status'], { ...env, COFFER_HOME: join(home, 'none') }).code).toBe(3);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
 });
 
 const keyringMissing = keyringToolsMissing();
@@ -318,6 +345,20 @@ describe.skipIf(keyringMissing.length > 0)('coffer vault in the OS keychain (rea
       expect(coffer(addArgs, penv, `${PROFILE_SECRET}\n`).code).toBe(0);
       expect(JSON.parse(await readFile(join(home, 'pp', 'vault.json'), 'utf8')).header.protector.kind).toBe('passphrase');
       expect(coffer(['profile', 'list'], { ...env, COFFER_HOME: join(home, 'bad'), COFFER_VAULT_PROTECTOR: 'plaintext' }).code).toBe(2);
+
+      // Moving the passphrase vault into the keychain, and back out to a passphrase (its entry then goes away).
+      const entries = () => spawnSync('secret-tool', ['search', '--all', 'service', 'coffer-vault'], { env: session.env, encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith('[')).length;
+      const before = entries();
+      const toKeychain = coffer(['vault', 'protect', 'keychain'], penv);
+      expect(toKeychain.code, toKeychain.stderr).toBe(0);
+      expect(entries()).toBe(before + 1);
+      const kcOnly = { ...env, COFFER_HOME: join(home, 'pp') };
+      expect(json<{ protector: string }>(coffer(['vault', 'status', '--json'], kcOnly)).protector).toBe('keychain');
+      expect(coffer(['profile', 'list'], kcOnly).stdout).toMatch(/^kc\s/m);
+      const back = coffer(['vault', 'protect', 'passphrase'], { ...kcOnly, COFFER_VAULT_NEW_PASSPHRASE: NEW_PASSPHRASE });
+      expect(back.code, back.stderr).toBe(0);
+      expect(entries()).toBe(before);
+      expect(coffer(['profile', 'list'], { ...kcOnly, COFFER_VAULT_PASSPHRASE: NEW_PASSPHRASE }).code).toBe(0);
     } finally {
       await session.stop();
       await rm(home, { recursive: true, force: true });
@@ -384,7 +425,7 @@ describe('secrets', () => {
     const embedded = transcript.filter((t) => t.startsWith('\u0000embedded:')).map((t) => t.slice('\u0000embedded:'.length));
     const outputs = transcript.filter((t) => !t.startsWith('\u0000embedded:')).join('\n');
     expect(outputs.length).toBeGreaterThan(1000);
-    for (const secret of [TEST_CREDENTIALS.secretKey, PROFILE_SECRET, SESSION_TOKEN, PASSPHRASE, ...embedded]) {
+    for (const secret of [TEST_CREDENTIALS.secretKey, PROFILE_SECRET, SESSION_TOKEN, PASSPHRASE, NEW_PASSPHRASE, ...embedded]) {
       expect(outputs).not.toContain(secret);
       expect(outputs).not.toContain(Buffer.from(secret).toString('base64'));
     }

@@ -8,6 +8,7 @@ import { Output, type Streams } from './coffer/output';
 import { checkCp, cp } from './coffer/commands/cp';
 import { checkHead, checkLs, checkMb, checkRm, checkShare, head, ls, mb, rm, share } from './coffer/commands/objects';
 import { checkProfile, profile } from './coffer/commands/profile';
+import { checkVault, vault } from './coffer/commands/vault';
 
 export const USAGE = `Usage: coffer <command> [options]
 
@@ -25,6 +26,9 @@ Commands:
               [--secret-key-stdin [--session-token-stdin]]    (else the secret key is asked without echo)
   profile list                                 profiles with masked SecretIds
   profile remove NAME
+  vault status                                 what keeps the vault (keychain or passphrase), how many profiles
+  vault protect keychain|passphrase            move the vault to the OS keychain, or to a (new) passphrase
+                                               (COFFER_VAULT_NEW_PASSPHRASE, else asked twice on a terminal)
 
 Options:
   --profile NAME   use a vault profile
@@ -63,11 +67,12 @@ const COMMANDS: Record<string, Command> = {
   rm: { check: checkRm, needsConnection: true, run: (c, a, conn) => rm(c, conn!, a) },
   mb: { check: checkMb, needsConnection: true, run: (c, a, conn) => mb(c, conn!, a) },
   profile: { check: checkProfile, needsConnection: false, run: (c, a) => profile(c, a) },
+  vault: { check: checkVault, needsConnection: false, run: (c, a) => vault(c, a) },
 };
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, streams?: Streams): Promise<number> {
   const out = new Output(argv.includes('--json'), streams);
-  out.addSecrets(env.COFFER_SECRET_KEY, env.COFFER_SESSION_TOKEN, env.COFFER_VAULT_PASSPHRASE);
+  out.addSecrets(env.COFFER_SECRET_KEY, env.COFFER_SESSION_TOKEN, env.COFFER_VAULT_PASSPHRASE, env.COFFER_VAULT_NEW_PASSPHRASE);
   try {
     const parsed = parseCommandLine(argv);
     const [name, ...rest] = parsed.positionals;

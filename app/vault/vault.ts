@@ -290,10 +290,12 @@ export class Vault {
 
   /**
    * Re-wraps the data key with another protector (new passphrase, or passphrase → keychain). Secrets are not
-   * re-encrypted. A keychain entry the old protector kept is removed once the new header is written.
+   * re-encrypted. A keychain entry the old protector kept is removed once the new header is written (before this
+   * resolves; a failure to remove it is ignored: the entry no longer opens anything).
    */
-  changeProtector(next: SecretProtector): Promise<void> {
-    return this.mutate(async (body) => {
+  async changeProtector(next: SecretProtector): Promise<void> {
+    let forgetOld: (() => Promise<void>) | undefined;
+    await this.mutate(async (body) => {
       const previous = this.protector;
       const oldBlob = Buffer.from(body.header.wrappedKey, 'base64');
       const dataKey = await previous.decrypt(oldBlob);
@@ -303,13 +305,14 @@ export class Vault {
         const header = { ...body.header, protector: params ? { kind: next.kind, params } : { kind: next.kind }, wrappedKey };
         const after = () => {
           this.protector = next;
-          if (previous.forget) void previous.forget(oldBlob);
+          if (previous.forget) forgetOld = () => previous.forget!(oldBlob);
         };
         return { body: { ...body, header }, result: undefined, after };
       } finally {
         dataKey.fill(0);
       }
     });
+    await forgetOld?.();
   }
 
   /**

@@ -284,6 +284,11 @@ describe('coffer vault without keychain or passphrase', () => {
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/new vault needs a passphrase.*COFFER_VAULT_PASSPHRASE/);
       await expect(stat(join(home, 'vault.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+      // Invalid profile input is refused before any vault is created.
+      const bad = coffer(['profile', 'add', '--name', 'x', '--region', 'ap-guangzhou', '--appid', '1250000000', '--secret-id', 'AKIDnovault0000000000001', '--secret-key-stdin'], { ...env, COFFER_VAULT_PASSPHRASE: PASSPHRASE }, 'short\n');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/secretKey must be at least 8 characters/);
+      await expect(stat(join(home, 'vault.json'))).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       await rm(home, { recursive: true, force: true });
     }

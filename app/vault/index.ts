@@ -11,4 +11,5 @@ export type { KeychainBackend } from './keychain-protector';
 export { resolveCofferHome, ensureCofferHome, cofferPaths, COFFER_HOME_MODE } from './coffer-home';
 export { redactSecrets, redactingLogger, buildRedactor, REDACTED } from './redact';
 export type { Logger } from './redact';
+export { checkProfileInput } from './profile-schema';
 export type { ProfileInput, ProfilePatch, ProfileKind } from './profile-schema';

@@ -118,3 +118,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
     })
     .join('; ');
 }
+
+/** Throws the VALIDATION error addProfile would, without a vault: so a caller can refuse bad input before creating one. */
+export function checkProfileInput(input: unknown): void {
+  parseOrThrow(profileInputSchema, input, 'profile');
+}

@@ -1,6 +1,6 @@
 // `coffer profile add|list|remove`: credential profiles in the vault. The secret key arrives on stdin or at a
 // prompt that does not echo; nothing here ever prints more than the masked SecretId.
-import type { ProfileView } from '../../../vault';
+import { checkProfileInput, type ProfileView } from '../../../vault';
 import { allowOnly, type ParsedArgs } from '../args';
 import { openVault, type RunContext } from '../connection';
 import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
@@ -58,18 +58,21 @@ export async function profile(ctx: RunContext, args: ParsedArgs): Promise<ExitCo
     }
     if (!secretKey) throw new UsageError('The secret key was empty; send it on stdin or type it at the prompt.');
     out.addSecrets(secretKey, sessionToken);
+    const input = {
+      name: flags.name,
+      kind: flags.kind ?? 'cos',
+      region: flags.region,
+      appid: flags.appid,
+      secretId: flags['secret-id'],
+      secretKey,
+      ...(sessionToken ? { sessionToken } : {}),
+      ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+    };
+    // Refused before the vault is opened: bad input must not leave a new, empty vault (or keychain entry) behind.
+    checkProfileInput(input);
     const vault = await openVault(ctx, { create: true });
     try {
-      const added = await vault.addProfile({
-        name: flags.name,
-        kind: flags.kind ?? 'cos',
-        region: flags.region,
-        appid: flags.appid,
-        secretId: flags['secret-id'],
-        secretKey,
-        ...(sessionToken ? { sessionToken } : {}),
-        ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
-      });
+      const added = await vault.addProfile(input);
       out.document({ added: publicProfile(added) });
       out.line(`added profile ${added.name} (${added.kind}, ${added.region}, SecretId ${added.secretIdMasked})`);
       return EXIT.OK;

@@ -50,7 +50,8 @@ export async function vault(ctx: RunContext, args: ParsedArgs): Promise<ExitCode
     try {
       const status = { home, protector: kind, profiles: v.listProfiles().length, sseCustomerKeys: v.listSseCustomerKeys().length };
       out.document(status);
-      out.line(`vault in ${home}: kept by ${kind === 'keychain' ? 'the OS keychain' : kind}; ${status.profiles} profile(s), ${status.sseCustomerKeys} SSE-C key(s)`);
+      const keeper = kind === 'keychain' ? 'the OS keychain' : kind === 'passphrase' ? 'a passphrase' : `the Coffer app (${kind})`;
+      out.line(`vault in ${home}: kept by ${keeper}; ${status.profiles} profile(s), ${status.sseCustomerKeys} SSE-C key(s)`);
       return EXIT.OK;
     } finally {
       v.close();

@@ -2,7 +2,7 @@
 // D-Bus session, see keyring-session.ts): what lands in the keychain and in the vault file, unlocking in a new
 // process's way (a fresh protector), a removed entry, a tampered header, moving to a passphrase, and no keyring.
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keyringToolsMissing, startKeyringSession, type KeyringSession } from '../platform/test-support/keyring-session';
@@ -103,7 +103,7 @@ describe.skipIf(missing.length > 0)('keychain protector (real Secret Service)', 
     wrapped[20]! ^= 1;
     ref.wrapped = wrapped.toString('base64');
     doc.header.wrappedKey = Buffer.from(JSON.stringify(ref)).toString('base64');
-    await import('node:fs/promises').then((fs) => fs.writeFile(path, JSON.stringify(doc)));
+    await writeFile(path, JSON.stringify(doc));
     await expect(Vault.open(h, { protector: keychainProtector(backend), create: false })).rejects.toMatchObject({ code: 'TAMPERED' });
   });
 
@@ -116,6 +116,17 @@ describe.skipIf(missing.length > 0)('keychain protector (real Secret Service)', 
     expect(keychainEntries().size).toBe(before - 1);
     const reopened = await Vault.open(h, { protector: fastPassphrase('a long enough passphrase'), create: false });
     expect((await reopened.getSigningCredentials(id)).secretKey).toBe(SECRET_KEY);
+  });
+
+  it('leaves no keychain entry behind when moving into the keychain fails (the file changed underneath)', async () => {
+    const h = await home();
+    const vault = await Vault.open(h, { protector: fastPassphrase('a long enough passphrase') });
+    const path = join(h, 'vault.json');
+    await writeFile(path, (await readFile(path, 'utf8')) + '\n'); // another process rewrote it
+    const before = keychainEntries().size;
+    await expect(vault.changeProtector(keychainProtector(backend))).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(keychainEntries().size).toBe(before);
+    expect(await Vault.protectorKindAt(h)).toBe('passphrase');
   });
 
   it('finds no keychain, and refuses to create a vault in it, when the Secret Service does not answer', async () => {

@@ -144,7 +144,13 @@ export class Vault {
       sseCustomerKeys: [],
     };
     const text = serializeVault({ ...body, mac: computeMac(keys.macKey, body) });
-    await writeFileAtomic(path, text);
+    try {
+      await writeFileAtomic(path, text);
+    } catch (err) {
+      // No vault points at what the protector stored (a keychain entry): drop it.
+      await protector.forget?.(Buffer.from(body.header.wrappedKey, 'base64'));
+      throw err;
+    }
     return new Vault(path, body, dataKey, protector, sha256(Buffer.from(text)));
   }
 
@@ -295,23 +301,30 @@ export class Vault {
    */
   async changeProtector(next: SecretProtector): Promise<void> {
     let forgetOld: (() => Promise<void>) | undefined;
-    await this.mutate(async (body) => {
-      const previous = this.protector;
-      const oldBlob = Buffer.from(body.header.wrappedKey, 'base64');
-      const dataKey = await previous.decrypt(oldBlob);
-      try {
-        const params = isParameterized(next) ? await next.initialize() : undefined;
-        const wrappedKey = (await next.encrypt(dataKey)).toString('base64');
-        const header = { ...body.header, protector: params ? { kind: next.kind, params } : { kind: next.kind }, wrappedKey };
-        const after = () => {
-          this.protector = next;
-          if (previous.forget) forgetOld = () => previous.forget!(oldBlob);
-        };
-        return { body: { ...body, header }, result: undefined, after };
-      } finally {
-        dataKey.fill(0);
-      }
-    });
+    let newBlob: Buffer | undefined;
+    try {
+      await this.mutate(async (body) => {
+        const previous = this.protector;
+        const oldBlob = Buffer.from(body.header.wrappedKey, 'base64');
+        const dataKey = await previous.decrypt(oldBlob);
+        try {
+          const params = isParameterized(next) ? await next.initialize() : undefined;
+          newBlob = await next.encrypt(dataKey);
+          const header = { ...body.header, protector: params ? { kind: next.kind, params } : { kind: next.kind }, wrappedKey: newBlob.toString('base64') };
+          const after = () => {
+            this.protector = next;
+            if (previous.forget) forgetOld = () => previous.forget!(oldBlob);
+          };
+          return { body: { ...body, header }, result: undefined, after };
+        } finally {
+          dataKey.fill(0);
+        }
+      });
+    } catch (err) {
+      // The vault still names the old protector: what the new one stored (a keychain entry) serves nothing.
+      if (newBlob) await next.forget?.(newBlob);
+      throw err;
+    }
     await forgetOld?.();
   }
 

@@ -1,7 +1,7 @@
 // Bucket default encryption (cos-protocol.md §5) and canned ACLs on buckets and objects.
 import { CosServiceError } from '../errors';
 import { xmlRequest, list, node, str } from '../xml-codec';
-import { bucketHost, getXml, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
+import { bucketHost, getBucketXml, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
 
 /** Bucket-level algorithm names differ from the object headers: `AES256` (SSE-COS) and `KMS` (SSE-KMS). */
 export type BucketEncryption = { algorithm: 'AES256' } | { algorithm: 'KMS'; kmsKeyId?: string };
@@ -10,7 +10,7 @@ export type BucketEncryption = { algorithm: 'AES256' } | { algorithm: 'KMS'; kms
 export async function getBucketEncryption(ctx: OpContext, bucket: string, opts: CallOptions = {}): Promise<(BucketEncryption & ResponseMeta) | null> {
   let got;
   try {
-    got = await getXml(ctx, { host: bucketHost(ctx, bucket, opts), query: { encryption: undefined }, context: { bucket }, signal: opts.signal }, 'ServerSideEncryptionConfiguration');
+    got = await getBucketXml(ctx, { bucket, query: { encryption: undefined } }, opts, 'ServerSideEncryptionConfiguration');
   } catch (err) {
     if (err instanceof CosServiceError && err.code === 'NoSuchEncryptionConfiguration') return null;
     throw err;
@@ -71,17 +71,7 @@ export interface AclResult extends ResponseMeta {
 
 /** GET ?acl of a bucket, or of an object when `key` is given. */
 export async function getAcl(ctx: OpContext, bucket: string, key: string | undefined, opts: CallOptions = {}): Promise<AclResult> {
-  const { res, doc } = await getXml(
-    ctx,
-    {
-      host: bucketHost(ctx, bucket, opts),
-      key,
-      query: { acl: undefined },
-      context: { bucket, key },
-      signal: opts.signal,
-    },
-    'AccessControlPolicy',
-  );
+  const { res, doc } = await getBucketXml(ctx, { bucket, key, query: { acl: undefined } }, opts, 'AccessControlPolicy');
   const owner = node(doc.Owner);
   const grants = list(node(doc.AccessControlList).Grant).map((g) => {
     const who = node(g.Grantee);

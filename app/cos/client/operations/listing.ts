@@ -2,7 +2,7 @@
 // Every listing asks for encoding-type=url, so keys with spaces, control characters or XML-hostile bytes come
 // back intact, and decodes them here; callers only ever see real keys.
 import { bool, list, num, str, urlDecoded, type XmlNode } from '../xml-codec';
-import { bucketHost, getXml, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
+import { getBucketXml, meta, type CallOptions, type OpContext, type ResponseMeta } from './op-context';
 
 export interface ListObjectsInput extends CallOptions {
   prefix?: string;
@@ -36,16 +36,7 @@ export async function listObjects(ctx: OpContext, bucket: string, input: ListObj
   if (input.delimiter !== undefined) query.delimiter = input.delimiter;
   if (input.marker !== undefined) query.marker = input.marker;
   if (input.maxKeys !== undefined) query['max-keys'] = String(input.maxKeys);
-  const { res, doc } = await getXml(
-    ctx,
-    {
-      host: bucketHost(ctx, bucket, input),
-      query,
-      context: { bucket },
-      signal: input.signal,
-    },
-    'ListBucketResult',
-  );
+  const { res, doc } = await getBucketXml(ctx, { bucket, query }, input, 'ListBucketResult');
   const contents = list(doc.Contents).map((c) => ({
     key: decoded(c.Key),
     lastModified: str(c.LastModified) ?? '',
@@ -98,17 +89,7 @@ export async function listParts(ctx: OpContext, bucket: string, key: string, upl
   const query: Record<string, string | undefined> = { uploadId, 'encoding-type': 'url' };
   if (input.maxParts !== undefined) query['max-parts'] = String(input.maxParts);
   if (input.partNumberMarker !== undefined) query['part-number-marker'] = String(input.partNumberMarker);
-  const { res, doc } = await getXml(
-    ctx,
-    {
-      host: bucketHost(ctx, bucket, input),
-      key,
-      query,
-      context: { bucket, key, uploadId },
-      signal: input.signal,
-    },
-    'ListPartsResult',
-  );
+  const { res, doc } = await getBucketXml(ctx, { bucket, key, uploadId, query }, input, 'ListPartsResult');
   const next = str(doc.NextPartNumberMarker);
   return {
     ...meta(res),
@@ -154,16 +135,7 @@ export async function listMultipartUploads(ctx: OpContext, bucket: string, input
   if (input.keyMarker !== undefined) query['key-marker'] = input.keyMarker;
   if (input.uploadIdMarker !== undefined) query['upload-id-marker'] = input.uploadIdMarker;
   if (input.maxUploads !== undefined) query['max-uploads'] = String(input.maxUploads);
-  const { res, doc } = await getXml(
-    ctx,
-    {
-      host: bucketHost(ctx, bucket, input),
-      query,
-      context: { bucket },
-      signal: input.signal,
-    },
-    'ListMultipartUploadsResult',
-  );
+  const { res, doc } = await getBucketXml(ctx, { bucket, query }, input, 'ListMultipartUploadsResult');
   const nk = str(doc.NextKeyMarker);
   const nu = str(doc.NextUploadIdMarker);
   return {

@@ -30,6 +30,20 @@ export async function getXml(ctx: OpContext, req: Omit<CosRequest, 'method' | 'i
   return { res, doc: node(parseXml(res.text ?? '')[root]) };
 }
 
+/**
+ * getXml addressed to a bucket, or to an object in it when `target.key` is set: the bucket's host in the call's
+ * region, and bucket/key/uploadId as the error context.
+ */
+export function getBucketXml(
+  ctx: OpContext,
+  target: { bucket: string; key?: string; uploadId?: string; query: Record<string, string | undefined> },
+  opts: CallOptions,
+  root: string,
+): Promise<{ res: CosResponse; doc: XmlNode }> {
+  const { bucket, key, uploadId, query } = target;
+  return getXml(ctx, { host: bucketHost(ctx, bucket, opts), key, query, context: { bucket, key, uploadId }, signal: opts.signal }, root);
+}
+
 export function bucketHost(ctx: OpContext, bucket: string, opts?: CallOptions): string {
   return ctx.endpoints.bucketHost(bucket, opts?.region ?? ctx.region);
 }

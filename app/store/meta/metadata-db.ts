@@ -232,19 +232,7 @@ export class MetadataDb {
    */
   putObject(rec: ObjectRecord): ObjectRecord | undefined {
     checkObject(rec);
-    return this.sql.tx(() => {
-      const previous = this.removeObject(rec.bucket, rec.key);
-      // The bucket's existence is the foreign key's to check (one lookup in SQLite instead of a SELECT from here).
-      try {
-        this.insertObject(rec);
-      } catch (err) {
-        if (err instanceof Error && /FOREIGN KEY constraint failed/.test(err.message)) {
-          throw new MetaNotFoundError('bucket', `bucket ${rec.bucket} does not exist`);
-        }
-        throw err;
-      }
-      return previous;
-    });
+    return this.sql.tx(() => this.replaceObject(rec));
   }
 
   /**
@@ -261,7 +249,7 @@ export class MetadataDb {
     }
     return this.group.run(() => {
       check?.(this.getObject(rec.bucket, rec.key));
-      const previous = this.putObject(rec);
+      const previous = this.replaceObject(rec);
       if (inline) this.sql.run(INSERT_INLINE, [rec.parts[0]!.dataId, inline]);
       return previous;
     });
@@ -512,6 +500,21 @@ export class MetadataDb {
   }
 
   // ---- internals ----
+
+  /** putObject's work inside a transaction, for a record already checked. */
+  private replaceObject(rec: ObjectRecord): ObjectRecord | undefined {
+    const previous = this.removeObject(rec.bucket, rec.key);
+    // The bucket's existence is the foreign key's to check (one lookup in SQLite instead of a SELECT from here).
+    try {
+      this.insertObject(rec);
+    } catch (err) {
+      if (err instanceof Error && /FOREIGN KEY constraint failed/.test(err.message)) {
+        throw new MetaNotFoundError('bucket', `bucket ${rec.bucket} does not exist`);
+      }
+      throw err;
+    }
+    return previous;
+  }
 
   /**
    * Inline parts get no data_refs row: that table answers "is this file referenced?" and no file exists for them;

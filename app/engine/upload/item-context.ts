@@ -109,21 +109,3 @@ export async function withTap<T>(ctx: ItemContext, size: number, attempt: (tap: 
     throw err;
   }
 }
-
-/** Runs `fn` over `items` with at most `n` at once; stops taking new items after the first failure. */
-export async function boundedAll<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { err: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (err) {
-        failure ??= { err };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
-  if (failure) throw failure.err;
-}

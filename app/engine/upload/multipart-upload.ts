@@ -6,7 +6,8 @@
 import { CosServiceError } from '../../cos/client';
 import { crc64, crc64Combine } from '../../cos/crc64';
 import { journalId, type JournalPart, type UploadJournal } from '../journal';
-import { boundedAll, withRetries, withTap, type ItemContext, type SendTap } from './item-context';
+import { withRetries, withTap, type ItemContext, type SendTap } from './item-context';
+import { boundedAll } from './semaphore';
 import { crcMismatch, journalEncryption, sameJournalEncryption, sseRequestOf, UploadError, verifyEcho } from './upload-encryption';
 import { MAX_PARTS, partSizeFor, type UploadItem } from './upload-plan';
 import type { ChunkReader } from './chunk-reader';

@@ -6,6 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BucketEncryption } from '../../cos/client';
+import { boundedAll } from './semaphore';
 import { UploadError, type UploadEncryption } from './upload-encryption';
 
 export const MiB = 1024 * 1024;
@@ -84,20 +85,6 @@ async function walk(dir: string, out: string[]): Promise<void> {
 /** Stats in flight while planning a folder: one at a time took ~60 ms per 1,000 files here, mostly waiting. */
 const STAT_CONCURRENCY = 32;
 
-/** fn over items with at most n running, results in the order of items. */
-async function mapBounded<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
-}
-
 /** Items for the sources; a folder `photos` becomes keys `<prefix>photos/<relative path>`. */
 export async function planItems(sources: SourceInput[], dest: Destination, encryption: UploadEncryption): Promise<UploadItem[]> {
   const prefix = normalizePrefix(dest.prefix);
@@ -114,7 +101,7 @@ export async function planItems(sources: SourceInput[], dest: Destination, encry
       const files: string[] = [];
       await walk(abs, files);
       const parent = resolve(abs, '..');
-      const sizes = await mapBounded(files, STAT_CONCURRENCY, async (file) => (await stat(file)).size);
+      const sizes = await boundedAll(files, STAT_CONCURRENCY, async (file) => (await stat(file)).size);
       files.forEach((file, i) => {
         items.push({ bucket: dest.bucket, key: toKey(prefix, relative(parent, file)), source: { kind: 'file', path: file, size: sizes[i] }, encryption });
       });

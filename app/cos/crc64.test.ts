@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Crc64, crc64, crc64Combine } from './crc64';
+import { Crc64, crc64, crc64Combine, crc64UsesWasm } from './crc64';
+import { CRC64_WASM_CHUNK } from './crc64-wasm';
 import { Rng } from '../platform/test-support/rng';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -67,14 +68,25 @@ describe('crc64 known answers (cos-protocol.md §11)', () => {
 });
 
 describe('Crc64', () => {
-  it('matches a bit-at-a-time implementation for every length 0..300 at every alignment', () => {
-    // Covers the byte-wise path (< 64 B), the word path, its unaligned lead-in and tails of 0..7 bytes.
+  it('matches a bit-at-a-time implementation for every length 0..300 at every alignment, on both paths', () => {
+    // JS loop: the byte-wise path (< 64 B), the word path, its unaligned lead-in and tails of 0..7 bytes.
+    // WebAssembly (from 128 B): one and more braided 32-byte blocks, the folding block, whole words, bytes.
     const backing = randomBytes(300 + 8);
     for (let offset = 0; offset < 4; offset++) {
       for (let len = 0; len <= 300; len += offset === 0 ? 1 : 7) {
         const view = backing.subarray(offset, offset + len);
-        expect(crc64(view)).toBe(crc64Bitwise(view));
+        const expected = crc64Bitwise(view);
+        expect(crc64(view)).toBe(expected);
+        expect(new Crc64(false).update(view).digest()).toBe(expected);
       }
+    }
+  });
+
+  it('uses the WebAssembly kernel here, and it agrees with the JS loop across its 64 KiB chunks', () => {
+    expect(crc64UsesWasm).toBe(true);
+    for (const len of [CRC64_WASM_CHUNK - 1, CRC64_WASM_CHUNK, CRC64_WASM_CHUNK + 1, 2 * CRC64_WASM_CHUNK + 33, 200_003]) {
+      const data = randomBytes(len + 1).subarray(1); // odd offset
+      expect(new Crc64().update(data).digest()).toBe(new Crc64(false).update(data).digest());
     }
   });
 

@@ -13,7 +13,7 @@
 //                           VmHWM from /proc/<pid>/status after each)
 //
 // Options: --size-mib N (default 1024), --big-mib N (default 4096), --files N (default 10000), --runs N (rounds;
-// each figure is the best of its N runs, default 2; the contenders of a phase take turns within a round),
+// each figure is the best of its N runs, default 3; the contenders of a phase take turns within a round),
 // --json-only.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
@@ -33,23 +33,29 @@ import { buildAuthorization } from '../../cos/signer';
 import { spawnStore, type StoreProcess } from '../../store/test-support/store-process';
 import { APPID, REGION, TEST_CREDENTIALS, newSdkClient } from '../../store/test-support/store-fixture';
 import { DEFAULT_UPLOAD_OPTIONS, UploadEngine } from '../upload';
+import { readBenchOptions, wholeNumberOption } from '../../platform/bench-options';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string' },
-    'size-mib': { type: 'string' },
-    'big-mib': { type: 'string' },
-    files: { type: 'string' },
-    'json-only': { type: 'boolean' },
-  },
+const MiB = 1024 * 1024;
+const { JSON_ONLY, SIZE, BIG, FILES, RUNS } = readBenchOptions('bench:engine', () => {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      'size-mib': { type: 'string' },
+      'big-mib': { type: 'string' },
+      files: { type: 'string' },
+      'json-only': { type: 'boolean' },
+    },
+  });
+  return {
+    JSON_ONLY: values['json-only'] === true,
+    SIZE: wholeNumberOption('size-mib', values['size-mib'], 1024) * MiB,
+    BIG: wholeNumberOption('big-mib', values['big-mib'], 4096) * MiB,
+    FILES: wholeNumberOption('files', values.files, 10_000),
+    RUNS: wholeNumberOption('runs', values.runs, 3),
+  };
 });
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const MiB = 1024 * 1024;
-const SIZE = Number(values['size-mib'] ?? 1024) * MiB;
-const BIG = Number(values['big-mib'] ?? 4096) * MiB;
-const FILES = Number(values.files ?? 10_000);
 const FILE_SIZE = 4096;
-const RUNS = Number(values.runs ?? 2);
 const BUCKET = `enginebench-${APPID}`;
 const HOST = `${BUCKET}.cos.${REGION}.myqcloud.com`;
 /** The SDK's best settings for one big file: 8 MiB parts, 4 in flight (the engine's defaults too). */
@@ -60,7 +66,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 const log = (s: string) => {
-  if (!values['json-only']) console.error(s);
+  if (!JSON_ONLY) console.error(s);
 };
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -348,7 +354,7 @@ async function main() {
       `peak ${peakMB.toFixed(0)} MB, target ≤ ${targets.childPeakMB} MB (${peakMB <= targets.childPeakMB ? 'met' : 'NOT met'}); ${results.childBigMBps!.toFixed(0)} MB/s`,
     ],
   ];
-  if (!values['json-only']) {
+  if (!JSON_ONLY) {
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));
     console.log(`${'measure'.padEnd(w0)}  ${'result'.padEnd(w1)}  note`);

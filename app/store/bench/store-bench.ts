@@ -19,20 +19,27 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readBenchOptions, wholeNumberOption } from '../../platform/bench-options';
 import { buildAuthorization } from '../../cos/signer';
 import { MetadataDb } from '../meta/metadata-db';
 import { spawnStore, type StoreProcess } from '../test-support/store-process';
 import { TEST_CREDENTIALS } from '../test-support/store-fixture';
 
-const { values } = parseArgs({
-  options: { untuned: { type: 'boolean' }, runs: { type: 'string' }, 'size-mib': { type: 'string' }, 'big-mib': { type: 'string' }, objects: { type: 'string' }, 'json-only': { type: 'boolean' } },
+const MiB = 1024 * 1024;
+const { UNTUNED, JSON_ONLY, SIZE, BIG, OBJECTS, RUNS } = readBenchOptions('bench:store', () => {
+  const { values } = parseArgs({
+    options: { untuned: { type: 'boolean' }, runs: { type: 'string' }, 'size-mib': { type: 'string' }, 'big-mib': { type: 'string' }, objects: { type: 'string' }, 'json-only': { type: 'boolean' } },
+  });
+  return {
+    UNTUNED: values.untuned === true,
+    JSON_ONLY: values['json-only'] === true,
+    SIZE: wholeNumberOption('size-mib', values['size-mib'], 1024) * MiB,
+    BIG: wholeNumberOption('big-mib', values['big-mib'], 4096) * MiB,
+    OBJECTS: wholeNumberOption('objects', values.objects, 100_000),
+    RUNS: wholeNumberOption('runs', values.runs, 2),
+  };
 });
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const MiB = 1024 * 1024;
-const SIZE = Number(values['size-mib'] ?? 1024) * MiB;
-const BIG = Number(values['big-mib'] ?? 4096) * MiB;
-const OBJECTS = Number(values.objects ?? 100_000);
-const RUNS = Number(values.runs ?? 2);
 const BLOCK = randomBytes(16 * MiB);
 const BUCKET = 'bench-1250000000';
 const HOST = `${BUCKET}.cos.ap-guangzhou.myqcloud.com`;
@@ -40,7 +47,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 const log = (s: string) => {
-  if (!values['json-only']) console.error(s);
+  if (!JSON_ONLY) console.error(s);
 };
 
 function sign(method: string, path: string, headers: Record<string, string>, query: Record<string, string> = {}): string {
@@ -246,7 +253,7 @@ async function main() {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-store.mjs')], { stdio: 'ignore' });
     // Started as users start it (the coffer-store bin's launch settings: small young generation, returning malloc),
     // unless --untuned.
-    store = await spawnStore(dataDir, keyring, { bin: join(ROOT, 'dist', 'store', 'coffer-store.mjs'), untuned: Boolean(values.untuned) });
+    store = await spawnStore(dataDir, keyring, { bin: join(ROOT, 'dist', 'store', 'coffer-store.mjs'), untuned: UNTUNED });
     const port = store.port;
     const pid = store.child.pid!;
     const rssNow = async () => Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -328,13 +335,13 @@ async function main() {
     [`1,000-key list page, ${OBJECTS} objects`, `${results.listPageMsMedian!.toFixed(1)} ms median, ${results.listPageMsMax!.toFixed(1)} max`, 'target ≤ 50 ms'],
     [`peak RSS streaming ${BIG / MiB} MiB SSE`, `${results.rssPeakMiB!.toFixed(0)} MiB (RSS ${results.rssAtStartMiB!.toFixed(0)} MiB at start)`, 'target ≤ 150 MB, flat'],
   ];
-  if (!values['json-only']) {
+  if (!JSON_ONLY) {
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));
     console.log(`${'measure'.padEnd(w0)}  ${'result'.padEnd(w1)}  note`);
     for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
   }
-  console.log(JSON.stringify({ untuned: Boolean(values.untuned), sizeBytes: SIZE, bigBytes: BIG, objects: OBJECTS, results, ratios }, null, 2));
+  console.log(JSON.stringify({ untuned: UNTUNED, sizeBytes: SIZE, bigBytes: BIG, objects: OBJECTS, results, ratios }, null, 2));
 }
 
 await main();

@@ -24,13 +24,36 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
 
 const ctx = { method: 'PUT' };
 
-it('sorts requests into lanes: bodiless and small-Buffer non-GETs are quick; GETs, streams and big bodies are not', () => {
-  expect(isQuickRequest({ method: 'HEAD' })).toBe(true);
-  expect(isQuickRequest({ method: 'DELETE' })).toBe(true);
-  expect(isQuickRequest({ method: 'PUT', body: Buffer.alloc(4096) })).toBe(true);
-  expect(isQuickRequest({ method: 'PUT', body: Buffer.alloc(QUICK_BODY_MAX_BYTES + 1) })).toBe(false);
-  expect(isQuickRequest({ method: 'GET' })).toBe(false);
-  expect(isQuickRequest({ method: 'PUT', body: (async function* () {})() as never })).toBe(false);
+it('sorts requests into lanes: prompt small non-GETs are quick; GETs, streams, big bodies, copies and POSTs with a body are not', () => {
+  const h = {};
+  expect(isQuickRequest({ method: 'HEAD', headers: h })).toBe(true);
+  expect(isQuickRequest({ method: 'DELETE', headers: h })).toBe(true);
+  expect(isQuickRequest({ method: 'POST', headers: h })).toBe(true); // Initiate Multipart Upload
+  expect(isQuickRequest({ method: 'PUT', headers: h, body: Buffer.alloc(4096) })).toBe(true);
+  expect(isQuickRequest({ method: 'PUT', headers: h, body: Buffer.alloc(QUICK_BODY_MAX_BYTES + 1) })).toBe(false);
+  expect(isQuickRequest({ method: 'GET', headers: h })).toBe(false);
+  expect(isQuickRequest({ method: 'PUT', headers: h, body: (async function* () {})() as never })).toBe(false);
+  expect(isQuickRequest({ method: 'PUT', headers: { 'x-cos-copy-source': 'b-1.cos.r.myqcloud.com/k' } })).toBe(false);
+  expect(isQuickRequest({ method: 'PUT', headers: { 'X-Cos-Copy-Source': 'b-1.cos.r.myqcloud.com/k' } })).toBe(false);
+  expect(isQuickRequest({ method: 'POST', headers: h, body: Buffer.from('<CompleteMultipartUpload/>') })).toBe(false);
+});
+
+it('answers a HEAD while a slow server-side copy is running on the only quick connection', async () => {
+  const origin = await serve((req, res) => {
+    req.resume();
+    req.on('end', () => setTimeout(() => res.end(), req.headers['x-cos-copy-source'] ? 1_500 : 0));
+  });
+  transport = new HttpTransport({ connections: 1 });
+  const started = Date.now();
+  const copy = transport.send({ origin, method: 'PUT', path: '/dst', headers: { 'x-cos-copy-source': 'b-1.cos.r.myqcloud.com/src' } }, ctx).then(async (r) => {
+    for await (const _ of r.body) void _;
+    return Date.now() - started;
+  });
+  await new Promise((r) => setTimeout(r, 100)); // the copy has its connection
+  const head = await transport.send({ origin, method: 'HEAD', path: '/k', headers: {} }, { method: 'HEAD' });
+  for await (const _ of head.body) void _;
+  const headMs = Date.now() - started;
+  expect(headMs).toBeLessThan((await copy) - 1_000);
 });
 
 it('answers small PUTs while a slow download holds the only bulk connection', async () => {

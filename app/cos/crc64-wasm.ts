@@ -88,7 +88,7 @@ const name = (s: string) => [...uleb(s.length), ...Buffer.from(s, 'latin1')];
 
 // ---- the function: run(len) -------------------------------------------------------------------------------
 
-// Locals: 0 = len (param); i32: 1 p, 2 end, 3 xl, 4 xh; i64: 5 r, 6..9 lanes c0..c3, 10 x.
+// Locals: 0 = len (param); i32: 1 p, 2 end, 3 xl, 4 xh; i64: 5 r, 6 .. 5 + N the lanes, 6 + N x.
 const LEN = 0;
 const P = 1;
 const END = 2;
@@ -134,7 +134,7 @@ function whileBelow(step: number, body: number[]): number[] {
 
 function runBody(): number[] {
   const word = (offset: number) => [...get(P), ...load64(offset)];
-  // The braid: every 32-byte block but the last, each lane XORs in its word and advances 32 bytes.
+  // The braid: every block but the last, each lane XORs in its word and advances one block (8·N bytes).
   const lanes = LANE.flatMap((c, k) => [...word(k * 8), ...get(c), op.i64Xor, ...set(X), ...fold(BRAID), ...set(c)]);
   // The last block: fold the lanes into R in order, each word advancing R by 8 bytes (slicing-by-8).
   const lastBlock = LANE.flatMap((c, k) => [
@@ -143,7 +143,7 @@ function runBody(): number[] {
   return [
     ...i32(0), ...load64(0), ...set(R),
     ...i32(DATA), ...set(P),
-    // if (len >= 64) — at least one braided block plus the last one
+    // if (len >= 2 blocks): at least one braided block plus the last one
     ...get(LEN), ...i32(2 * BLOCK), op.i32GeU, op.if, VOID,
     ...get(R), ...set(LANE[0]!),
     ...i32(DATA - BLOCK), ...get(LEN), ...i32(BLOCK), op.i32DivU, ...i32(BLOCK), op.i32Mul, op.i32Add, ...set(END),

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_CREDENTIALS } from '../store/test-support/store-fixture';
+import { APPID, REGION, TEST_CREDENTIALS } from '../store/test-support/store-fixture';
+import { CosClient } from '../cos/client';
 import { spawnStore, storeScope, type StoreProcess } from '../store/test-support/store-process';
 import { TamperProxy } from '../engine/upload/test-support/tamper-proxy';
 import { keyringToolsMissing, startKeyringSession } from '../platform/test-support/keyring-session';
@@ -115,6 +116,65 @@ describe('coffer against a store configured from the environment', () => {
     expect(head.stdout).toMatch(/Encryption:\s+none \(NOT encrypted at rest\)/);
   });
 
+  it('ls --encryption shows every object\'s encryption and counts them per mode', async () => {
+    const src = join(root, 'audit.txt');
+    await writeFile(src, 'audit me');
+    expect(coffer(['cp', src, 'cos://cli/audit/cos.txt'], env).code).toBe(0);
+    expect(coffer(['cp', src, 'cos://cli/audit/plain.txt', '--sse', 'none'], env).code).toBe(0);
+    // SSE-KMS and SSE-C objects written by another client: ls must tell them apart without the SSE-C key.
+    const other = new CosClient({ endpoint: `http://127.0.0.1:${store.port}`, appid: APPID, region: REGION, credentials: async () => ({ ...TEST_CREDENTIALS }) });
+    try {
+      await other.putObject(`cli-${APPID}`, 'audit/kms.bin', Buffer.from('kms'), { sse: { mode: 'SSE-KMS' } });
+      await other.putObject(`cli-${APPID}`, 'audit/sub/ssec.bin', Buffer.from('ssec'), { sse: { mode: 'SSE-C', key: randomBytes(32) } });
+    } finally {
+      await other.close();
+    }
+
+    const text = coffer(['ls', 'cos://cli/audit/', '--encryption'], env);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/ SSE-COS {2}audit\/cos\.txt$/m);
+    expect(text.stdout).toMatch(/ NONE {5}audit\/plain\.txt$/m);
+    expect(text.stdout).toMatch(/ SSE-KMS {2}audit\/kms\.bin$/m);
+    expect(text.stdout).toMatch(/^ {42}PRE audit\/sub\/$/m); // folders line up with the keys
+    expect(text.stdout).toMatch(/^3 objects: 2 encrypted \(1 SSE-COS, 1 SSE-KMS, 0 SSE-C\), 1 NOT encrypted$/m);
+
+    const all = coffer(['ls', '-r', '-e', 'cos://cli/audit/', '--json'], env);
+    expect(all.code, all.stderr).toBe(0);
+    const doc = json<{ objects: Array<{ key: string; encryption: { mode: string } }>; encryption: Record<string, number> }>(all);
+    expect(Object.fromEntries(doc.objects.map((o) => [o.key, o.encryption.mode]))).toEqual({
+      'audit/cos.txt': 'SSE-COS',
+      'audit/kms.bin': 'SSE-KMS',
+      'audit/plain.txt': 'none',
+      'audit/sub/ssec.bin': 'SSE-C',
+    });
+    expect(doc.encryption).toEqual({ 'SSE-COS': 1, 'SSE-KMS': 1, 'SSE-C': 1, none: 1, unknown: 0 });
+
+    // Without the flag: no HEADs and no column.
+    const plain = coffer(['ls', 'cos://cli/audit/'], env);
+    expect(plain.stdout).toMatch(/ \d+ audit\/cos\.txt$/m);
+    expect(plain.stdout).not.toMatch(/SSE-COS|objects:/);
+  });
+
+  it('never reports an object whose encryption algorithm it does not know as unencrypted', async () => {
+    // The objects of the test above, seen through a proxy that answers one HEAD with an algorithm this client
+    // does not know (as a new COS algorithm would look).
+    const proxy = await TamperProxy.start(store.port);
+    try {
+      const viaProxy = { ...env, COFFER_ENDPOINT: `http://127.0.0.1:${proxy.port}` };
+      proxy.add({ match: (m, u) => m === 'HEAD' && u.includes('audit/plain.txt'), rewriteResponse: (h) => void (h['x-cos-server-side-encryption'] = 'SM4') });
+      const audit = await cofferAsync(['ls', '-r', '-e', 'cos://cli/audit/'], viaProxy);
+      expect(audit.code).toBe(1);
+      expect(audit.stdout).toMatch(/ unknown {2}audit\/plain\.txt$/m);
+      expect(audit.stdout).toMatch(/^4 objects: 3 encrypted \(1 SSE-COS, 1 SSE-KMS, 1 SSE-C\), 0 NOT encrypted, 1 unknown$/m);
+      expect(audit.stderr).toMatch(/the encryption of 1 object\(s\) could not be read/);
+      const sm4 = await cofferAsync(['head', 'cos://cli/audit/plain.txt', '--json'], viaProxy);
+      expect(json(sm4)).toMatchObject({ encryption: { mode: 'unrecognized', algorithm: 'SM4' }, encrypted: true });
+      expect((await cofferAsync(['head', 'cos://cli/audit/plain.txt'], viaProxy)).stdout).toMatch(/Encryption:\s+"SM4" \(server-side, an algorithm Coffer does not recognize\)/);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('copies folders recursively keeping relative paths, lists like ls, and removes recursively', async () => {
     const dir = join(root, 'album');
     await mkdir(join(dir, '2024', 'summer'), { recursive: true });
@@ -176,7 +236,7 @@ describe('coffer against a store configured from the environment', () => {
     expect(coffer(['ls', 'cos://nobucket/'], env).code).toBe(3);
     expect(coffer(['cp', join(root, 'does-not-exist'), 'cos://cli/x'], env).code).toBe(3);
 
-    for (const args of [['frobnicate'], ['cp', 'a'], ['cp', 'a', 'b'], ['head', 'cos://cli/'], ['ls', '--bogus'], ['cp', join(root, 'plain.txt'), 'cos://cli/x', '--sse', 'rot13'], ['head', 'cos://Bad_Bucket/k'], []]) {
+    for (const args of [['frobnicate'], ['cp', 'a'], ['cp', 'a', 'b'], ['head', 'cos://cli/'], ['ls', '--bogus'], ['ls', '--encryption'], ['cp', join(root, 'plain.txt'), 'cos://cli/x', '--sse', 'rot13'], ['head', 'cos://Bad_Bucket/k'], []]) {
       const r = coffer(args, env);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/coffer|Usage/);

@@ -14,6 +14,7 @@ export const USAGE = `Usage: coffer <command> [options]
 
 Commands:
   ls [cos://bucket[/prefix]] [--recursive]     list buckets, or objects and folders under a prefix
+       [--encryption]                          with each object's encryption (a HEAD each) and a count per mode
   cp LOCAL cos://bucket/key [--recursive]      upload a file (or a folder with --recursive), verified
        [--sse cos|kms|c|none] [--kms-key-id ID] [--sse-c-key NAME]     (default --sse cos: SSE-COS)
   cp cos://bucket/key LOCAL [--recursive]      download an object (or a prefix), CRC64-checked

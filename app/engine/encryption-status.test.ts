@@ -83,6 +83,16 @@ describe('EncryptionStatusService', () => {
     expect(heads('cos')).toBe(2);
   });
 
+  it('an encryption header it does not recognize is unknown, never "none" (an audit must not call it unencrypted)', async () => {
+    proxy.use({ match: (r) => r.method === 'HEAD', rewriteHeaders: (h) => void (h['x-cos-server-side-encryption'] = 'SM4') });
+    const svc = new EncryptionStatusService(client);
+    const status = await svc.get(B, 'plain');
+    expect(status).toMatchObject({ mode: 'unknown', error: { code: 'UnrecognizedEncryption' } });
+    expect(status.mode === 'unknown' && status.error.message).toMatch(/"SM4"/);
+    proxy.reset();
+    expect(await svc.get(B, 'plain')).toEqual({ mode: 'none' }); // not cached: asked again, the real answer
+  });
+
   it('the LRU keeps the most recently used versions', async () => {
     const svc = new EncryptionStatusService(client, { cacheSize: 2 });
     await svc.get(B, 'plain');

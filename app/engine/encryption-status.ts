@@ -89,7 +89,7 @@ export class EncryptionStatusService {
     try {
       this.stats.heads++;
       head = await this.client.headObject(bucket, key, { region: this.opts.region });
-      status = head.encryption;
+      status = statusOfHead(head);
     } catch (e) {
       status = statusOfFailure(e);
     } finally {
@@ -123,6 +123,18 @@ function cacheKey(bucket: string, key: string, v: ObjectVersion): string {
   const d = v.lastModified instanceof Date ? v.lastModified : v.lastModified ? new Date(v.lastModified) : undefined;
   const lm = d === undefined ? '' : Number.isNaN(d.getTime()) ? String(v.lastModified) : d.toISOString();
   return JSON.stringify([bucket, key, v.etag ?? '', lm]);
+}
+
+/**
+ * What a HEAD says. An encryption header with a value this client does not know (a new algorithm, e.g. SM4) is
+ * `unknown`, never "none": an audit must not call an object unencrypted because it is encrypted differently.
+ */
+function statusOfHead(head: ObjectInfo): EncryptionStatus {
+  const declared = head.headers['x-cos-server-side-encryption'];
+  if (head.encryption.mode === 'none' && declared) {
+    return { mode: 'unknown', error: { code: 'UnrecognizedEncryption', message: `the server reports encryption "${declared}", which Coffer does not recognize` } };
+  }
+  return head.encryption;
 }
 
 function statusOfFailure(e: unknown): EncryptionStatus {

@@ -8,6 +8,7 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   profile: { type: 'string' },
   recursive: { type: 'boolean', short: 'r' },
+  encryption: { type: 'boolean', short: 'e' },
   sse: { type: 'string' },
   'kms-key-id': { type: 'string' },
   'sse-c-key': { type: 'string' },

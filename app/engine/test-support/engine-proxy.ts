@@ -1,7 +1,7 @@
 // A test proxy for engine tests, between a CosClient and the store on 127.0.0.1: records every request with its
 // headers, counts requests in flight (and the most ever in flight), and by rule delays an answer, flips a byte
-// of a response body, cuts a response after some bytes, or rewrites a whole body (a hostile listing). Headers
-// pass through untouched, so signatures still verify at the store.
+// of a response body, cuts a response after some bytes, rewrites a whole body (a hostile listing) or the response
+// headers. Request headers pass through untouched, so signatures still verify at the store.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +15,8 @@ export interface ProxyRule {
   /** Send this many body bytes, then destroy the connection. */
   cutAfterBytes?: number;
   rewriteBody?: (body: Buffer) => Buffer;
+  /** Edits the response headers in place (e.g. an encryption header this client does not know). */
+  rewriteHeaders?: (headers: Record<string, string | string[] | undefined>) => void;
 }
 
 export interface SeenRequest {
@@ -86,7 +88,9 @@ export class EngineProxy {
           });
           return;
         }
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        const headers = { ...up.headers };
+        rule?.rewriteHeaders?.(headers);
+        res.writeHead(up.statusCode ?? 502, headers);
         let offset = 0;
         up.on('data', (chunk: Buffer) => {
           let out = chunk;

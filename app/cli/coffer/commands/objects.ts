@@ -1,7 +1,9 @@
-// `coffer ls`, `head`, `share`, `rm`, `mb`: one request or one listing each.
+// `coffer ls`, `head`, `share`, `rm`, `mb`: one request or one listing each (`ls --encryption` adds a HEAD per object).
 import { allowOnly, parseCosUrl, parseDuration, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
+import { EncryptionStatusService } from '../../../engine/encryption-status';
+import { ENCRYPTION_LABEL, EncryptionTally, statusJson } from './encryption-audit';
 import { formatBytes } from '../output';
 import { describeEncryption, encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed } from './common';
 
@@ -13,9 +15,10 @@ function onePositional(args: ParsedArgs, command: string, optional = false): str
 }
 
 export function checkLs(args: ParsedArgs): void {
-  allowOnly('ls', args.flags, ['recursive']);
+  allowOnly('ls', args.flags, ['recursive', 'encryption']);
   const target = onePositional(args, 'ls', true);
-  if (target !== undefined) parseCosUrl(target);
+  const bucket = target === undefined ? '' : parseCosUrl(target).bucket;
+  if (args.flags.encryption && !bucket) throw new UsageError('`coffer ls --encryption` shows the encryption of objects: give a cos://bucket[/prefix].');
 }
 
 export async function ls(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
@@ -28,20 +31,47 @@ export async function ls(ctx: RunContext, conn: Connection, args: ParsedArgs): P
     return EXIT.OK;
   }
   const recursive = Boolean(args.flags.recursive);
+  // --encryption: one HEAD per object (the listing does not say), at most 16 in flight, each page printed in order.
+  const statuses = args.flags.encryption ? new EncryptionStatusService(conn.client, { concurrency: 16 }) : undefined;
+  const audit = new EncryptionTally();
   const prefixes: string[] = [];
-  const objects: Array<{ key: string; size: number; lastModified: string; etag: string }> = [];
+  const objects: ListedObject[] = [];
   for await (const page of conn.client.listObjectPages(bucket, { prefix, delimiter: recursive ? undefined : '/' })) {
     for (const p of page.commonPrefixes) {
       prefixes.push(p);
-      out.line(`${'PRE'.padStart(36)} ${p}`);
+      out.line(`${'PRE'.padStart(statuses ? 45 : 36)} ${p}`);
     }
-    for (const o of page.contents) {
-      objects.push({ key: o.key, size: o.size, lastModified: o.lastModified, etag: o.etag });
-      out.line(`${o.lastModified.padEnd(24)} ${String(o.size).padStart(11)} ${o.key}`);
-    }
+    const found = statuses ? await statuses.getMany(page.contents.map((o) => ({ bucket, key: o.key, etag: o.etag, lastModified: o.lastModified }))) : [];
+    page.contents.forEach((o, i) => {
+      const row: ListedObject = { key: o.key, size: o.size, lastModified: o.lastModified, etag: o.etag };
+      const cells = [o.lastModified.padEnd(24), String(o.size).padStart(11)];
+      const status = found[i];
+      if (status) {
+        row.encryption = statusJson(status);
+        audit.add(status);
+        cells.push(ENCRYPTION_LABEL[status.mode].padEnd(8));
+      }
+      objects.push(row);
+      out.line(`${cells.join(' ')} ${o.key}`);
+    });
   }
-  out.document({ bucket, prefix, recursive, prefixes, objects });
-  return EXIT.OK;
+  if (!statuses) {
+    out.document({ bucket, prefix, recursive, prefixes, objects });
+    return EXIT.OK;
+  }
+  out.line(audit.summary());
+  out.document({ bucket, prefix, recursive, prefixes, objects, encryption: audit.counts });
+  if (audit.counts.unknown === 0) return EXIT.OK;
+  out.error(`the encryption of ${audit.counts.unknown} object(s) could not be read (shown as "unknown"); run \`coffer head\` on one to see why.`);
+  return EXIT.FAILED;
+}
+
+interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: string;
+  etag: string;
+  encryption?: Record<string, unknown>;
 }
 
 export function checkHead(args: ParsedArgs): void {
@@ -54,6 +84,8 @@ export async function head(ctx: RunContext, conn: Connection, args: ParsedArgs):
   const { bucket, key } = parseCosUrl(onePositional(args, 'head')!);
   const sseCustomerKey = args.flags['sse-c-key'] ? await sseCustomerKeyNamed(ctx, args.flags['sse-c-key']) : undefined;
   const info = await conn.client.headObject(bucket, key, { sseCustomerKey });
+  // An encryption header with a value this client does not know (a new algorithm) is shown as such, never as "none".
+  const unrecognized = info.encryption.mode === 'none' ? info.headers['x-cos-server-side-encryption'] || undefined : undefined;
   const doc = {
     bucket,
     key,
@@ -62,15 +94,15 @@ export async function head(ctx: RunContext, conn: Connection, args: ParsedArgs):
     lastModified: info.lastModified?.toISOString(),
     contentType: info.contentType,
     metadata: info.metadata,
-    encryption: encryptionJson(info.encryption),
-    encrypted: info.encryption.mode !== 'none',
+    encryption: unrecognized ? { mode: 'unrecognized', algorithm: unrecognized } : encryptionJson(info.encryption),
+    encrypted: info.encryption.mode !== 'none' || unrecognized !== undefined,
     crc64: info.crc64?.toString(),
     storageClass: info.storageClass,
   };
   const { out } = ctx;
   out.document(doc);
   out.line(`cos://${bucket}/${key}`);
-  out.line(`  Encryption:    ${describeEncryption(info.encryption)}`);
+  out.line(`  Encryption:    ${unrecognized ? `"${unrecognized}" (server-side, an algorithm Coffer does not recognize)` : describeEncryption(info.encryption)}`);
   out.line(`  Size:          ${info.size} bytes (${formatBytes(info.size)})`);
   out.line(`  ETag:          ${info.etag}`);
   out.line(`  Last modified: ${doc.lastModified ?? 'unknown'}`);

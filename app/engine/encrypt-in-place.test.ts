@@ -1,7 +1,8 @@
 // encryptInPlace against the real store, through a recording proxy: metadata survives the Replaced copy, the
 // new encryption is reported by the verification HEAD, bytes and CRC64 are unchanged, a concurrent writer is
 // never overwritten (single copy and multipart), the multipart path for objects above a (small) threshold, and
-// SSE-C sources read with their key — with no secret in any error or result.
+// SSE-C sources read with their key, the ACL kept (public, grants to other accounts, unreadable) — with no secret in
+// any error or result.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CosServiceError, type CosClient } from '../cos/client';
@@ -149,6 +150,62 @@ describe('encryptInPlace: single copy', () => {
   it('a missing object is the client\'s typed 404', async () => {
     const err = await caught(encryptInPlace(client, { bucket: B, key: 'absent', encryption: { mode: 'SSE-COS' } }));
     expect(err).toMatchObject({ name: 'CosServiceError', status: 404 });
+  });
+});
+
+describe('encryptInPlace: the object keeps its ACL', () => {
+  const OTHER = 'qcs::cam::uin/100000000011:uin/100000000011';
+  const copyOrInit = () => proxy.requests.find((r) => (r.method === 'PUT' && r.headers['x-cos-copy-source'] && !r.url.includes('partNumber=')) || (r.method === 'POST' && r.url.includes('uploads')));
+
+  it('a public-read object stays public-read, by the copy itself and by a multipart upload', async () => {
+    for (const [key, threshold] of [['acl-pub.txt', undefined], ['acl-pub-big.bin', MiB]] as const) {
+      await client.putObject(B, key, randomBytes(threshold ? 2 * MiB + 3 : 100), { acl: 'public-read' });
+      proxy.reset();
+      const res = await encryptInPlace(client, { bucket: B, key, encryption: { mode: 'SSE-COS' }, multipartThreshold: threshold, partSize: MiB });
+      expect(res).toMatchObject({ method: threshold ? 'multipart' : 'copy', acl: { kept: true, canned: 'public-read', grants: 0 } });
+      expect(copyOrInit()?.headers['x-cos-acl']).toBe('public-read');
+      expect((await client.getObjectAcl(B, key)).canned).toBe('public-read');
+    }
+  });
+
+  it('an object with only its owner\'s grant keeps the default ACL (nothing is sent)', async () => {
+    await client.putObject(B, 'acl-default.txt', Buffer.from('x'));
+    proxy.reset();
+    const res = await encryptInPlace(client, { bucket: B, key: 'acl-default.txt', encryption: { mode: 'SSE-COS' } });
+    expect(res.acl).toEqual({ kept: true, canned: 'default', grants: 0 });
+    expect(Object.keys(copyOrInit()!.headers).filter((h) => h.startsWith('x-cos-acl') || h.startsWith('x-cos-grant'))).toEqual([]);
+  });
+
+  it('grants to other accounts travel in the copy\'s x-cos-grant-* headers', async () => {
+    await client.putObject(B, 'acl-shared.txt', Buffer.from('shared'));
+    // The store keeps canned ACLs only; COS also answers grants to other accounts, as here.
+    proxy.use({
+      match: (r) => r.method === 'GET' && /[?&]acl/.test(r.url ?? ''),
+      rewriteBody: (body) =>
+        Buffer.from(
+          body.toString('utf8').replace(
+            '</AccessControlList>',
+            `<Grant><Grantee xsi:type="CanonicalUser" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><ID>${OTHER}</ID></Grantee><Permission>READ</Permission></Grant>` +
+              `<Grant><Grantee xsi:type="CanonicalUser" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><ID>${OTHER}</ID></Grantee><Permission>READ_ACP</Permission></Grant></AccessControlList>`,
+          ),
+        ),
+    });
+    const res = await encryptInPlace(client, { bucket: B, key: 'acl-shared.txt', encryption: { mode: 'SSE-COS' } });
+    expect(res.acl).toEqual({ kept: true, canned: 'default', grants: 2 });
+    expect(copyOrInit()?.headers).toMatchObject({ 'x-cos-grant-read': `id="${OTHER}"`, 'x-cos-grant-read-acp': `id="${OTHER}"` });
+    expect(copyOrInit()?.headers['x-cos-acl']).toBeUndefined();
+  });
+
+  it('an ACL the caller may not read does not stop the encryption; the result says it was not kept', async () => {
+    await client.putObject(B, 'acl-denied.txt', Buffer.from('d'), { acl: 'public-read' });
+    proxy.use({
+      match: (r) => r.method === 'GET' && /[?&]acl/.test(r.url ?? ''),
+      status: 403,
+      rewriteBody: () => Buffer.from('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied.</Message></Error>'),
+    });
+    const res = await encryptInPlace(client, { bucket: B, key: 'acl-denied.txt', encryption: { mode: 'SSE-COS' } });
+    expect(res.after.encryption).toEqual({ mode: 'SSE-COS' });
+    expect(res.acl).toEqual({ kept: false, reason: expect.stringMatching(/ACL could not be read \(AccessDenied\)/) });
   });
 });
 

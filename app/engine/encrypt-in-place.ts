@@ -3,9 +3,11 @@
 // SSE headers, re-sending every piece of metadata the HEAD showed so nothing is lost, and guarded with
 // `x-cos-copy-source-If-Match` so a writer that got in between is never overwritten. Objects above the
 // single-copy limit go through multipart (Initiate with SSE + metadata, Upload Part - Copy ranges with If-Match,
-// Complete). A final HEAD proves the new encryption and that size and CRC64 are unchanged.
+// Complete). The object's ACL is read first and re-applied by the same request (encrypt-in-place-acl.ts). A final
+// HEAD proves the new encryption and that size and CRC64 are unchanged.
 import { createHash } from 'node:crypto';
-import { CosServiceError, type CosClient, type ObjectInfo, type SseInfo, type SseRequest } from '../cos/client';
+import { CosServiceError, type CosClient, type ObjectGrants, type ObjectInfo, type SseInfo, type SseRequest } from '../cos/client';
+import { aclToCarry, type CarriedAcl } from './encrypt-in-place-acl';
 import { EncryptInPlaceError, ObjectChangedError } from './encrypt-in-place-errors';
 
 export { EncryptInPlaceError, ObjectChangedError, type EncryptInPlaceErrorCode } from './encrypt-in-place-errors';
@@ -40,6 +42,11 @@ export interface EncryptInPlaceResult {
   after: { etag: string; size: number; crc64?: bigint; encryption: SseInfo };
   /** True when both HEADs carried a CRC64 and they agree (a missing CRC64 after a present one fails instead). */
   crc64Verified: boolean;
+  /**
+   * The object's ACL: re-applied with the copy (`canned` "default" when it had only its owner's grant), or not,
+   * when it could not be read (no permission to read ACLs): the copy then has the bucket's default ACL.
+   */
+  acl: { kept: true; canned: 'default' | 'public-read' | 'public-read-write'; grants: number } | { kept: false; reason: string };
 }
 
 /** The metadata a `Replaced` copy must re-send to keep it (§7.1); the rest of the HEAD is not metadata. */
@@ -91,10 +98,11 @@ export async function encryptInPlace(client: CosClient, opts: EncryptInPlaceOpti
     throw e;
   }
   if (!before.etag) throw new EncryptInPlaceError('VerificationFailed', `${bucket}/${key}: the server sent no ETag, so the copy could not be guarded; nothing was changed.`, bucket, key);
+  const carried = await currentAcl(client, opts);
   await opts.afterHead?.(before);
 
   const source = { bucket, key, region, ifMatch: before.etag, sseCustomerKey: opts.sourceSseCustomerKey };
-  const meta = metadataOf(before);
+  const meta = { ...metadataOf(before), acl: carried.acl?.acl, grants: carried.acl?.grants };
   const method = before.size > threshold ? 'multipart' : 'copy';
   try {
     if (method === 'copy') {
@@ -117,7 +125,20 @@ export async function encryptInPlace(client: CosClient, opts: EncryptInPlaceOpti
     throw new EncryptInPlaceError('VerificationFailed', `${bucket}/${key} was copied but the result could not be verified: ${problems.join('; ')}.`, bucket, key);
   }
   const pick = (i: ObjectInfo) => ({ etag: i.etag, size: i.size, crc64: i.crc64, encryption: i.encryption });
-  return { bucket, key, method, before: pick(before), after: pick(after), crc64Verified: before.crc64 !== undefined };
+  const acl: EncryptInPlaceResult['acl'] = carried.acl
+    ? { kept: true, canned: carried.acl.acl ?? 'default', grants: carried.acl.grantCount }
+    : { kept: false, reason: carried.reason };
+  return { bucket, key, method, before: pick(before), after: pick(after), crc64Verified: before.crc64 !== undefined, acl };
+}
+
+/** The ACL to carry, or why it cannot be: a caller allowed to rewrite the object may lack READ_ACP (403). */
+async function currentAcl(client: CosClient, opts: EncryptInPlaceOptions): Promise<{ acl: CarriedAcl; reason?: never } | { acl?: never; reason: string }> {
+  try {
+    return { acl: aclToCarry(await client.getObjectAcl(opts.bucket, opts.key, { signal: opts.signal, region: opts.region })) };
+  } catch (e) {
+    if (e instanceof CosServiceError && e.status === 403) return { reason: `its ACL could not be read (${e.code}), so the copy has the bucket's default ACL` };
+    throw e;
+  }
 }
 
 async function multipartCopy(
@@ -125,7 +146,7 @@ async function multipartCopy(
   opts: EncryptInPlaceOptions,
   before: ObjectInfo,
   source: Parameters<CosClient['copyObject']>[0],
-  meta: ReturnType<typeof metadataOf>,
+  meta: ReturnType<typeof metadataOf> & { acl?: string; grants?: ObjectGrants },
 ): Promise<void> {
   const { bucket, key, signal, region } = opts;
   const partSize = Math.max(MiB, opts.partSize ?? 512 * MiB);

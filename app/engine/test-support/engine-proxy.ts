@@ -15,6 +15,8 @@ export interface ProxyRule {
   /** Send this many body bytes, then destroy the connection. */
   cutAfterBytes?: number;
   rewriteBody?: (body: Buffer) => Buffer;
+  /** With rewriteBody: the status to answer with instead of the store's. */
+  status?: number;
   /** Edits the response headers in place (e.g. an encryption header this client does not know). */
   rewriteHeaders?: (headers: Record<string, string | string[] | undefined>) => void;
 }
@@ -83,7 +85,7 @@ export class EngineProxy {
           up.on('data', (c: Buffer) => chunks.push(c));
           up.on('end', () => {
             const body = rule.rewriteBody!(Buffer.concat(chunks));
-            res.writeHead(up.statusCode ?? 502, { ...up.headers, 'content-length': String(body.length) });
+            res.writeHead(rule.status ?? up.statusCode ?? 502, { ...up.headers, 'content-length': String(body.length) });
             res.end(body);
           });
           return;

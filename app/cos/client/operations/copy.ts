@@ -4,6 +4,7 @@
 import { copySourceSseCustomerHeaders, sseRequestHeaders, sseSecrets, type SseInfo, type SseRequest } from '../sse-headers';
 import { node, parseXml, str } from '../xml-codec';
 import {
+  aclHeaders,
   bucketHost,
   crc64Of,
   meta,
@@ -64,7 +65,7 @@ export async function copyObject(ctx: OpContext, source: CopySource, bucket: str
     host: bucketHost(ctx, bucket, input),
     key,
     headers: {
-      ...(input.metadataDirective === 'Replaced' ? metadataHeaders(input) : { 'x-cos-storage-class': input.storageClass, 'x-cos-acl': input.acl }),
+      ...(input.metadataDirective === 'Replaced' ? metadataHeaders(input) : { 'x-cos-storage-class': input.storageClass, ...aclHeaders(input) }),
       'x-cos-metadata-directive': input.metadataDirective,
       ...sourceHeaders(ctx, source),
       ...dest,

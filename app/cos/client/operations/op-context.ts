@@ -73,6 +73,28 @@ export interface ObjectMetadataInput {
   storageClass?: string;
   /** Canned ACL (`private`, `public-read`, `default`, …). */
   acl?: string;
+  /** Explicit grants, each grantee as COS spells it: `id="qcs::cam::uin/1:uin/1"` or `uri="…"`. */
+  grants?: ObjectGrants;
+}
+
+/** The `x-cos-grant-*` headers an object accepts (objects have no WRITE grant). */
+export interface ObjectGrants {
+  read?: string[];
+  readAcp?: string[];
+  writeAcp?: string[];
+  fullControl?: string[];
+}
+
+/** `x-cos-acl` and `x-cos-grant-*`: what a new object's (or a copy's) ACL should be. */
+export function aclHeaders(m: Pick<ObjectMetadataInput, 'acl' | 'grants'>): Record<string, string | undefined> {
+  const list = (grantees: string[] | undefined) => (grantees && grantees.length > 0 ? grantees.join(',') : undefined);
+  return {
+    'x-cos-acl': m.acl,
+    'x-cos-grant-read': list(m.grants?.read),
+    'x-cos-grant-read-acp': list(m.grants?.readAcp),
+    'x-cos-grant-write-acp': list(m.grants?.writeAcp),
+    'x-cos-grant-full-control': list(m.grants?.fullControl),
+  };
 }
 
 export function metadataHeaders(m: ObjectMetadataInput): Record<string, string | undefined> {
@@ -83,7 +105,7 @@ export function metadataHeaders(m: ObjectMetadataInput): Record<string, string |
     'content-encoding': m.contentEncoding,
     expires: m.expires,
     'x-cos-storage-class': m.storageClass,
-    'x-cos-acl': m.acl,
+    ...aclHeaders(m),
   };
   for (const [k, v] of Object.entries(m.metadata ?? {})) h[`x-cos-meta-${k.toLowerCase()}`] = v;
   return h;

@@ -126,12 +126,17 @@ function cacheKey(bucket: string, key: string, v: ObjectVersion): string {
 }
 
 /**
- * What a HEAD says. An encryption header with a value this client does not know (a new algorithm, e.g. SM4) is
- * `unknown`, never "none": an audit must not call an object unencrypted because it is encrypted differently.
+ * The value of an encryption header this client does not know (a new algorithm, e.g. SM4), which parses as "none":
+ * an audit must not call such an object unencrypted because it is encrypted differently.
  */
+export function unrecognizedEncryption(head: ObjectInfo): string | undefined {
+  return head.encryption.mode === 'none' ? head.headers['x-cos-server-side-encryption'] || undefined : undefined;
+}
+
+/** What a HEAD says; an unrecognized algorithm is `unknown`, never "none". */
 function statusOfHead(head: ObjectInfo): EncryptionStatus {
-  const declared = head.headers['x-cos-server-side-encryption'];
-  if (head.encryption.mode === 'none' && declared) {
+  const declared = unrecognizedEncryption(head);
+  if (declared) {
     return { mode: 'unknown', error: { code: 'UnrecognizedEncryption', message: `the server reports encryption "${declared}", which Coffer does not recognize` } };
   }
   return head.encryption;

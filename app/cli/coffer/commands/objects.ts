@@ -2,7 +2,7 @@
 import { allowOnly, parseCosUrl, parseDuration, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
-import { EncryptionStatusService } from '../../../engine/encryption-status';
+import { EncryptionStatusService, unrecognizedEncryption } from '../../../engine/encryption-status';
 import { ENCRYPTION_LABEL, EncryptionTally, statusJson } from './encryption-audit';
 import { formatBytes } from '../output';
 import { describeEncryption, encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed } from './common';
@@ -85,7 +85,7 @@ export async function head(ctx: RunContext, conn: Connection, args: ParsedArgs):
   const sseCustomerKey = args.flags['sse-c-key'] ? await sseCustomerKeyNamed(ctx, args.flags['sse-c-key']) : undefined;
   const info = await conn.client.headObject(bucket, key, { sseCustomerKey });
   // An encryption header with a value this client does not know (a new algorithm) is shown as such, never as "none".
-  const unrecognized = info.encryption.mode === 'none' ? info.headers['x-cos-server-side-encryption'] || undefined : undefined;
+  const unrecognized = unrecognizedEncryption(info);
   const doc = {
     bucket,
     key,

@@ -91,11 +91,17 @@ async function bestOfRounds<K extends string>(n: number, contenders: Record<K, (
   for (let round = 0; round < n; round++) {
     for (const [name, run] of Object.entries(contenders) as Array<[K, (round: number) => Promise<number>]>) {
       flushDisk();
-      best[name] = Math.max(best[name] ?? 0, await run(round));
+      const value = await run(round);
+      (everyRound[name] ??= []).push(Math.round(value));
+      best[name] = Math.max(best[name] ?? 0, value);
     }
   }
+  log(`  rounds: ${Object.keys(contenders).map((name) => `${name} ${everyRound[name]!.join(' / ')}`).join('; ')}`);
   return best;
 }
+
+/** Every round's figure by contender, for the JSON (how far the machine's noise spread them). */
+const everyRound: Record<string, number[]> = {};
 
 /** A file of `size` random bytes (fresh random data for every block, so nothing repeats). */
 async function writeRandomFile(path: string, size: number): Promise<void> {
@@ -360,7 +366,7 @@ async function main() {
     console.log(`${'measure'.padEnd(w0)}  ${'result'.padEnd(w1)}  note`);
     for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
   }
-  console.log(JSON.stringify({ sizeBytes: SIZE, bigBytes: BIG, files: FILES, fileBytes: FILE_SIZE, runs: RUNS, sdkFilesMethod, results, ratios, targets }, null, 2));
+  console.log(JSON.stringify({ sizeBytes: SIZE, bigBytes: BIG, files: FILES, fileBytes: FILE_SIZE, runs: RUNS, sdkFilesMethod, results, ratios, targets, everyRound }, null, 2));
 }
 
 await main();

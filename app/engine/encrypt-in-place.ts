@@ -78,7 +78,11 @@ function matches(target: SseRequest, got: SseInfo): boolean {
   }
 }
 
-const describeSse = (s: SseInfo) => (s.mode === 'SSE-KMS' ? `SSE-KMS (key ${s.keyId || 'default'})` : s.mode);
+function describeSse(s: SseInfo): string {
+  if (s.mode === 'SSE-KMS') return `SSE-KMS (key ${s.keyId || 'default'})`;
+  if (s.mode === 'none' && s.unrecognized) return `an encryption this client does not recognize ("${s.unrecognized}")`;
+  return s.mode;
+}
 
 function isPreconditionFailed(e: unknown): boolean {
   return e instanceof CosServiceError && (e.status === 412 || e.code === 'PreconditionFailed');

@@ -130,7 +130,7 @@ function cacheKey(bucket: string, key: string, v: ObjectVersion): string {
  * an audit must not call such an object unencrypted because it is encrypted differently.
  */
 export function unrecognizedEncryption(head: ObjectInfo): string | undefined {
-  return head.encryption.mode === 'none' ? head.headers['x-cos-server-side-encryption'] || undefined : undefined;
+  return head.encryption.mode === 'none' ? head.encryption.unrecognized : undefined;
 }
 
 /** What a HEAD says; an unrecognized algorithm is `unknown`, never "none". */

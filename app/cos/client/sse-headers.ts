@@ -15,7 +15,12 @@ export type SseRequest =
   | { mode: 'SSE-C'; key: Buffer };
 
 /** What an object or upload says it is encrypted with. */
-export type SseInfo = { mode: 'SSE-COS' } | { mode: 'SSE-KMS'; keyId: string } | { mode: 'SSE-C'; keyMd5: string } | { mode: 'none' };
+export type SseInfo =
+  | { mode: 'SSE-COS' }
+  | { mode: 'SSE-KMS'; keyId: string }
+  | { mode: 'SSE-C'; keyMd5: string }
+  /** `unrecognized`: an encryption header with a value this client does not know (e.g. a new algorithm). */
+  | { mode: 'none'; unrecognized?: string };
 
 export type Headers = Record<string, string>;
 
@@ -73,5 +78,6 @@ export function parseSseEcho(get: (lowerName: string) => string | undefined): Ss
   if (algo === 'cos/kms') return { mode: 'SSE-KMS', keyId: get(`${SSE}-cos-kms-key-id`) ?? '' };
   const customer = get(`${SSE_C}-algorithm`);
   if (customer) return { mode: 'SSE-C', keyMd5: get(`${SSE_C}-key-md5`) ?? '' };
-  return { mode: 'none' };
+  // An algorithm this client does not know is kept, so no one reports the object as plainly unencrypted.
+  return algo ? { mode: 'none', unrecognized: algo } : { mode: 'none' };
 }

@@ -59,7 +59,7 @@ export function sameJournalEncryption(a: JournalEncryption, b: JournalEncryption
 function describe(info: SseInfo): string {
   switch (info.mode) {
     case 'none':
-      return 'no encryption';
+      return info.unrecognized ? `an encryption this client does not recognize ("${info.unrecognized}")` : 'no encryption';
     case 'SSE-COS':
       return 'SSE-COS';
     case 'SSE-KMS':
@@ -95,7 +95,7 @@ export function verifyEcho(requested: UploadEncryption, echo: SseInfo, where: { 
   if (!ok) {
     throw new UploadError(
       'not-encrypted',
-      `the server did not encrypt this object: ${where.bucket}/${where.key} was uploaded asking for ${requested.mode}, ` +
+      `the server did not encrypt this object${echo.mode === 'none' && !echo.unrecognized ? '' : ' as asked'}: ${where.bucket}/${where.key} was uploaded asking for ${requested.mode}, ` +
         `but the ${where.step} answer reports ${describe(echo)}`,
       where.bucket,
       where.key,

@@ -148,6 +148,19 @@ describe('verification of the server answer', () => {
     await client.close();
   });
 
+  it('an echo with an algorithm the client does not know fails the upload, and the message names it', async () => {
+    const client = testClient(tamper.port);
+    const engine = new UploadEngine(client, join(dir, 'j-echo-sm4'), opts);
+    const { path } = await file('sm4.bin', 1000);
+    tamper.add({ match: (m, u) => m === 'PUT' && u.includes('sm4'), rewriteResponse: (h) => void (h['x-cos-server-side-encryption'] = 'SM4') });
+    const result = await engine.start({ bucket: B, key: 'sm4.bin', path }).done;
+    expect(result.failed[0].code).toBe('not-encrypted');
+    expect(result.failed[0].error).toMatch(
+      /^the server did not encrypt this object as asked: faults\/sm4\.bin was uploaded asking for SSE-COS, but the PUT answer reports an encryption this client does not recognize \("SM4"\)$/,
+    );
+    await client.close();
+  });
+
   it('multipart: Initiate without the echo fails (and its upload is aborted); Complete without the echo fails', async () => {
     const client = testClient(tamper.port);
     const engine = new UploadEngine(client, join(dir, 'j-echo-mp'), opts);

@@ -42,7 +42,9 @@ export async function uploadEncryption(ctx: RunContext, flags: Flags): Promise<U
 export function describeEncryption(info: SseInfo | UploadEncryption): string {
   switch (info.mode) {
     case 'none':
-      return 'none (NOT encrypted at rest)';
+      return 'unrecognized' in info && info.unrecognized
+        ? `"${info.unrecognized}" (server-side, an algorithm Coffer does not recognize)`
+        : 'none (NOT encrypted at rest)';
     case 'SSE-COS':
       return 'SSE-COS (server-side, keys managed by the service)';
     case 'SSE-KMS':
@@ -59,6 +61,8 @@ export function encryptionJson(info: SseInfo | UploadEncryption): Record<string,
       return 'keyId' in info && info.keyId ? { mode: info.mode, keyId: info.keyId } : { mode: info.mode };
     case 'SSE-C':
       return 'keyMd5' in info ? { mode: info.mode, keyMd5: info.keyMd5 } : { mode: info.mode };
+    case 'none':
+      return 'unrecognized' in info && info.unrecognized ? { mode: 'unrecognized', algorithm: info.unrecognized } : { mode: info.mode };
     default:
       return { mode: info.mode };
   }

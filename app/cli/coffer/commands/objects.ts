@@ -84,8 +84,6 @@ export async function head(ctx: RunContext, conn: Connection, args: ParsedArgs):
   const { bucket, key } = parseCosUrl(onePositional(args, 'head')!);
   const sseCustomerKey = args.flags['sse-c-key'] ? await sseCustomerKeyNamed(ctx, args.flags['sse-c-key']) : undefined;
   const info = await conn.client.headObject(bucket, key, { sseCustomerKey });
-  // An encryption header with a value this client does not know (a new algorithm) is shown as such, never as "none".
-  const unrecognized = unrecognizedEncryption(info);
   const doc = {
     bucket,
     key,
@@ -94,15 +92,16 @@ export async function head(ctx: RunContext, conn: Connection, args: ParsedArgs):
     lastModified: info.lastModified?.toISOString(),
     contentType: info.contentType,
     metadata: info.metadata,
-    encryption: unrecognized ? { mode: 'unrecognized', algorithm: unrecognized } : encryptionJson(info.encryption),
-    encrypted: info.encryption.mode !== 'none' || unrecognized !== undefined,
+    encryption: encryptionJson(info.encryption),
+    // An algorithm this client does not know is still the server's encryption, never "not encrypted".
+    encrypted: info.encryption.mode !== 'none' || unrecognizedEncryption(info) !== undefined,
     crc64: info.crc64?.toString(),
     storageClass: info.storageClass,
   };
   const { out } = ctx;
   out.document(doc);
   out.line(`cos://${bucket}/${key}`);
-  out.line(`  Encryption:    ${unrecognized ? `"${unrecognized}" (server-side, an algorithm Coffer does not recognize)` : describeEncryption(info.encryption)}`);
+  out.line(`  Encryption:    ${describeEncryption(info.encryption)}`);
   out.line(`  Size:          ${info.size} bytes (${formatBytes(info.size)})`);
   out.line(`  ETag:          ${info.etag}`);
   out.line(`  Last modified: ${doc.lastModified ?? 'unknown'}`);

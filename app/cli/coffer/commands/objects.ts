@@ -31,7 +31,7 @@ export async function ls(ctx: RunContext, conn: Connection, args: ParsedArgs): P
     return EXIT.OK;
   }
   const recursive = Boolean(args.flags.recursive);
-  // --encryption: one HEAD per object (the listing does not say), at most 16 in flight, each page printed in order.
+  // --encryption: one HEAD per object (the listing does not say), at most 16 in flight, rows printed in listing order.
   const statuses = args.flags.encryption ? new EncryptionStatusService(conn.client, { concurrency: 16 }) : undefined;
   const audit = new EncryptionTally();
   const prefixes: string[] = [];
@@ -41,11 +41,13 @@ export async function ls(ctx: RunContext, conn: Connection, args: ParsedArgs): P
       prefixes.push(p);
       out.line(`${'PRE'.padStart(statuses ? 45 : 36)} ${p}`);
     }
-    const found = statuses ? await statuses.getMany(page.contents.map((o) => ({ bucket, key: o.key, etag: o.etag, lastModified: o.lastModified }))) : [];
-    page.contents.forEach((o, i) => {
+    // All of the page's HEADs are queued at once; each row is printed as soon as it and the rows before it are known,
+    // so a long page streams out instead of appearing after its last HEAD.
+    const pending = statuses ? page.contents.map((o) => statuses.get(bucket, o.key, { etag: o.etag, lastModified: o.lastModified })) : [];
+    for (const [i, o] of page.contents.entries()) {
       const row: ListedObject = { key: o.key, size: o.size, lastModified: o.lastModified, etag: o.etag };
       const cells = [o.lastModified.padEnd(24), String(o.size).padStart(11)];
-      const status = found[i];
+      const status = await pending[i];
       if (status) {
         row.encryption = statusJson(status);
         audit.add(status);
@@ -53,7 +55,7 @@ export async function ls(ctx: RunContext, conn: Connection, args: ParsedArgs): P
       }
       objects.push(row);
       out.line(`${cells.join(' ')} ${o.key}`);
-    });
+    }
   }
   if (!statuses) {
     out.document({ bucket, prefix, recursive, prefixes, objects });

@@ -175,6 +175,41 @@ describe('coffer against a store configured from the environment', () => {
     }
   });
 
+  it('encrypt fixes what an audit found: unencrypted objects get SSE in place, keeping bytes and metadata', async () => {
+    const plainData = randomBytes(5000);
+    const src = join(root, 'fix-plain.bin');
+    await writeFile(src, plainData);
+    expect(coffer(['cp', src, 'cos://cli/fix/a.bin', '--sse', 'none'], env).code).toBe(0);
+    expect(coffer(['cp', src, 'cos://cli/fix/deep/b.bin', '--sse', 'none'], env).code).toBe(0);
+    expect(coffer(['cp', src, 'cos://cli/fix/c.bin'], env).code).toBe(0); // already SSE-COS
+    const typeBefore = json<{ contentType: string }>(coffer(['head', 'cos://cli/fix/a.bin', '--json'], env)).contentType;
+
+    const run = coffer(['encrypt', '-r', 'cos://cli/fix/'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^encrypted cos:\/\/cli\/fix\/a\.bin \(SSE-COS/m);
+    expect(run.stdout).toMatch(/^encrypted cos:\/\/cli\/fix\/deep\/b\.bin \(SSE-COS/m);
+    expect(run.stdout).not.toMatch(/encrypted cos:\/\/cli\/fix\/c\.bin/);
+    expect(run.stdout).toMatch(/^3 objects: 2 encrypted now, 1 already encrypted, 0 failed$/m);
+
+    const audit = json<{ encryption: Record<string, number> }>(coffer(['ls', '-r', '-e', 'cos://cli/fix/', '--json'], env));
+    expect(audit.encryption).toMatchObject({ 'SSE-COS': 3, none: 0 });
+    expect(json<{ contentType: string }>(coffer(['head', 'cos://cli/fix/a.bin', '--json'], env)).contentType).toBe(typeBefore);
+    const back = join(root, 'fix-back.bin');
+    expect(coffer(['cp', 'cos://cli/fix/deep/b.bin', back], env).code).toBe(0);
+    expect((await readFile(back)).equals(plainData)).toBe(true);
+
+    // One object, another mode, as JSON; an object already encrypted is left alone; nothing there is exit 3.
+    expect(coffer(['cp', src, 'cos://cli/fix/kms.bin', '--sse', 'none'], env).code).toBe(0);
+    const kms = coffer(['encrypt', 'cos://cli/fix/kms.bin', '--sse', 'kms', '--json'], env);
+    expect(kms.code, kms.stderr).toBe(0);
+    expect(json(kms)).toMatchObject({ operation: 'encrypt', encryption: { mode: 'SSE-KMS' }, counts: { encrypted: 1, alreadyEncrypted: 0, failed: 0 }, objects: [{ key: 'fix/kms.bin', state: 'encrypted', aclKept: true }] });
+    expect(coffer(['head', 'cos://cli/fix/kms.bin'], env).stdout).toMatch(/Encryption:\s+SSE-KMS/);
+    const again = coffer(['encrypt', 'cos://cli/fix/kms.bin'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already encrypted; nothing to do/);
+    expect(coffer(['encrypt', 'cos://cli/fix/none-here.bin'], env).code).toBe(3);
+  });
+
   it('copies folders recursively keeping relative paths, lists like ls, and removes recursively', async () => {
     const dir = join(root, 'album');
     await mkdir(join(dir, '2024', 'summer'), { recursive: true });
@@ -236,7 +271,7 @@ describe('coffer against a store configured from the environment', () => {
     expect(coffer(['ls', 'cos://nobucket/'], env).code).toBe(3);
     expect(coffer(['cp', join(root, 'does-not-exist'), 'cos://cli/x'], env).code).toBe(3);
 
-    for (const args of [['frobnicate'], ['cp', 'a'], ['cp', 'a', 'b'], ['head', 'cos://cli/'], ['ls', '--bogus'], ['ls', '--encryption'], ['cp', join(root, 'plain.txt'), 'cos://cli/x', '--sse', 'rot13'], ['head', 'cos://Bad_Bucket/k'], []]) {
+    for (const args of [['frobnicate'], ['cp', 'a'], ['cp', 'a', 'b'], ['head', 'cos://cli/'], ['ls', '--bogus'], ['ls', '--encryption'], ['encrypt', 'cos://cli/fix/'], ['encrypt', 'cos://cli/x', '--sse', 'none'], ['encrypt', 'cos://cli/x', '--expires', '1h'], ['cp', join(root, 'plain.txt'), 'cos://cli/x', '--sse', 'rot13'], ['head', 'cos://Bad_Bucket/k'], []]) {
       const r = coffer(args, env);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/coffer|Usage/);

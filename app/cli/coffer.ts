@@ -7,6 +7,7 @@ import { describeError, EXIT, UsageError, type ExitCode } from './coffer/errors'
 import { Output, type Streams } from './coffer/output';
 import { checkCp, cp } from './coffer/commands/cp';
 import { checkHead, checkLs, checkMb, checkRm, checkShare, head, ls, mb, rm, share } from './coffer/commands/objects';
+import { checkEncrypt, encrypt } from './coffer/commands/encrypt';
 import { checkProfile, profile } from './coffer/commands/profile';
 import { checkVault, vault } from './coffer/commands/vault';
 
@@ -20,6 +21,9 @@ Commands:
   cp cos://bucket/key LOCAL [--recursive]      download an object (or a prefix), CRC64-checked
        [--sse-c-key NAME]
   head cos://bucket/key [--sse-c-key NAME]     size, ETag, dates, type, metadata and encryption
+  encrypt cos://bucket/key [--sse cos|kms|c] [--kms-key-id ID] [--sse-c-key NAME]
+  encrypt cos://bucket/prefix --recursive ...  encrypt in place what is not encrypted yet (metadata and ACL kept,
+                                               bytes stay on the server; objects already encrypted are left alone)
   share cos://bucket/key [--expires 1h]        a pre-signed download URL (units s, m, h, d; at most 7d)
   rm cos://bucket/key | rm cos://bucket/prefix --recursive
   mb cos://bucket                              create a bucket
@@ -64,6 +68,7 @@ const COMMANDS: Record<string, Command> = {
   ls: { check: checkLs, needsConnection: true, run: (c, a, conn) => ls(c, conn!, a) },
   cp: { check: checkCp, needsConnection: true, run: (c, a, conn) => cp(c, conn!, a) },
   head: { check: checkHead, needsConnection: true, run: (c, a, conn) => head(c, conn!, a) },
+  encrypt: { check: checkEncrypt, needsConnection: true, run: (c, a, conn) => encrypt(c, conn!, a) },
   share: { check: checkShare, needsConnection: true, run: (c, a, conn) => share(c, conn!, a) },
   rm: { check: checkRm, needsConnection: true, run: (c, a, conn) => rm(c, conn!, a) },
   mb: { check: checkMb, needsConnection: true, run: (c, a, conn) => mb(c, conn!, a) },

@@ -38,6 +38,7 @@ export function checkEncrypt(args: ParsedArgs): void {
 export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { out } = ctx;
   const { bucket, key } = target(args);
+  // Never { mode: 'none' }: checkEncrypt refused --sse none.
   const encryption = (await uploadEncryption(ctx, args.flags)) as SseRequest;
   const statuses = new EncryptionStatusService(conn.client, { concurrency: 16 });
   const copies = new Semaphore(COPIES_IN_FLIGHT);

@@ -78,7 +78,6 @@ export class Vault {
     dataKey.fill(0);
   }
 
-  /** Opens (or creates) COFFER_HOME/vault.json. A damaged or altered file is reported and left untouched. */
   /** The protector kind of the vault in `home` ('passphrase', 'keychain', 'safeStorage'), or undefined without one. */
   static async protectorKindAt(home: string): Promise<string | undefined> {
     const path = cofferPaths(home).vault;
@@ -92,6 +91,7 @@ export class Vault {
     return parseVaultFile(bytes, path).header.protector.kind;
   }
 
+  /** Opens (or creates) COFFER_HOME/vault.json. A damaged or altered file is reported and left untouched. */
   static async open(home: string, opts: VaultOpenOptions): Promise<Vault> {
     await ensureCofferHome(home);
     const path = cofferPaths(home).vault;

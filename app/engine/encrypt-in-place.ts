@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { CosServiceError, type CosClient, type ObjectGrants, type ObjectInfo, type SseInfo, type SseRequest } from '../cos/client';
 import { aclToCarry, type CarriedAcl } from './encrypt-in-place-acl';
 import { EncryptInPlaceError, ObjectChangedError } from './encrypt-in-place-errors';
+import { boundedAll } from './upload/semaphore';
 
 export { EncryptInPlaceError, ObjectChangedError, type EncryptInPlaceErrorCode } from './encrypt-in-place-errors';
 
@@ -159,18 +160,9 @@ async function multipartCopy(
   try {
     const ranges: Array<{ partNumber: number; start: number; end: number }> = [];
     for (let start = 0, n = 1; start < before.size; start += partSize, n++) ranges.push({ partNumber: n, start, end: Math.min(start + partSize, before.size) - 1 });
-    const etags = new Map<number, string>();
-    let next = 0;
-    const worker = async () => {
-      while (next < ranges.length) {
-        const r = ranges[next++];
-        const part = await client.uploadPartCopy(source, bucket, key, init.uploadId, r.partNumber, { range: r, sseCustomerKey: destKey, signal, region });
-        etags.set(r.partNumber, part.etag);
-      }
-    };
-    const outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, opts.partConcurrency ?? 4) }, worker));
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed) throw failed.reason;
+    const parts = await boundedAll(ranges, Math.max(1, opts.partConcurrency ?? 4), (r) =>
+      client.uploadPartCopy(source, bucket, key, init.uploadId, r.partNumber, { range: r, sseCustomerKey: destKey, signal, region }),
+    );
     // Parts were pinned by If-Match, but Complete is not: a last HEAD narrows the window in which a writer
     // that came after the parts could be overwritten (COS has no condition on Complete).
     const now = await client.headObject(bucket, key, { sseCustomerKey: opts.sourceSseCustomerKey, signal, region });
@@ -179,7 +171,7 @@ async function multipartCopy(
       bucket,
       key,
       init.uploadId,
-      ranges.map((r) => ({ partNumber: r.partNumber, etag: etags.get(r.partNumber)! })),
+      ranges.map((r, i) => ({ partNumber: r.partNumber, etag: parts[i]!.etag })),
       { signal, region },
     );
   } catch (e) {

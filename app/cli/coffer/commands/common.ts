@@ -1,6 +1,7 @@
 // Pieces several commands share: the SSE flags, SSE-C keys from the vault, and "does this key exist" without a
 // HEAD (a HEAD of an SSE-C object needs its key, a listing does not).
 import type { CosClient, SseInfo } from '../../../cos/client';
+import type { EncryptionStatus } from '../../../engine/encryption-status';
 import type { UploadEncryption } from '../../../engine/upload';
 import type { Flags } from '../args';
 import { openVault, type RunContext } from '../connection';
@@ -54,13 +55,13 @@ export function describeEncryption(info: SseInfo | UploadEncryption): string {
   }
 }
 
-/** The public part of an encryption description, for --json. */
-export function encryptionJson(info: SseInfo | UploadEncryption): Record<string, string> {
+/** The public part of an encryption description, for --json: asked for, echoed, or found by a status HEAD. */
+export function encryptionJson(info: SseInfo | UploadEncryption | Exclude<EncryptionStatus, { mode: 'unknown' }>): Record<string, string> {
   switch (info.mode) {
     case 'SSE-KMS':
       return 'keyId' in info && info.keyId ? { mode: info.mode, keyId: info.keyId } : { mode: info.mode };
     case 'SSE-C':
-      return 'keyMd5' in info ? { mode: info.mode, keyMd5: info.keyMd5 } : { mode: info.mode };
+      return 'keyMd5' in info && info.keyMd5 !== undefined ? { mode: info.mode, keyMd5: info.keyMd5 } : { mode: info.mode };
     case 'none':
       return 'unrecognized' in info && info.unrecognized ? { mode: 'unrecognized', algorithm: info.unrecognized } : { mode: info.mode };
     default:

@@ -1,6 +1,7 @@
 // The encryption column and closing count of `coffer ls --encryption`: what a person scans to see which objects
 // are encrypted, and what a script reads from --json.
 import type { EncryptionStatus } from '../../../engine/encryption-status';
+import { encryptionJson } from './common';
 
 /** Short, fixed words a person can scan and a script can grep. */
 export const ENCRYPTION_LABEL: Record<EncryptionStatus['mode'], string> = {
@@ -13,16 +14,7 @@ export const ENCRYPTION_LABEL: Record<EncryptionStatus['mode'], string> = {
 
 /** An object's status in --json: the mode and what names its key (never the key); an unknown one says why. */
 export function statusJson(s: EncryptionStatus): Record<string, unknown> {
-  switch (s.mode) {
-    case 'unknown':
-      return { mode: s.mode, error: s.error };
-    case 'SSE-KMS':
-      return { mode: s.mode, keyId: s.keyId };
-    case 'SSE-C':
-      return s.keyMd5 ? { mode: s.mode, keyMd5: s.keyMd5 } : { mode: s.mode };
-    default:
-      return { mode: s.mode };
-  }
+  return s.mode === 'unknown' ? { mode: s.mode, error: s.error } : encryptionJson(s);
 }
 
 /** How many listed objects are in each mode, for the closing line of `ls --encryption`. */

@@ -75,8 +75,12 @@ export function openBody(src: BodySource | undefined): Buffer | Readable | undef
   }
 }
 
-/** Reads of 256 KiB: a quarter of the syscalls of the 64 KiB default for the same bytes. */
-const FILE_READ_BYTES = 256 * 1024;
+/**
+ * Reads of 1 MiB (16 times fewer than the 64 KiB default). Measured sending 512 MiB in 8 MiB parts to a sink
+ * process: 0.7–0.9 ms of CPU per MB on the thread pool's reads against 0.9–1.25 with 256 KiB reads, and a little
+ * less on the main thread; the engine's peak RSS uploading 1 GiB stayed the same (173 vs 174 MiB).
+ */
+const FILE_READ_BYTES = 1024 * 1024;
 
 /**
  * The file stream with every chunk shown to the observer on its way. A Transform rather than an async generator

@@ -3,7 +3,7 @@
 // codes, encryption as reported by `head`, byte-identical round trips, and that no secret is ever printed.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ const SESSION_TOKEN = 'sessionTokenValueThatMustNeverShow0123';
 
 /** Every byte any child wrote, scanned for secrets at the end. */
 const transcript: string[] = [];
+/** Secrets made during the runs (SSE-C keys), scanned for as well. */
+const secretsSeen: string[] = [];
 
 interface Run {
   code: number | null;
@@ -370,6 +372,98 @@ describe('coffer profiles', () => {
   });
 });
 
+describe('coffer SSE-C keys in the vault', () => {
+  it('adds (given or generated), lists fingerprints, uploads and reads with them, exports a backup, and removes only when told', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'coffer-ssec-'));
+    try {
+      const kenv = { ...env, ...baseEnv(home), COFFER_ENDPOINT: env.COFFER_ENDPOINT!, COFFER_SECRET_ID: env.COFFER_SECRET_ID!, COFFER_SECRET_KEY: env.COFFER_SECRET_KEY!, COFFER_VAULT_PASSPHRASE: PASSPHRASE };
+      const mine = randomBytes(32);
+      const md5 = (k: Buffer) => createHash('md5').update(k).digest('base64');
+      secretsSeen.push(mine.toString('base64'), mine.toString('hex'));
+
+      // Bad keys are refused before anything is written: no vault appears.
+      for (const bad of ['not a key', randomBytes(16).toString('base64'), `${mine.toString('hex')}00`]) {
+        const r = coffer(['sse-c-key', 'add', 'bad', '--key-stdin'], kenv, `${bad}\n`);
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toMatch(/not an SSE-C key: a key is 32 bytes, written as base64 \(44 characters\) or hex \(64 characters\)/);
+        expect(r.stderr).not.toContain(bad);
+      }
+      await expect(stat(join(home, 'vault.json'))).rejects.toThrow();
+      expect(coffer(['sse-c-key', 'add', 'x', '--generate', '--key-stdin'], kenv).code).toBe(2);
+      expect(json<{ sseCustomerKeys: unknown[] }>(coffer(['sse-c-key', 'list', '--json'], kenv)).sseCustomerKeys).toEqual([]);
+
+      const added = coffer(['sse-c-key', 'add', 'mine', '--key-stdin'], kenv, `${mine.toString('base64')}\n`);
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toContain(`added SSE-C key mine (MD5 ${md5(mine)})`);
+      const hexToo = coffer(['sse-c-key', 'add', 'same-in-hex', '--key-stdin', '--json'], kenv, `${mine.toString('hex')}\n`);
+      expect(json<{ added: { md5Fingerprint: string } }>(hexToo).added.md5Fingerprint).toBe(md5(mine));
+      const gen = coffer(['sse-c-key', 'add', 'fresh', '--generate'], kenv);
+      expect(gen.code, gen.stderr).toBe(0);
+      expect(gen.stderr).toMatch(/exists only in the vault.*coffer sse-c-key export fresh --out FILE/s);
+      expect(coffer(['sse-c-key', 'add', 'fresh', '--generate'], kenv).code).not.toBe(0);
+
+      const list = json<{ sseCustomerKeys: Array<{ name: string; md5Fingerprint: string }> }>(coffer(['sse-c-key', 'list', '--json'], kenv));
+      expect(list.sseCustomerKeys.map((k) => k.name)).toEqual(['mine', 'same-in-hex', 'fresh']);
+      expect(list.sseCustomerKeys[0]!.md5Fingerprint).toBe(md5(mine));
+      expect(coffer(['sse-c-key', 'list'], kenv).stdout).toMatch(new RegExp(`^mine\\s+MD5 ${md5(mine).replace(/[+/]/g, '\\$&')}`, 'm'));
+
+      // Upload with the vault's key: the object is readable with exactly that key, by any client.
+      const local = join(home, 'secret.bin');
+      const body = randomBytes(200_000);
+      await writeFile(local, body);
+      const up = coffer(['cp', local, 'cos://cli/ssec/secret.bin', '--sse', 'c', '--sse-c-key', 'mine'], kenv);
+      expect(up.code, up.stderr).toBe(0);
+      expect(up.stdout).toContain(`SSE-C (server-side, customer-provided key MD5 ${md5(mine)})`);
+      const direct = new CosClient({ endpoint: env.COFFER_ENDPOINT!, appid: APPID, region: REGION, credentials: async () => ({ ...TEST_CREDENTIALS }) });
+      try {
+        expect((await direct.headObject('cli', 'ssec/secret.bin', { sseCustomerKey: mine })).encryption).toEqual({ mode: 'SSE-C', keyMd5: md5(mine) });
+      } finally {
+        await direct.close();
+      }
+
+      // Reading it: without a key, or with another, says so (not "BadRequest", not "check the SecretKey").
+      const noKey = coffer(['head', 'cos://cli/ssec/secret.bin'], kenv);
+      expect(noKey.code).toBe(4);
+      expect(noKey.stderr).toMatch(/could not be read without a customer key .*encrypted with SSE-C\. Give its key with --sse-c-key NAME/);
+      const wrongKey = coffer(['cp', 'cos://cli/ssec/secret.bin', join(home, 'wrong.bin'), '--sse-c-key', 'fresh'], kenv);
+      expect(wrongKey.code).toBe(4);
+      expect(wrongKey.stderr).toMatch(/The SSE-C key "fresh" does not open cos:\/\/cli\/ssec\/secret\.bin/);
+      await expect(stat(join(home, 'wrong.bin'))).rejects.toThrow();
+      expect(coffer(['head', 'cos://cli/ssec/secret.bin', '--sse-c-key', 'nope'], kenv).code).toBe(3);
+      const headOk = coffer(['head', 'cos://cli/ssec/secret.bin', '--sse-c-key', 'mine'], kenv);
+      expect(headOk.stdout).toMatch(/Encryption:\s+SSE-C/);
+      const down = coffer(['cp', 'cos://cli/ssec/secret.bin', join(home, 'back.bin'), '--sse-c-key', 'same-in-hex'], kenv);
+      expect(down.code, down.stderr).toBe(0);
+      expect((await readFile(join(home, 'back.bin'))).equals(body)).toBe(true);
+
+      // A backup of the generated key goes to a new file only, readable by its owner only; it restores the same key.
+      const backup = join(home, 'fresh.key');
+      const exported = coffer(['sse-c-key', 'export', 'fresh', '--out', backup], kenv);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect((await stat(backup)).mode & 0o777).toBe(0o600);
+      const freshText = (await readFile(backup, 'utf8')).trim();
+      secretsSeen.push(freshText);
+      expect(Buffer.from(freshText, 'base64')).toHaveLength(32);
+      expect(coffer(['sse-c-key', 'export', 'fresh', '--out', backup], kenv).code).toBe(1);
+      expect(coffer(['sse-c-key', 'export', 'fresh'], kenv).code).toBe(2);
+
+      const refused = coffer(['sse-c-key', 'remove', 'fresh'], kenv);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/unreadable.*Add --yes/s);
+      expect(coffer(['sse-c-key', 'remove', 'fresh', '--yes'], kenv).code).toBe(0);
+      expect(coffer(['sse-c-key', 'remove', 'fresh', '--yes'], kenv).code).toBe(3);
+      const restored = json<{ added: { md5Fingerprint: string } }>(coffer(['sse-c-key', 'add', 'restored', '--key-stdin', '--json'], kenv, `${freshText}\n`));
+      expect(restored.added.md5Fingerprint).toBe(list.sseCustomerKeys[2]!.md5Fingerprint);
+
+      // The vault file holds the keys only encrypted.
+      const vaultText = await readFile(join(home, 'vault.json'), 'utf8');
+      for (const s of [mine.toString('base64'), mine.toString('hex'), freshText]) expect(vaultText).not.toContain(s);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('coffer vault without keychain or passphrase', () => {
   it('refuses to create a vault, saying what to set, and writes nothing', async () => {
     const home = await mkdtemp(join(tmpdir(), 'coffer-novault-'));
@@ -525,7 +619,8 @@ describe('secrets', () => {
     const embedded = transcript.filter((t) => t.startsWith('\u0000embedded:')).map((t) => t.slice('\u0000embedded:'.length));
     const outputs = transcript.filter((t) => !t.startsWith('\u0000embedded:')).join('\n');
     expect(outputs.length).toBeGreaterThan(1000);
-    for (const secret of [TEST_CREDENTIALS.secretKey, PROFILE_SECRET, SESSION_TOKEN, PASSPHRASE, NEW_PASSPHRASE, ...embedded]) {
+    expect(secretsSeen.length).toBeGreaterThan(0);
+    for (const secret of [TEST_CREDENTIALS.secretKey, PROFILE_SECRET, SESSION_TOKEN, PASSPHRASE, NEW_PASSPHRASE, ...embedded, ...secretsSeen]) {
       expect(outputs).not.toContain(secret);
       expect(outputs).not.toContain(Buffer.from(secret).toString('base64'));
     }

@@ -9,6 +9,7 @@ import { checkCp, cp } from './coffer/commands/cp';
 import { checkHead, checkLs, checkMb, checkRm, checkShare, head, ls, mb, rm, share } from './coffer/commands/objects';
 import { checkEncrypt, encrypt } from './coffer/commands/encrypt';
 import { checkProfile, profile } from './coffer/commands/profile';
+import { checkSseCKey, sseCKey } from './coffer/commands/sse-c-key';
 import { checkVault, vault } from './coffer/commands/vault';
 
 export const USAGE = `Usage: coffer <command> [options]
@@ -31,6 +32,11 @@ Commands:
               [--secret-key-stdin [--session-token-stdin]]    (else the secret key is asked without echo)
   profile list                                 profiles with masked SecretIds
   profile remove NAME
+  sse-c-key add NAME --generate | --key-stdin  keep a customer key (for --sse c) in the vault: a new random one,
+                                               or yours from stdin (base64 or hex; else asked without echo)
+  sse-c-key list                               names and MD5 fingerprints (never the keys)
+  sse-c-key export NAME --out FILE             write a key (base64) to a new file, readable by you only: a backup
+  sse-c-key remove NAME --yes                  objects encrypted with it are unreadable without a copy
   vault status                                 what keeps the vault (keychain or passphrase), how many profiles
   vault protect keychain|passphrase            move the vault to the OS keychain, or to a (new) passphrase
                                                (COFFER_VAULT_NEW_PASSPHRASE, else asked twice on a terminal)
@@ -47,7 +53,7 @@ Connection, when no --profile is given:
   With none of these, coffer uses the embedded store in COFFER_HOME: the running one if there is one,
   else it starts it for the duration of the command.
 
-The vault (profiles, in COFFER_HOME):
+The vault (profiles and SSE-C keys, in COFFER_HOME):
   kept by the OS keychain where one answers (the Secret Service on Linux desktops), else by a passphrase:
   COFFER_VAULT_PASSPHRASE, or asked on a terminal. COFFER_VAULT_PROTECTOR=passphrase makes a new vault use a
   passphrase even where a keychain answers. An existing vault is opened the way it was created.
@@ -73,6 +79,7 @@ const COMMANDS: Record<string, Command> = {
   rm: { check: checkRm, needsConnection: true, run: (c, a, conn) => rm(c, conn!, a) },
   mb: { check: checkMb, needsConnection: true, run: (c, a, conn) => mb(c, conn!, a) },
   profile: { check: checkProfile, needsConnection: false, run: (c, a) => profile(c, a) },
+  'sse-c-key': { check: checkSseCKey, needsConnection: false, run: (c, a) => sseCKey(c, a) },
   vault: { check: checkVault, needsConnection: false, run: (c, a) => vault(c, a) },
 };
 

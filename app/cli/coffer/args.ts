@@ -21,6 +21,10 @@ export const OPTIONS = {
   'secret-key-stdin': { type: 'boolean' },
   'session-token-stdin': { type: 'boolean' },
   endpoint: { type: 'string' },
+  generate: { type: 'boolean' },
+  'key-stdin': { type: 'boolean' },
+  yes: { type: 'boolean' },
+  out: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;

@@ -1,8 +1,9 @@
 // Pieces several commands share: the SSE flags, SSE-C keys from the vault, and "does this key exist" without a
 // HEAD (a HEAD of an SSE-C object needs its key, a listing does not).
-import type { CosClient, SseInfo } from '../../../cos/client';
+import { CosServiceError, type CosClient, type SseInfo } from '../../../cos/client';
 import type { EncryptionStatus } from '../../../engine/encryption-status';
 import type { UploadEncryption } from '../../../engine/upload';
+import { md5Fingerprint } from '../../../vault';
 import type { Flags } from '../args';
 import { openVault, type RunContext } from '../connection';
 import { CliError, EXIT, UsageError } from '../errors';
@@ -11,13 +12,39 @@ export async function sseCustomerKeyNamed(ctx: RunContext, name: string): Promis
   const vault = await openVault(ctx, { create: false });
   try {
     const found = vault.listSseCustomerKeys().find((k) => k.name === name);
-    if (!found) throw new CliError(EXIT.NOT_FOUND, `There is no SSE-C key named "${name}" in the vault; add one in the app first.`);
+    if (!found) throw new CliError(EXIT.NOT_FOUND, `There is no SSE-C key named "${name}" in the vault; see \`coffer sse-c-key list\`, or add one with \`coffer sse-c-key add\`.`);
     const key = await vault.getSseCustomerKey(found.id);
     ctx.out.addSecrets(key, key.toString('base64'));
     return key;
   } finally {
     vault.close();
   }
+}
+
+/** Codes a read of an SSE-C object without its key answers with (400; cos-protocol.md, SSE errors). */
+const SSE_C_KEY_MISSING_CODES = new Set(['BadRequest', 'InvalidRequest', 'SsecDecryptHeaderInvalid', 'InvalidArgument']);
+
+/**
+ * A HEAD or GET of an SSE-C object answers 400 without its key and 403 with another key. Said as such, instead of
+ * a bare "BadRequest" or advice about the SecretKey; any other error is returned unchanged.
+ */
+export function withSseCustomerKeyHint(err: unknown, keyName: string | undefined): unknown {
+  if (!(err instanceof CosServiceError) || !err.key) return err;
+  const at = `cos://${err.bucket}/${err.key}`;
+  if (keyName === undefined && err.status === 400 && SSE_C_KEY_MISSING_CODES.has(err.code)) {
+    return new CliError(
+      EXIT.ACCESS,
+      `${at} could not be read without a customer key (${err.code}): it is encrypted with SSE-C. Give its key with --sse-c-key NAME ` +
+        '(`coffer sse-c-key list` shows the keys in the vault).',
+    );
+  }
+  if (keyName !== undefined && err.status === 403) {
+    return new CliError(
+      EXIT.ACCESS,
+      `The SSE-C key "${keyName}" does not open ${at} (${err.code}): the object was encrypted with another key, or these credentials may not read it.`,
+    );
+  }
+  return err;
 }
 
 /** `--sse cos|kms|c|none` (default cos) with `--kms-key-id` / `--sse-c-key`. */
@@ -50,9 +77,16 @@ export function describeEncryption(info: SseInfo | UploadEncryption): string {
       return 'SSE-COS (server-side, keys managed by the service)';
     case 'SSE-KMS':
       return `SSE-KMS (server-side, KMS key${'keyId' in info && info.keyId ? ` ${info.keyId}` : ' default'})`;
-    case 'SSE-C':
-      return `SSE-C (server-side, customer-provided key${'keyMd5' in info ? ` MD5 ${info.keyMd5}` : ''})`;
+    case 'SSE-C': {
+      const md5 = customerKeyMd5(info);
+      return `SSE-C (server-side, customer-provided key${md5 ? ` MD5 ${md5}` : ''})`;
+    }
   }
+}
+
+/** The key's MD5 fingerprint: echoed by the server, or computed from the key an upload asked for (never the key). */
+function customerKeyMd5(info: { mode: 'SSE-C' } & ({ keyMd5?: string } | { key: Buffer })): string | undefined {
+  return 'key' in info ? md5Fingerprint(info.key) : info.keyMd5;
 }
 
 /** The public part of an encryption description, for --json: asked for, echoed, or found by a status HEAD. */
@@ -60,8 +94,10 @@ export function encryptionJson(info: SseInfo | UploadEncryption | Exclude<Encryp
   switch (info.mode) {
     case 'SSE-KMS':
       return 'keyId' in info && info.keyId ? { mode: info.mode, keyId: info.keyId } : { mode: info.mode };
-    case 'SSE-C':
-      return 'keyMd5' in info && info.keyMd5 !== undefined ? { mode: info.mode, keyMd5: info.keyMd5 } : { mode: info.mode };
+    case 'SSE-C': {
+      const md5 = customerKeyMd5(info);
+      return md5 !== undefined ? { mode: info.mode, keyMd5: md5 } : { mode: info.mode };
+    }
     case 'none':
       return 'unrecognized' in info && info.unrecognized ? { mode: 'unrecognized', algorithm: info.unrecognized } : { mode: info.mode };
     default:

@@ -9,7 +9,7 @@ import { cofferPaths, ensureCofferHome } from '../../../vault';
 import { allowOnly, isCosUrl, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { CliError, describeError, EXIT, exitCodeForItemFailure, UsageError, type ExitCode } from '../errors';
-import { describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption } from './common';
+import { describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
 
 function endpoints(args: ParsedArgs): { from: string; to: string } {
   if (args.positionals.length !== 2) throw new UsageError(`\`coffer cp\` takes a source and a destination (got ${args.positionals.length} arguments): coffer cp LOCAL cos://bucket/key, or coffer cp cos://bucket/key LOCAL.`);
@@ -101,7 +101,7 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
     out.clearBar();
     for (const d of res.downloaded) out.line(`downloaded cos://${bucket}/${d.key} → ${d.dest} (${d.size} bytes${d.crc64Verified ? ', CRC64 verified' : ''})`);
     for (const r of res.refused) out.error(`${r.message} (${r.reason}).`);
-    const failures = res.failed.map((f) => ({ key: f.key, ...describeError(f.error) }));
+    const failures = res.failed.map((f) => ({ key: f.key, ...describeError(withSseCustomerKeyHint(f.error, args.flags['sse-c-key'])) }));
     for (const f of failures) out.error(`could not download cos://${bucket}/${f.key}: ${f.message}`);
     out.document({
       operation: 'download',
@@ -128,6 +128,8 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
     dest,
     sseCustomerKey,
     onProgress: (p) => out.progress(`← cos://${bucket}/${key}`, p.receivedBytes, p.totalBytes),
+  }).catch((err: unknown) => {
+    throw withSseCustomerKeyHint(err, args.flags['sse-c-key']);
   });
   out.clearBar();
   out.document({ operation: 'download', bucket, key, dest: res.dest, size: res.size, etag: res.etag, crc64Verified: res.crc64Verified, encryption: encryptionJson(res.encryption) });

@@ -5,7 +5,7 @@ import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
 import { EncryptionStatusService, unrecognizedEncryption } from '../../../engine/encryption-status';
 import { ENCRYPTION_LABEL, EncryptionTally, statusJson } from './encryption-audit';
 import { formatBytes } from '../output';
-import { describeEncryption, encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed } from './common';
+import { describeEncryption, encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed, withSseCustomerKeyHint } from './common';
 
 function onePositional(args: ParsedArgs, command: string, optional = false): string | undefined {
   const [first, ...rest] = args.positionals;
@@ -85,7 +85,9 @@ export function checkHead(args: ParsedArgs): void {
 export async function head(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { bucket, key } = parseCosUrl(onePositional(args, 'head')!);
   const sseCustomerKey = args.flags['sse-c-key'] ? await sseCustomerKeyNamed(ctx, args.flags['sse-c-key']) : undefined;
-  const info = await conn.client.headObject(bucket, key, { sseCustomerKey });
+  const info = await conn.client.headObject(bucket, key, { sseCustomerKey }).catch((err: unknown) => {
+    throw withSseCustomerKeyHint(err, args.flags['sse-c-key']);
+  });
   const doc = {
     bucket,
     key,

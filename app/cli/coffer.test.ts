@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPID, REGION, TEST_CREDENTIALS } from '../store/test-support/store-fixture';
@@ -314,6 +314,43 @@ describe('coffer against a store configured from the environment', () => {
       expect(coffer(['head', 'cos://cli/flipped.bin'], env).code).toBe(3);
       // The same upload straight to the store succeeds.
       expect((await cofferAsync(['cp', src, 'cos://cli/flipped.bin'], env)).code).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('continues an upload interrupted with Ctrl-C when the same cp runs again, and says so', async () => {
+    // Parts 1 and 2 go through at once, the others hang in the proxy; Ctrl-C comes once the journal holds two parts.
+    const proxy = await TamperProxy.start(store.port);
+    const src = join(root, 'resume.bin');
+    const body = randomBytes(5 * 8 * 1024 * 1024 - 1000); // 5 parts of the default 8 MiB
+    await writeFile(src, body);
+    try {
+      proxy.add({ match: (m, u) => m === 'PUT' && /[?&]partNumber=[3-9]/.test(u), delayMs: 60_000 });
+      const child = spawn(process.execPath, [BIN, 'cp', src, 'cos://cli/resume.bin'], { env: { ...env, COFFER_ENDPOINT: `http://127.0.0.1:${proxy.port}` }, stdio: 'ignore' });
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      const journals = join(env.COFFER_HOME!, 'journals');
+      const partsJournaled = async () => {
+        for (const f of await readdir(journals).catch(() => [] as string[])) {
+          const j = JSON.parse(await readFile(join(journals, f), 'utf8').catch(() => '{}')) as { key?: string; parts?: object };
+          if (j.key === 'resume.bin') return Object.keys(j.parts ?? {}).length;
+        }
+        return 0;
+      };
+      const deadline = Date.now() + 60_000;
+      while ((await partsJournaled()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await partsJournaled()).toBe(2);
+      child.kill('SIGINT');
+      expect(await exited).not.toBe(0);
+      expect(coffer(['head', 'cos://cli/resume.bin'], env).code).toBe(3);
+
+      const again = await cofferAsync(['cp', src, 'cos://cli/resume.bin'], env);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain(`${src}: resuming the interrupted upload (2 of 5 parts were already uploaded)`);
+      const back = join(root, 'resume.back');
+      expect(coffer(['cp', 'cos://cli/resume.bin', back], env).code).toBe(0);
+      expect((await readFile(back)).equals(body)).toBe(true);
+      expect(await partsJournaled()).toBe(0);
     } finally {
       await proxy.close();
     }

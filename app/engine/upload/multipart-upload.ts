@@ -179,6 +179,7 @@ export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, pa
 
   const count = Math.max(1, Math.ceil(size / journal.partSize));
   const todo = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !done.has(n));
+  if (done.size > 0) ctx.notice(`${path}: resuming the interrupted upload (${done.size} of ${count} parts were already uploaded)`);
   const sseCustomerKey = customerKey(item);
   await boundedAll(todo, ctx.options.partConcurrency, async (n) => {
     const start = (n - 1) * journal.partSize;

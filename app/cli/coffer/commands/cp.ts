@@ -61,6 +61,12 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     transfer = engine.start({ bucket, key: objectKey, path: local, encryption });
   }
   transfer.onProgress((e) => out.progress(`→ cos://${bucket}/${key}`, e.bytesDone, e.bytesTotal));
+  // Resumed or restarted uploads say so as it happens (stderr), and in the JSON document.
+  const notices: Array<{ key: string; message: string }> = [];
+  transfer.events.on('notice', (n) => {
+    notices.push({ key: n.key, message: n.message });
+    out.note(`coffer: ${n.message}`);
+  });
   const result: TransferResult = await transfer.done;
   out.clearBar();
   const items = transfer.snapshot().items;
@@ -76,6 +82,7 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     state: result.state,
     objects: items.map((i) => ({ key: i.key, size: i.bytesTotal, state: i.state, ...(i.error ? { error: i.error } : {}) })),
     failed: result.failed,
+    notices,
   });
   return worstOf(result.failed.map((f) => exitCodeForItemFailure(f.code)), result.state === 'completed' ? EXIT.OK : EXIT.FAILED);
 }

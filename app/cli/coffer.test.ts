@@ -11,6 +11,7 @@ import { APPID, REGION, TEST_CREDENTIALS } from '../store/test-support/store-fix
 import { CosClient } from '../cos/client';
 import { spawnStore, storeScope, type StoreProcess } from '../store/test-support/store-process';
 import { TamperProxy } from '../engine/upload/test-support/tamper-proxy';
+import { tempPathsFor } from '../engine/download';
 import { keyringToolsMissing, startKeyringSession } from '../platform/test-support/keyring-session';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coffer.mjs');
@@ -319,7 +320,7 @@ describe('coffer against a store configured from the environment', () => {
     }
   });
 
-  it('continues an upload interrupted with Ctrl-C when the same cp runs again, and says so', async () => {
+  it('continues an upload interrupted with Ctrl-C, and a cut download, when the same cp runs again, and says so', async () => {
     // Parts 1 and 2 go through at once, the others hang in the proxy; Ctrl-C comes once the journal holds two parts.
     const proxy = await TamperProxy.start(store.port);
     const src = join(root, 'resume.bin');
@@ -347,10 +348,19 @@ describe('coffer against a store configured from the environment', () => {
       const again = await cofferAsync(['cp', src, 'cos://cli/resume.bin'], env);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toContain(`${src}: resuming the interrupted upload (2 of 5 parts were already uploaded)`);
-      const back = join(root, 'resume.back');
-      expect(coffer(['cp', 'cos://cli/resume.bin', back], env).code).toBe(0);
-      expect((await readFile(back)).equals(body)).toBe(true);
       expect(await partsJournaled()).toBe(0);
+
+      // A download that stopped part-way (what it leaves beside the destination) continues too, and says so.
+      const back = join(root, 'resume.back');
+      const { temp, sidecar } = tempPathsFor(back);
+      const etag = json<{ etag: string }>(coffer(['head', 'cos://cli/resume.bin', '--json'], env)).etag;
+      await writeFile(temp, body.subarray(0, 3 * 1024 * 1024));
+      await writeFile(sidecar, JSON.stringify({ version: 1, bucket: 'cli', key: 'resume.bin', etag }));
+      const down = coffer(['cp', 'cos://cli/resume.bin', back, '--json'], env);
+      expect(down.code, down.stderr).toBe(0);
+      expect(down.stderr).toContain('resuming the interrupted download of cos://cli/resume.bin (3.0 MiB were already here)');
+      expect(json<{ resumedFrom: number }>(down).resumedFrom).toBe(3 * 1024 * 1024);
+      expect((await readFile(back)).equals(body)).toBe(true);
     } finally {
       await proxy.close();
     }

@@ -9,6 +9,7 @@ import { cofferPaths, ensureCofferHome } from '../../../vault';
 import { allowOnly, isCosUrl, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { CliError, describeError, EXIT, exitCodeForItemFailure, UsageError, type ExitCode } from '../errors';
+import { formatBytes } from '../output';
 import { describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
 
 function endpoints(args: ParsedArgs): { from: string; to: string } {
@@ -129,17 +130,24 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
   let dest = local;
   const isDir = local.endsWith('/') || local.endsWith(sep) || (await stat(local).then((s) => s.isDirectory(), () => false));
   if (isDir) dest = join(local, basename(key));
+  let saidResumed = false;
   const res = await downloadObject(conn.client, {
     bucket,
     key,
     dest,
     sseCustomerKey,
-    onProgress: (p) => out.progress(`← cos://${bucket}/${key}`, p.receivedBytes, p.totalBytes),
+    onProgress: (p) => {
+      if (p.resumedFrom > 0 && !saidResumed) {
+        saidResumed = true;
+        out.note(`coffer: resuming the interrupted download of cos://${bucket}/${key} (${formatBytes(p.resumedFrom)} were already here)`);
+      }
+      out.progress(`← cos://${bucket}/${key}`, p.receivedBytes, p.totalBytes);
+    },
   }).catch((err: unknown) => {
     throw withSseCustomerKeyHint(err, args.flags['sse-c-key']);
   });
   out.clearBar();
-  out.document({ operation: 'download', bucket, key, dest: res.dest, size: res.size, etag: res.etag, crc64Verified: res.crc64Verified, encryption: encryptionJson(res.encryption) });
+  out.document({ operation: 'download', bucket, key, dest: res.dest, size: res.size, etag: res.etag, crc64Verified: res.crc64Verified, resumedFrom: res.resumedFrom, encryption: encryptionJson(res.encryption) });
   out.line(`downloaded cos://${bucket}/${key} → ${res.dest} (${res.size} bytes${res.crc64Verified ? ', CRC64 verified' : ''}; stored with ${describeEncryption(res.encryption)})`);
   return EXIT.OK;
 }

@@ -483,6 +483,22 @@ describe('coffer SSE-C keys in the vault', () => {
       expect(down.code, down.stderr).toBe(0);
       expect((await readFile(join(home, 'back.bin'))).equals(body)).toBe(true);
 
+      // A share link to it warns that the link alone opens nothing; with the key's headers it does.
+      const shared = coffer(['share', 'cos://cli/ssec/secret.bin', '--expires', '5m'], kenv);
+      expect(shared.code, shared.stderr).toBe(0);
+      expect(shared.stderr).toMatch(/encrypted with a customer key \(SSE-C\): the URL works only together with that key/);
+      const url = shared.stdout.trim();
+      expect((await fetch(url)).status).toBe(400);
+      const withKey = await fetch(url, {
+        headers: {
+          'x-cos-server-side-encryption-customer-algorithm': 'AES256',
+          'x-cos-server-side-encryption-customer-key': mine.toString('base64'),
+          'x-cos-server-side-encryption-customer-key-MD5': md5(mine),
+        },
+      });
+      expect(withKey.status).toBe(200);
+      expect(Buffer.from(await withKey.arrayBuffer()).equals(body)).toBe(true);
+
       // A backup of the generated key goes to a new file only, readable by its owner only; it restores the same key.
       const backup = join(home, 'fresh.key');
       const exported = coffer(['sse-c-key', 'export', 'fresh', '--out', backup], kenv);

@@ -1,5 +1,5 @@
-// Pieces several commands share: the SSE flags, SSE-C keys from the vault, and "does this key exist" without a
-// HEAD (a HEAD of an SSE-C object needs its key, a listing does not).
+// Pieces several commands share: the SSE flags, SSE-C keys from the vault (and what a read without the right one
+// means), and "does this key exist" without a HEAD (a HEAD of an SSE-C object needs its key, a listing does not).
 import { CosServiceError, type CosClient, type SseInfo } from '../../../cos/client';
 import type { EncryptionStatus } from '../../../engine/encryption-status';
 import type { UploadEncryption } from '../../../engine/upload';

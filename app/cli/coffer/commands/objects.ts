@@ -2,6 +2,7 @@
 import { allowOnly, parseCosUrl, parseDuration, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
+import { CosServiceError, type CosClient } from '../../../cos/client';
 import { EncryptionStatusService, unrecognizedEncryption } from '../../../engine/encryption-status';
 import { ENCRYPTION_LABEL, EncryptionTally, statusJson } from './encryption-audit';
 import { formatBytes } from '../output';
@@ -128,14 +129,36 @@ export function checkShare(args: ParsedArgs): void {
 export async function share(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { bucket, key } = parseCosUrl(onePositional(args, 'share')!);
   const seconds = parseDuration(args.flags.expires, '1h');
-  if (!(await objectExists(conn.client, bucket, key))) throw notFound(bucket, key);
+  const customerKeyed = await needsCustomerKey(conn.client, bucket, key);
   const url = await conn.client.presignGetUrl(bucket, key, seconds);
   const expiresAt = new Date(Date.now() + seconds * 1000).toISOString();
   ctx.out.document({ bucket, key, url, expiresSeconds: seconds, expiresAt });
   ctx.out.line(url);
   if (!ctx.out.json) ctx.out.note(`Anyone with this URL can download cos://${bucket}/${key} until ${expiresAt}.`);
+  if (customerKeyed) {
+    // Said even with --json: the URL alone opens nothing, and whoever receives it would only see an error.
+    ctx.out.note(
+      `coffer: cos://${bucket}/${key} is encrypted with a customer key (SSE-C): the URL works only together with that key, sent in the ` +
+        'x-cos-server-side-encryption-customer-* headers; a browser cannot open it.',
+    );
+  }
   if (conn.ephemeral) ctx.out.note('The embedded store was started only for this command, so the URL works while the app or `coffer-store serve` is running it.');
   return EXIT.OK;
+}
+
+/**
+ * Whether the object exists and needs its SSE-C key to be read: a HEAD without a key answers 400 for exactly those
+ * (and 404 when there is nothing there). Throws not-found.
+ */
+async function needsCustomerKey(client: CosClient, bucket: string, key: string): Promise<boolean> {
+  try {
+    await client.headObject(bucket, key);
+    return false;
+  } catch (err) {
+    if (err instanceof CosServiceError && err.status === 404) throw notFound(bucket, key);
+    if (withSseCustomerKeyHint(err, undefined) !== err) return true;
+    throw err;
+  }
 }
 
 export function checkRm(args: ParsedArgs): void {

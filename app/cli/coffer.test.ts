@@ -221,6 +221,20 @@ describe('coffer against a store configured from the environment', () => {
     expect(coffer(['cp', dir, 'cos://cli/photos/'], env).code).toBe(2); // a folder needs --recursive
     const up = coffer(['cp', '--recursive', dir, 'cos://cli/photos/'], env);
     expect(up.code, up.stderr).toBe(0);
+    // The plan comes first: how many files, how much, the encryption asked for, and the bucket's default.
+    expect(up.stderr).toMatch(/^uploading 2 files \(10 B\) to cos:\/\/cli\/photos\/ with SSE-COS .*; the bucket's default encryption: none$/m);
+    // With a default set on the bucket, the plan shows it (and --json carries it).
+    const direct = new CosClient({ endpoint: env.COFFER_ENDPOINT!, appid: APPID, region: REGION, credentials: async () => ({ ...TEST_CREDENTIALS }) });
+    try {
+      await direct.createBucket(`defaults-${APPID}`);
+      await direct.putBucketEncryption(`defaults-${APPID}`, { algorithm: 'AES256' });
+    } finally {
+      await direct.close();
+    }
+    const withDefault = coffer(['cp', '--recursive', dir, 'cos://defaults/', '--sse', 'kms', '--json'], env);
+    expect(withDefault.code, withDefault.stderr).toBe(0);
+    expect(withDefault.stderr).toMatch(/with SSE-KMS .*; the bucket's default encryption: SSE-COS$/m);
+    expect(json(withDefault)).toMatchObject({ plan: { count: 2, bytes: 10, bucketDefaultEncryption: { mode: 'SSE-COS' } } });
 
     const top = coffer(['ls', 'cos://cli/photos/album/'], env);
     expect(top.stdout).toMatch(/PRE photos\/album\/2024\//);

@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { downloadObject, downloadPrefix } from '../../../engine/download';
-import { UploadEngine, type TransferResult, type UploadTransfer } from '../../../engine/upload';
+import { UploadEngine, type TransferResult, type UploadPlan, type UploadTransfer } from '../../../engine/upload';
 import { cofferPaths, ensureCofferHome } from '../../../vault';
 import { allowOnly, isCosUrl, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
@@ -53,9 +53,16 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
   const engine = new UploadEngine(conn.client, cofferPaths(conn.home).journals);
 
   let transfer: UploadTransfer;
+  let planDoc: Record<string, unknown> | undefined;
   if (st.isDirectory()) {
     const plan = await engine.plan([local], { bucket, prefix: key, encryption });
     if (plan.count === 0) throw new CliError(EXIT.NOT_FOUND, `${local} holds no files; nothing was uploaded.`);
+    // The plan before anything moves: what, how much, how it will be encrypted, and what the bucket does by default.
+    planDoc = { count: plan.count, bytes: plan.totalBytes, bucketDefaultEncryption: bucketDefaultJson(plan.bucketDefaultEncryption) };
+    out.note(
+      `uploading ${plan.count} file${plan.count === 1 ? '' : 's'} (${formatBytes(plan.totalBytes)}) to cos://${bucket}/${plan.prefix} with ` +
+        `${describeEncryption(encryption)}; the bucket's default encryption: ${describeBucketDefault(plan.bucketDefaultEncryption)}`,
+    );
     transfer = engine.start(plan);
   } else {
     const objectKey = key === '' || key.endsWith('/') ? key + basename(local) : key;
@@ -84,8 +91,21 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     objects: items.map((i) => ({ key: i.key, size: i.bytesTotal, state: i.state, ...(i.error ? { error: i.error } : {}) })),
     failed: result.failed,
     notices,
+    ...(planDoc ? { plan: planDoc } : {}),
   });
   return worstOf(result.failed.map((f) => exitCodeForItemFailure(f.code)), result.state === 'completed' ? EXIT.OK : EXIT.FAILED);
+}
+
+function describeBucketDefault(enc: UploadPlan['bucketDefaultEncryption']): string {
+  if (enc === null) return 'none';
+  if (enc === 'unknown') return 'unknown (these credentials may not read it)';
+  return enc.algorithm === 'KMS' ? `SSE-KMS${enc.kmsKeyId ? ` (key ${enc.kmsKeyId})` : ''}` : 'SSE-COS';
+}
+
+function bucketDefaultJson(enc: UploadPlan['bucketDefaultEncryption']): Record<string, string> | null {
+  if (enc === null) return null;
+  if (enc === 'unknown') return { mode: 'unknown' };
+  return enc.algorithm === 'KMS' ? { mode: 'SSE-KMS', ...(enc.kmsKeyId ? { keyId: enc.kmsKeyId } : {}) } : { mode: 'SSE-COS' };
 }
 
 function worstOf(codes: ExitCode[], fallback: ExitCode): ExitCode {

@@ -228,6 +228,7 @@ describe('coffer against a store configured from the environment', () => {
     try {
       await direct.createBucket(`defaults-${APPID}`);
       await direct.putBucketEncryption(`defaults-${APPID}`, { algorithm: 'AES256' });
+      await direct.putBucketAcl(`defaults-${APPID}`, 'public-read');
     } finally {
       await direct.close();
     }
@@ -235,6 +236,13 @@ describe('coffer against a store configured from the environment', () => {
     expect(withDefault.code, withDefault.stderr).toBe(0);
     expect(withDefault.stderr).toMatch(/with SSE-KMS .*; the bucket's default encryption: SSE-COS$/m);
     expect(json(withDefault)).toMatchObject({ plan: { count: 2, bytes: 10, bucketDefaultEncryption: { mode: 'SSE-COS' } } });
+    // `head` of a bucket: region, default encryption, access.
+    const plainBucket = coffer(['head', 'cos://cli'], env);
+    expect(plainBucket.code, plainBucket.stderr).toBe(0);
+    expect(plainBucket.stdout).toMatch(/Region:\s+ap-guangzhou\n\s+Default encryption: none \(objects are stored as uploaded.*\n\s+Access:\s+private/);
+    expect(json(coffer(['head', 'cos://defaults', '--json'], env))).toEqual({ bucket: 'defaults', region: REGION, defaultEncryption: { mode: 'SSE-COS' }, acl: 'public-read' });
+    expect(coffer(['head', 'cos://defaults'], env).stdout).toMatch(/Access:\s+public-read: anyone may list it/);
+    expect(coffer(['head', 'cos://no-such-bucket'], env).code).toBe(3);
 
     const top = coffer(['ls', 'cos://cli/photos/album/'], env);
     expect(top.stdout).toMatch(/PRE photos\/album\/2024\//);

@@ -22,6 +22,7 @@ Commands:
   cp cos://bucket/key LOCAL [--recursive]      download an object (or a prefix), CRC64-checked
        [--sse-c-key NAME]
   head cos://bucket/key [--sse-c-key NAME]     size, ETag, dates, type, metadata and encryption
+  head cos://bucket                            the bucket's region, default encryption and access (ACL)
   encrypt cos://bucket/key [--sse cos|kms|c] [--kms-key-id ID] [--sse-c-key NAME]
   encrypt cos://bucket/prefix --recursive ...  encrypt in place what is not encrypted yet (metadata and ACL kept,
                                                bytes stay on the server; objects already encrypted are left alone)

@@ -2,7 +2,7 @@
 // means), and "does this key exist" without a HEAD (a HEAD of an SSE-C object needs its key, a listing does not).
 import { CosServiceError, type CosClient, type SseInfo } from '../../../cos/client';
 import type { EncryptionStatus } from '../../../engine/encryption-status';
-import type { UploadEncryption } from '../../../engine/upload';
+import type { UploadEncryption, UploadPlan } from '../../../engine/upload';
 import { md5Fingerprint } from '../../../vault';
 import type { Flags } from '../args';
 import { openVault, type RunContext } from '../connection';
@@ -103,6 +103,20 @@ export function encryptionJson(info: SseInfo | UploadEncryption | Exclude<Encryp
     default:
       return { mode: info.mode };
   }
+}
+
+/** A bucket's default encryption (as the engine's plan reports it), for people. */
+export function describeBucketDefault(enc: UploadPlan['bucketDefaultEncryption']): string {
+  if (enc === null) return 'none';
+  if (enc === 'unknown') return 'unknown (these credentials may not read it)';
+  return enc.algorithm === 'KMS' ? `SSE-KMS${enc.kmsKeyId ? ` (key ${enc.kmsKeyId})` : ''}` : 'SSE-COS';
+}
+
+/** The same for --json: null for none. */
+export function bucketDefaultJson(enc: UploadPlan['bucketDefaultEncryption']): Record<string, string> | null {
+  if (enc === null) return null;
+  if (enc === 'unknown') return { mode: 'unknown' };
+  return enc.algorithm === 'KMS' ? { mode: 'SSE-KMS', ...(enc.kmsKeyId ? { keyId: enc.kmsKeyId } : {}) } : { mode: 'SSE-COS' };
 }
 
 export async function objectExists(client: CosClient, bucket: string, key: string): Promise<boolean> {

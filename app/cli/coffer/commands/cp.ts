@@ -4,13 +4,13 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { downloadObject, downloadPrefix } from '../../../engine/download';
-import { UploadEngine, type TransferResult, type UploadPlan, type UploadTransfer } from '../../../engine/upload';
+import { UploadEngine, type TransferResult, type UploadTransfer } from '../../../engine/upload';
 import { cofferPaths, ensureCofferHome } from '../../../vault';
 import { allowOnly, isCosUrl, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { CliError, describeError, EXIT, exitCodeForItemFailure, UsageError, type ExitCode } from '../errors';
 import { formatBytes } from '../output';
-import { describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
+import { bucketDefaultJson, describeBucketDefault, describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
 
 function endpoints(args: ParsedArgs): { from: string; to: string } {
   if (args.positionals.length !== 2) throw new UsageError(`\`coffer cp\` takes a source and a destination (got ${args.positionals.length} arguments): coffer cp LOCAL cos://bucket/key, or coffer cp cos://bucket/key LOCAL.`);
@@ -94,18 +94,6 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     ...(planDoc ? { plan: planDoc } : {}),
   });
   return worstOf(result.failed.map((f) => exitCodeForItemFailure(f.code)), result.state === 'completed' ? EXIT.OK : EXIT.FAILED);
-}
-
-function describeBucketDefault(enc: UploadPlan['bucketDefaultEncryption']): string {
-  if (enc === null) return 'none';
-  if (enc === 'unknown') return 'unknown (these credentials may not read it)';
-  return enc.algorithm === 'KMS' ? `SSE-KMS${enc.kmsKeyId ? ` (key ${enc.kmsKeyId})` : ''}` : 'SSE-COS';
-}
-
-function bucketDefaultJson(enc: UploadPlan['bucketDefaultEncryption']): Record<string, string> | null {
-  if (enc === null) return null;
-  if (enc === 'unknown') return { mode: 'unknown' };
-  return enc.algorithm === 'KMS' ? { mode: 'SSE-KMS', ...(enc.kmsKeyId ? { keyId: enc.kmsKeyId } : {}) } : { mode: 'SSE-COS' };
 }
 
 function worstOf(codes: ExitCode[], fallback: ExitCode): ExitCode {

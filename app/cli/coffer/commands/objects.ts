@@ -6,7 +6,7 @@ import { CosServiceError, type CosClient } from '../../../cos/client';
 import { EncryptionStatusService, unrecognizedEncryption } from '../../../engine/encryption-status';
 import { ENCRYPTION_LABEL, EncryptionTally, statusJson } from './encryption-audit';
 import { formatBytes } from '../output';
-import { describeEncryption, encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed, withSseCustomerKeyHint } from './common';
+import { bucketDefaultJson, describeBucketDefault, describeEncryption, encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed, withSseCustomerKeyHint } from './common';
 
 function onePositional(args: ParsedArgs, command: string, optional = false): string | undefined {
   const [first, ...rest] = args.positionals;
@@ -80,11 +80,13 @@ interface ListedObject {
 export function checkHead(args: ParsedArgs): void {
   allowOnly('head', args.flags, ['sse-c-key']);
   const { bucket, key } = parseCosUrl(onePositional(args, 'head')!);
-  requireKey(bucket, key, 'head');
+  requireBucket(bucket, 'head');
+  if (key === '' && args.flags['sse-c-key']) throw new UsageError('--sse-c-key goes with an object: coffer head cos://bucket/key --sse-c-key NAME.');
 }
 
 export async function head(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { bucket, key } = parseCosUrl(onePositional(args, 'head')!);
+  if (key === '') return headBucket(ctx, conn, bucket);
   const sseCustomerKey = args.flags['sse-c-key'] ? await sseCustomerKeyNamed(ctx, args.flags['sse-c-key']) : undefined;
   const info = await conn.client.headObject(bucket, key, { sseCustomerKey }).catch((err: unknown) => {
     throw withSseCustomerKeyHint(err, args.flags['sse-c-key']);
@@ -116,6 +118,40 @@ export async function head(ctx: RunContext, conn: Connection, args: ParsedArgs):
   const meta = Object.entries(info.metadata);
   out.line(`  Metadata:      ${meta.length === 0 ? '(none)' : ''}`);
   for (const [k, v] of meta) out.line(`    ${k}: ${v}`);
+  return EXIT.OK;
+}
+
+/** Reads a bucket setting that these credentials may not be allowed to read: 'unknown' then, instead of failing. */
+async function mayBeDenied<T>(read: () => Promise<T>): Promise<T | 'unknown'> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof CosServiceError && (err.status === 403 || err.status === 405)) return 'unknown';
+    throw err;
+  }
+}
+
+const ACCESS_NOTE: Record<string, string> = {
+  private: 'private (only signed requests by permitted accounts)',
+  'public-read': 'public-read: anyone may list it and read objects without signing (encrypted objects still need a signature)',
+  'public-read-write': 'public-read-write: anyone may read AND write objects without signing',
+  unknown: 'unknown (these credentials may not read the ACL)',
+};
+
+/** `coffer head cos://bucket`: where it is, what it encrypts by default, and who may read it. */
+async function headBucket(ctx: RunContext, conn: Connection, bucket: string): Promise<ExitCode> {
+  const found = await conn.client.headBucket(bucket).catch((err: unknown) => {
+    if (err instanceof CosServiceError && err.status === 404) throw new CliError(EXIT.NOT_FOUND, `The bucket cos://${bucket} does not exist; see \`coffer ls\`.`);
+    throw err;
+  });
+  const [encryption, acl] = await Promise.all([mayBeDenied(() => conn.client.getBucketEncryption(bucket)), mayBeDenied(() => conn.client.getBucketAcl(bucket))]);
+  const access = acl === 'unknown' ? 'unknown' : acl.canned;
+  const { out } = ctx;
+  out.document({ bucket, region: found.region, defaultEncryption: bucketDefaultJson(encryption), acl: access });
+  out.line(`cos://${bucket}`);
+  if (found.region) out.line(`  Region:             ${found.region}`);
+  out.line(`  Default encryption: ${describeBucketDefault(encryption)}${encryption === null ? ' (objects are stored as uploaded; coffer asks for SSE-COS unless told --sse none)' : ''}`);
+  out.line(`  Access:             ${ACCESS_NOTE[access]}`);
   return EXIT.OK;
 }
 

@@ -13,10 +13,13 @@ export class Output {
   private readonly secrets: Array<string | Buffer> = [];
   private redact: (text: string) => string = (t) => t;
   private barShown = false;
+  /** Where the average rate is measured from (reset when the bar's label changes). */
+  private meter?: { label: string; since: number; from: number };
 
   constructor(
     readonly json: boolean,
     private readonly streams: Streams = { stdout: process.stdout, stderr: process.stderr },
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Registers values that must never be printed (secret keys, tokens, SSE-C keys). */
@@ -52,15 +55,24 @@ export class Output {
     return !this.json && Boolean(this.streams.stderr.isTTY);
   }
 
-  /** Redraws the progress bar (TTY only). */
-  progress(label: string, done: number, total: number | undefined): void {
+  /**
+   * Redraws the progress bar (TTY only) with the rate and time left: the caller's when it has them (the upload
+   * engine measures over the last seconds), else the average since this label's first bar.
+   */
+  progress(label: string, done: number, total: number | undefined, speed?: { rate: number; etaSeconds?: number }): void {
     if (!this.showsProgress) return;
-    const width = Math.max(10, Math.min(30, (this.streams.stderr.columns ?? 80) - 60));
+    const now = this.now();
+    if (this.meter?.label !== label) this.meter = { label, since: now, from: done };
+    const elapsed = (now - this.meter.since) / 1000;
+    const rate = speed?.rate ?? (elapsed >= 0.5 ? (done - this.meter.from) / elapsed : 0);
+    const eta = speed ? speed.etaSeconds : total !== undefined && rate > 0 ? (total - done) / rate : undefined;
+    const width = Math.max(10, Math.min(30, (this.streams.stderr.columns ?? 80) - 70));
     const frac = total && total > 0 ? Math.min(1, done / total) : 0;
     const filled = Math.round(frac * width);
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
     const pct = total ? `${String(Math.floor(frac * 100)).padStart(3)}%` : '   ?';
-    const text = `\r${bar} ${pct} ${formatBytes(done)}${total ? `/${formatBytes(total)}` : ''} ${label}`.slice(0, (this.streams.stderr.columns ?? 120) - 1);
+    const pace = rate > 0 ? ` ${formatBytes(rate)}/s${eta !== undefined && total !== undefined && done < total ? ` ${formatDuration(eta)} left` : ''}` : '';
+    const text = `\r${bar} ${pct} ${formatBytes(done)}${total ? `/${formatBytes(total)}` : ''}${pace} ${label}`.slice(0, (this.streams.stderr.columns ?? 120) - 1);
     this.streams.stderr.write(this.redact(text) + '\x1b[K');
     this.barShown = true;
   }
@@ -87,4 +99,14 @@ export function formatBytes(n: number): string {
     i++;
   }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** `42s`, `3:07`, `1:02:03`: how long, for a progress bar. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }

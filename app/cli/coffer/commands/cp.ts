@@ -68,7 +68,7 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     const objectKey = key === '' || key.endsWith('/') ? key + basename(local) : key;
     transfer = engine.start({ bucket, key: objectKey, path: local, encryption });
   }
-  transfer.onProgress((e) => out.progress(`→ cos://${bucket}/${key}`, e.bytesDone, e.bytesTotal));
+  transfer.onProgress((e) => out.progress(`→ cos://${bucket}/${key}`, e.bytesDone, e.bytesTotal, { rate: e.rate, etaSeconds: e.etaSeconds }));
   // Resumed or restarted uploads say so as it happens (stderr), and in the JSON document.
   const notices: Array<{ key: string; message: string }> = [];
   transfer.events.on('notice', (n) => {

@@ -296,7 +296,7 @@ describe('coffer against a store configured from the environment', () => {
     expect(coffer(['ls', 'cos://nobucket/'], env).code).toBe(3);
     expect(coffer(['cp', join(root, 'does-not-exist'), 'cos://cli/x'], env).code).toBe(3);
 
-    for (const args of [['frobnicate'], ['cp', 'a'], ['cp', 'a', 'b'], ['head', 'cos://cli/'], ['ls', '--bogus'], ['ls', '--encryption'], ['encrypt', 'cos://cli/fix/'], ['encrypt', 'cos://cli/x', '--sse', 'none'], ['encrypt', 'cos://cli/x', '--expires', '1h'], ['cp', join(root, 'plain.txt'), 'cos://cli/x', '--sse', 'rot13'], ['head', 'cos://Bad_Bucket/k'], []]) {
+    for (const args of [['frobnicate'], ['cp', 'a'], ['cp', 'a', 'b'], ['head', 'cos://'], ['head', 'cos://cli', '--sse-c-key', 'k'], ['ls', '--bogus'], ['ls', '--encryption'], ['encrypt', 'cos://cli/fix/'], ['encrypt', 'cos://cli/x', '--sse', 'none'], ['encrypt', 'cos://cli/x', '--expires', '1h'], ['cp', join(root, 'plain.txt'), 'cos://cli/x', '--sse', 'rot13'], ['head', 'cos://Bad_Bucket/k'], []]) {
       const r = coffer(args, env);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/coffer|Usage/);
@@ -386,6 +386,17 @@ describe('coffer against a store configured from the environment', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('ends a crash (an error nothing caught) with one redacted line and exit 1, not a dump of the error', async () => {
+    const r = coffer(['ls', 'cos://cli/'], { ...env, COFFER_CRASH_TEST: 'uncaught' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^coffer: internal error \(please report it\): simulated crash near \S+\n$/);
+    expect(r.stderr).not.toContain(TEST_CREDENTIALS.secretKey);
+    const debug = coffer(['ls', 'cos://cli/'], { ...env, COFFER_CRASH_TEST: 'uncaught', COFFER_DEBUG: '1' });
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/simulated crash near .*\n\s+at /);
+    expect(debug.stderr).not.toContain(TEST_CREDENTIALS.secretKey);
   });
 
   it('refuses a secret given as a flag value without printing it', () => {

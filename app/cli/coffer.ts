@@ -84,9 +84,32 @@ const COMMANDS: Record<string, Command> = {
   vault: { check: checkVault, needsConnection: false, run: (c, a) => vault(c, a) },
 };
 
+/**
+ * An error no command caught (a bug, or a library failing outside a request) ends the run with one redacted line
+ * and exit 1, instead of Node's dump of the error object, whose properties could hold request headers or other
+ * secrets. COFFER_DEBUG=1 adds the (redacted) stack.
+ */
+function guardCrashes(out: Output, env: NodeJS.ProcessEnv): void {
+  const crash = (err: unknown) => {
+    const text = err instanceof Error ? (env.COFFER_DEBUG === '1' && err.stack ? err.stack : err.message) : String(err);
+    out.error(`internal error (please report it): ${out.scrub(text)}`);
+    process.exit(EXIT.FAILED);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  // Fault injection for the test of this guard: a crash whose message and properties carry the secret key.
+  if (env.COFFER_CRASH_TEST === 'uncaught') {
+    setImmediate(() => {
+      throw Object.assign(new Error(`simulated crash near ${env.COFFER_SECRET_KEY}`), { headers: { authorization: env.COFFER_SECRET_KEY } });
+    });
+  }
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, streams?: Streams): Promise<number> {
   const out = new Output(argv.includes('--json'), streams);
   out.addSecrets(env.COFFER_SECRET_KEY, env.COFFER_SESSION_TOKEN, env.COFFER_VAULT_PASSPHRASE, env.COFFER_VAULT_NEW_PASSPHRASE);
+  // Only when running as the process's own command (tests calling main in-process pass their own streams).
+  if (!streams) guardCrashes(out, env);
   try {
     const parsed = parseCommandLine(argv);
     const [name, ...rest] = parsed.positionals;

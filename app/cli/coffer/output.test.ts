@@ -27,7 +27,7 @@ describe('the progress bar', () => {
     const s = streams(true);
     const out = new Output(false, s);
     out.progress('→ cos://b/k', 30 * 1024 * 1024, 100 * 1024 * 1024, { rate: 10 * 1024 * 1024, etaSeconds: 187 });
-    expect(lastBar(s.err())).toMatch(/^\[#{9}-{21}\]  30% 30 MiB\/100 MiB 10 MiB\/s 3:07 left → cos:\/\/b\/k$/);
+    expect(lastBar(s.err())).toMatch(/^\[#{9}-{21}\] {2}30% 30 MiB\/100 MiB 10 MiB\/s 3:07 left → cos:\/\/b\/k$/);
   });
 
   it('measures the average rate itself when the caller has none (downloads), from the first bar of a label', () => {

@@ -211,6 +211,17 @@ describe('coffer against a store configured from the environment', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/already encrypted; nothing to do/);
     expect(coffer(['encrypt', 'cos://cli/fix/none-here.bin'], env).code).toBe(3);
+
+    // --rekey moves what is encrypted otherwise: here everything under fix/ to SSE-KMS, except what already is.
+    const moved = coffer(['encrypt', '-r', 'cos://cli/fix/', '--sse', 'kms', '--rekey', '--json'], env);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(json(moved)).toMatchObject({ counts: { encrypted: 0, reencrypted: 3, alreadyEncrypted: 1, failed: 0 } });
+    expect(json<{ objects: Array<{ key: string; from?: { mode: string } }> }>(moved).objects.find((o) => o.key === 'fix/a.bin')?.from).toEqual({ mode: 'SSE-COS' });
+    const movedAudit = json<{ encryption: Record<string, number> }>(coffer(['ls', '-r', '-e', 'cos://cli/fix/', '--json'], env));
+    expect(movedAudit.encryption).toMatchObject({ 'SSE-KMS': 4, 'SSE-COS': 0, none: 0 });
+    expect(coffer(['cp', 'cos://cli/fix/deep/b.bin', back], env).code).toBe(0);
+    expect((await readFile(back)).equals(plainData)).toBe(true);
+    expect(coffer(['encrypt', 'cos://cli/fix/a.bin', '--from-sse-c-key', 'x'], env).code).toBe(2); // needs --rekey
   });
 
   it('copies folders recursively keeping relative paths, lists like ls, and removes recursively', async () => {
@@ -531,6 +542,21 @@ describe('coffer SSE-C keys in the vault', () => {
       });
       expect(withKey.status).toBe(200);
       expect(Buffer.from(await withKey.arrayBuffer()).equals(body)).toBe(true);
+
+      // Rotating the key: --rekey with the old key re-encrypts under the new one; the old one no longer opens it.
+      const noOldKey = coffer(['encrypt', 'cos://cli/ssec/secret.bin', '--sse', 'c', '--sse-c-key', 'fresh', '--rekey'], kenv);
+      expect(noOldKey.code).toBe(1);
+      expect(noOldKey.stderr).toMatch(/encrypted with a customer key \(SSE-C\).*Name it with --from-sse-c-key NAME\./);
+      const rotated = coffer(['encrypt', 'cos://cli/ssec/', '-r', '--sse', 'c', '--sse-c-key', 'fresh', '--rekey', '--from-sse-c-key', 'mine'], kenv);
+      expect(rotated.code, rotated.stderr).toBe(0);
+      expect(rotated.stdout).toMatch(/^re-encrypted cos:\/\/cli\/ssec\/secret\.bin \(SSE-C → SSE-C \(server-side, customer-provided key MD5 /m);
+      expect(rotated.stdout).toMatch(/^1 object: 0 encrypted now, 1 re-encrypted, 0 already encrypted as asked, 0 failed$/m);
+      expect(coffer(['head', 'cos://cli/ssec/secret.bin', '--sse-c-key', 'mine'], kenv).code).toBe(4);
+      const rotatedBack = join(home, 'rotated.bin');
+      expect(coffer(['cp', 'cos://cli/ssec/secret.bin', rotatedBack, '--sse-c-key', 'fresh'], kenv).code).toBe(0);
+      expect((await readFile(rotatedBack)).equals(body)).toBe(true);
+      const rotateAgain = coffer(['encrypt', 'cos://cli/ssec/secret.bin', '--sse', 'c', '--sse-c-key', 'fresh', '--rekey', '--from-sse-c-key', 'mine'], kenv);
+      expect(rotateAgain.stdout).toMatch(/already encrypted as asked; nothing to do/);
 
       // A backup of the generated key goes to a new file only, readable by its owner only; it restores the same key.
       const backup = join(home, 'fresh.key');

@@ -26,6 +26,8 @@ Commands:
   encrypt cos://bucket/key [--sse cos|kms|c] [--kms-key-id ID] [--sse-c-key NAME]
   encrypt cos://bucket/prefix --recursive ...  encrypt in place what is not encrypted yet (metadata and ACL kept,
                                                bytes stay on the server; objects already encrypted are left alone)
+       [--rekey [--from-sse-c-key OLD]]        also move objects encrypted otherwise to the encryption asked for
+                                               (e.g. SSE-COS to SSE-KMS; an SSE-C key rotation from key OLD)
   share cos://bucket/key [--expires 1h]        a pre-signed download URL (units s, m, h, d; at most 7d)
   rm cos://bucket/key | rm cos://bucket/prefix --recursive
   mb cos://bucket                              create a bucket

@@ -25,6 +25,8 @@ export const OPTIONS = {
   'key-stdin': { type: 'boolean' },
   yes: { type: 'boolean' },
   out: { type: 'string' },
+  rekey: { type: 'boolean' },
+  'from-sse-c-key': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export type OptionName = keyof typeof OPTIONS;

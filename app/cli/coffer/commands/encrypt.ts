@@ -1,15 +1,16 @@
 // `coffer encrypt`: the fix after an audit (`coffer ls --encryption`). Objects that are not encrypted get
 // server-side encryption in place (engine/encrypt-in-place.ts: a guarded copy onto itself that keeps metadata and
 // ACL, then a verifying HEAD), without their bytes passing through this machine. Objects already encrypted, in any
-// mode, are left alone: changing one mode for another is not what this command is for.
-import type { SseRequest } from '../../../cos/client';
+// mode, are left alone, unless --rekey asks to move those encrypted otherwise (another mode, KMS key or SSE-C key)
+// to the encryption asked for: e.g. SSE-COS to SSE-KMS, or an SSE-C key rotation with --from-sse-c-key OLD.
+import { CosServiceError, type SseRequest } from '../../../cos/client';
 import { encryptInPlace, EncryptInPlaceError } from '../../../engine/encrypt-in-place';
 import { EncryptionStatusService, type EncryptionStatus } from '../../../engine/encryption-status';
 import { Semaphore } from '../../../engine/upload/semaphore';
 import { allowOnly, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { describeError, EXIT, UsageError, type ExitCode } from '../errors';
-import { describeEncryption, encryptionJson, notFound, objectExists, requireBucket, requireKey, uploadEncryption } from './common';
+import { describeEncryption, encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
 import { statusJson } from './encryption-audit';
 
 /** Server-side copies at once (each is one request; COS does the work). */
@@ -17,7 +18,7 @@ const COPIES_IN_FLIGHT = 4;
 
 type Outcome =
   /** `aclNote`: why the object's ACL could not be carried over (it then has the bucket's default). */
-  | { key: string; state: 'encrypted'; aclKept: boolean; aclNote?: string }
+  | { key: string; state: 'encrypted'; aclKept: boolean; aclNote?: string; from?: Record<string, unknown> }
   | { key: string; state: 'already-encrypted'; encryption: Record<string, unknown> }
   | { key: string; state: 'failed'; code: string; message: string; exitCode: ExitCode };
 
@@ -28,11 +29,29 @@ function target(args: ParsedArgs): { bucket: string; key: string } {
 }
 
 export function checkEncrypt(args: ParsedArgs): void {
-  allowOnly('encrypt', args.flags, ['recursive', 'sse', 'kms-key-id', 'sse-c-key']);
+  allowOnly('encrypt', args.flags, ['recursive', 'sse', 'kms-key-id', 'sse-c-key', 'rekey', 'from-sse-c-key']);
   const { bucket, key } = target(args);
   if (args.flags.recursive) requireBucket(bucket, 'encrypt');
   else requireKey(bucket, key, 'encrypt');
   if ((args.flags.sse ?? '').toLowerCase() === 'none') throw new UsageError('`coffer encrypt` only adds encryption; --sse takes cos, kms or c.');
+  if (args.flags['from-sse-c-key'] && !args.flags.rekey) throw new UsageError('--from-sse-c-key goes with --rekey (it names the current key of SSE-C objects to re-encrypt).');
+}
+
+/**
+ * Whether an encrypted object is already encrypted as asked: the same mode; for SSE-KMS the key id asked for (any KMS
+ * key when none was named); for SSE-C the key asked for, found by a HEAD with it.
+ */
+async function encryptedAsAsked(conn: Connection, bucket: string, key: string, now: EncryptionStatus, asked: SseRequest): Promise<boolean> {
+  if (now.mode !== asked.mode) return false;
+  if (asked.mode === 'SSE-KMS') return asked.keyId === undefined || (now.mode === 'SSE-KMS' && now.keyId === asked.keyId);
+  if (asked.mode !== 'SSE-C') return true;
+  try {
+    await conn.client.headObject(bucket, key, { sseCustomerKey: asked.key });
+    return true;
+  } catch (err) {
+    if (err instanceof CosServiceError && (err.status === 403 || err.status === 400)) return false;
+    throw err;
+  }
 }
 
 export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
@@ -40,6 +59,9 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
   const { bucket, key } = target(args);
   // Never { mode: 'none' }: checkEncrypt refused --sse none.
   const encryption = (await uploadEncryption(ctx, args.flags)) as SseRequest;
+  const rekey = args.flags.rekey === true;
+  const fromKeyName = args.flags['from-sse-c-key'];
+  const fromKey = fromKeyName ? await sseCustomerKeyNamed(ctx, fromKeyName) : undefined;
   const statuses = new EncryptionStatusService(conn.client, { concurrency: 16 });
   const copies = new Semaphore(COPIES_IN_FLIGHT);
   const outcomes: Outcome[] = [];
@@ -47,13 +69,17 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
   const one = async (objectKey: string, status: Promise<EncryptionStatus>): Promise<Outcome> => {
     const now = await status;
     if (now.mode === 'unknown') return { key: objectKey, state: 'failed', code: now.error.code, message: `its encryption could not be read: ${now.error.message}`, exitCode: EXIT.FAILED };
-    if (now.mode !== 'none') return { key: objectKey, state: 'already-encrypted', encryption: statusJson(now) };
+    if (now.mode !== 'none' && (!rekey || (await encryptedAsAsked(conn, bucket, objectKey, now, encryption)))) {
+      return { key: objectKey, state: 'already-encrypted', encryption: statusJson(now) };
+    }
+    const from = now.mode === 'none' ? {} : { from: statusJson(now) };
     return copies.run(async () => {
       try {
-        const res = await encryptInPlace(conn.client, { bucket, key: objectKey, encryption });
-        return res.acl.kept ? { key: objectKey, state: 'encrypted' as const, aclKept: true } : { key: objectKey, state: 'encrypted' as const, aclKept: false, aclNote: res.acl.reason };
+        const sourceSseCustomerKey = now.mode === 'SSE-C' ? fromKey : undefined;
+        const res = await encryptInPlace(conn.client, { bucket, key: objectKey, encryption, sourceSseCustomerKey });
+        return { key: objectKey, state: 'encrypted' as const, ...from, ...(res.acl.kept ? { aclKept: true } : { aclKept: false, aclNote: res.acl.reason }) };
       } catch (err) {
-        return failure(objectKey, err);
+        return failure(objectKey, withSseCustomerKeyHint(err, fromKeyName));
       }
     });
   };
@@ -61,10 +87,10 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
     outcomes.push(o);
     const where = `cos://${bucket}/${o.key}`;
     if (o.state === 'encrypted') {
-      out.line(`encrypted ${where} (${describeEncryption(encryption)})`);
+      out.line(o.from ? `re-encrypted ${where} (${String(o.from.mode)} → ${describeEncryption(encryption)})` : `encrypted ${where} (${describeEncryption(encryption)})`);
       if (o.aclNote) out.note(`coffer: ${where}: ${o.aclNote}`);
     } else if (o.state === 'already-encrypted') {
-      if (!args.flags.recursive) out.line(`${where} is already encrypted; nothing to do.`);
+      if (!args.flags.recursive) out.line(`${where} is already encrypted${rekey ? ' as asked' : ''}; nothing to do.`);
     } else {
       out.error(`could not encrypt ${where}: ${o.message}`);
     }
@@ -82,9 +108,11 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
   }
 
   const count = (state: Outcome['state']) => outcomes.filter((o) => o.state === state).length;
-  const counts = { encrypted: count('encrypted'), alreadyEncrypted: count('already-encrypted'), failed: count('failed') };
+  const reencrypted = outcomes.filter((o) => o.state === 'encrypted' && o.from).length;
+  const counts = { encrypted: count('encrypted') - reencrypted, reencrypted, alreadyEncrypted: count('already-encrypted'), failed: count('failed') };
   if (args.flags.recursive) {
-    out.line(`${outcomes.length} object${outcomes.length === 1 ? '' : 's'}: ${counts.encrypted} encrypted now, ${counts.alreadyEncrypted} already encrypted, ${counts.failed} failed`);
+    const moved = rekey ? `, ${counts.reencrypted} re-encrypted` : '';
+    out.line(`${outcomes.length} object${outcomes.length === 1 ? '' : 's'}: ${counts.encrypted} encrypted now${moved}, ${counts.alreadyEncrypted} already encrypted${rekey ? ' as asked' : ''}, ${counts.failed} failed`);
   }
   const objects = outcomes.map((o) => (o.state === 'failed' ? { key: o.key, state: o.state, code: o.code, message: o.message } : o));
   out.document({ operation: 'encrypt', bucket, prefix: args.flags.recursive ? key : undefined, encryption: encryptionJson(encryption), counts, objects });
@@ -96,7 +124,8 @@ function failure(key: string, err: unknown): Outcome {
   // ObjectChanged (someone wrote it meanwhile; nothing was overwritten) and SourceKeyRequired are plain failures;
   // a copy that happened but could not be verified is an integrity failure.
   if (err instanceof EncryptInPlaceError) {
-    return { key, state: 'failed', code: err.code, message: err.message, exitCode: err.code === 'VerificationFailed' ? EXIT.INTEGRITY : EXIT.FAILED };
+    const hint = err.code === 'SourceKeyRequired' ? ' Name it with --from-sse-c-key NAME.' : '';
+    return { key, state: 'failed', code: err.code, message: err.message + hint, exitCode: err.code === 'VerificationFailed' ? EXIT.INTEGRITY : EXIT.FAILED };
   }
   const d = describeError(err);
   return { key, state: 'failed', code: d.code, message: d.message, exitCode: d.exitCode };

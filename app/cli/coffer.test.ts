@@ -255,6 +255,26 @@ describe('coffer against a store configured from the environment', () => {
     expect(coffer(['head', 'cos://defaults'], env).stdout).toMatch(/Access:\s+public-read: anyone may list it/);
     expect(coffer(['head', 'cos://no-such-bucket'], env).code).toBe(3);
 
+    // A bucket made to encrypt by default; one whose default cannot be set is not left behind unencrypted.
+    const made = coffer(['mb', 'cos://made-encrypted', '--default-encryption', 'kms'], env);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toContain('created cos://made-encrypted (default encryption: SSE-KMS)');
+    const badKey = coffer(['mb', 'cos://made-badkey', '--default-encryption', 'kms', '--kms-key-id', 'no-such-kms-key'], env);
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toMatch(/cos:\/\/made-badkey was not created: its default encryption could not be set: .*KmsKeyNotExist/);
+    expect(coffer(['head', 'cos://made-badkey'], env).code).toBe(3);
+    expect(coffer(['mb', 'cos://x', '--default-encryption', 'rot13'], env).code).toBe(2);
+    expect(coffer(['mb', 'cos://x', '--kms-key-id', 'k'], env).code).toBe(2);
+    // `ls -e` without a bucket: each bucket's default encryption, and a count.
+    const buckets = coffer(['ls', '-e'], env);
+    expect(buckets.code, buckets.stderr).toBe(0);
+    expect(buckets.stdout).toMatch(/ SSE-KMS\s+cos:\/\/made-encrypted-\d+$/m);
+    expect(buckets.stdout).toMatch(/ SSE-COS\s+cos:\/\/defaults-\d+$/m);
+    expect(buckets.stdout).toMatch(/ none\s+cos:\/\/cli-\d+$/m);
+    expect(buckets.stdout).toMatch(/^\d+ buckets: \d+ encrypt new objects by default, \d+ do not/m);
+    const bucketsJson = json<{ buckets: Array<{ name: string; defaultEncryption: unknown }> }>(coffer(['ls', '-e', '--json'], env));
+    expect(bucketsJson.buckets.find((b) => b.name === `made-encrypted-${APPID}`)?.defaultEncryption).toEqual({ mode: 'SSE-KMS' });
+
     const top = coffer(['ls', 'cos://cli/photos/album/'], env);
     expect(top.stdout).toMatch(/PRE photos\/album\/2024\//);
     expect(top.stdout).toMatch(/photos\/album\/cover\.jpg/);
@@ -307,7 +327,7 @@ describe('coffer against a store configured from the environment', () => {
     expect(coffer(['ls', 'cos://nobucket/'], env).code).toBe(3);
     expect(coffer(['cp', join(root, 'does-not-exist'), 'cos://cli/x'], env).code).toBe(3);
 
-    for (const args of [['frobnicate'], ['cp', 'a'], ['cp', 'a', 'b'], ['head', 'cos://'], ['head', 'cos://cli', '--sse-c-key', 'k'], ['ls', '--bogus'], ['ls', '--encryption'], ['encrypt', 'cos://cli/fix/'], ['encrypt', 'cos://cli/x', '--sse', 'none'], ['encrypt', 'cos://cli/x', '--expires', '1h'], ['cp', join(root, 'plain.txt'), 'cos://cli/x', '--sse', 'rot13'], ['head', 'cos://Bad_Bucket/k'], []]) {
+    for (const args of [['frobnicate'], ['cp', 'a'], ['cp', 'a', 'b'], ['head', 'cos://'], ['head', 'cos://cli', '--sse-c-key', 'k'], ['ls', '--bogus'], ['ls', '--encryption', '--recursive'], ['encrypt', 'cos://cli/fix/'], ['encrypt', 'cos://cli/x', '--sse', 'none'], ['encrypt', 'cos://cli/x', '--expires', '1h'], ['cp', join(root, 'plain.txt'), 'cos://cli/x', '--sse', 'rot13'], ['head', 'cos://Bad_Bucket/k'], []]) {
       const r = coffer(args, env);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/coffer|Usage/);

@@ -16,7 +16,8 @@ export const USAGE = `Usage: coffer <command> [options]
 
 Commands:
   ls [cos://bucket[/prefix]] [--recursive]     list buckets, or objects and folders under a prefix
-       [--encryption]                          with each object's encryption (a HEAD each) and a count per mode
+       [--encryption]                          with each object's encryption (a HEAD each) and a count per mode;
+                                               for buckets, each one's default encryption
   cp LOCAL cos://bucket/key [--recursive]      upload a file (or a folder with --recursive), verified
        [--sse cos|kms|c|none] [--kms-key-id ID] [--sse-c-key NAME]     (default --sse cos: SSE-COS)
   cp cos://bucket/key LOCAL [--recursive]      download an object (or a prefix), CRC64-checked
@@ -30,7 +31,8 @@ Commands:
                                                (e.g. SSE-COS to SSE-KMS; an SSE-C key rotation from key OLD)
   share cos://bucket/key [--expires 1h]        a pre-signed download URL (units s, m, h, d; at most 7d)
   rm cos://bucket/key | rm cos://bucket/prefix --recursive
-  mb cos://bucket                              create a bucket
+  mb cos://bucket [--default-encryption cos|kms [--kms-key-id ID]]
+                                               create a bucket (that encrypts objects uploaded without SSE headers)
   profile add --name N --region R --appid A --secret-id ID [--kind cos|local-store] [--endpoint URL]
               [--secret-key-stdin [--session-token-stdin]]    (else the secret key is asked without echo)
   profile list                                 profiles with masked SecretIds

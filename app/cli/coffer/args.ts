@@ -26,6 +26,7 @@ export const OPTIONS = {
   yes: { type: 'boolean' },
   out: { type: 'string' },
   rekey: { type: 'boolean' },
+  'default-encryption': { type: 'string' },
   'from-sse-c-key': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 

@@ -1,8 +1,9 @@
 // `coffer ls`, `head`, `share`, `rm`, `mb`: one request or one listing each (`ls --encryption` adds a HEAD per object).
 import { allowOnly, parseCosUrl, parseDuration, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
-import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
-import { CosServiceError, type CosClient } from '../../../cos/client';
+import { CliError, describeError, EXIT, UsageError, type ExitCode } from '../errors';
+import { CosServiceError, type BucketEncryption, type CosClient } from '../../../cos/client';
+import { Semaphore } from '../../../engine/upload/semaphore';
 import { EncryptionStatusService, unrecognizedEncryption } from '../../../engine/encryption-status';
 import { ENCRYPTION_LABEL, EncryptionTally, statusJson } from './encryption-audit';
 import { formatBytes } from '../output';
@@ -19,18 +20,36 @@ export function checkLs(args: ParsedArgs): void {
   allowOnly('ls', args.flags, ['recursive', 'encryption']);
   const target = onePositional(args, 'ls', true);
   const bucket = target === undefined ? '' : parseCosUrl(target).bucket;
-  if (args.flags.encryption && !bucket) throw new UsageError('`coffer ls --encryption` shows the encryption of objects: give a cos://bucket[/prefix].');
+  if (args.flags.encryption && !bucket && args.flags.recursive) throw new UsageError('`coffer ls --encryption --recursive` lists objects: give a cos://bucket[/prefix].');
+}
+
+/** `coffer ls` without a bucket; with --encryption, each bucket's default encryption too (8 read at once). */
+async function listBuckets(ctx: RunContext, conn: Connection, withEncryption: boolean): Promise<ExitCode> {
+  const { out } = ctx;
+  const res = await conn.client.listBuckets();
+  if (!withEncryption) {
+    out.document({ buckets: res.buckets });
+    for (const b of res.buckets) out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} cos://${b.name}`);
+    return EXIT.OK;
+  }
+  const reads = new Semaphore(8);
+  const defaults = res.buckets.map((b) => reads.run(() => mayBeDenied(() => conn.client.getBucketEncryption(b.name, { region: b.region || undefined }))));
+  const rows = [];
+  for (const [i, b] of res.buckets.entries()) {
+    const enc = await defaults[i]!;
+    rows.push({ ...b, defaultEncryption: bucketDefaultJson(enc) });
+    out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} ${describeBucketDefault(enc).split(' (')[0]!.padEnd(8)} cos://${b.name}`);
+  }
+  const unencrypted = rows.filter((r) => r.defaultEncryption === null).length;
+  out.line(`${rows.length} bucket${rows.length === 1 ? '' : 's'}: ${rows.length - unencrypted} encrypt new objects by default, ${unencrypted} do not (column 3: the default encryption)`);
+  out.document({ buckets: rows });
+  return EXIT.OK;
 }
 
 export async function ls(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { bucket, key: prefix } = parseCosUrl(onePositional(args, 'ls', true) ?? 'cos://');
   const { out } = ctx;
-  if (!bucket) {
-    const res = await conn.client.listBuckets();
-    out.document({ buckets: res.buckets });
-    for (const b of res.buckets) out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} cos://${b.name}`);
-    return EXIT.OK;
-  }
+  if (!bucket) return listBuckets(ctx, conn, args.flags.encryption === true);
   const recursive = Boolean(args.flags.recursive);
   // --encryption: one HEAD per object (the listing does not say), at most 16 in flight, rows printed in listing order.
   const statuses = args.flags.encryption ? new EncryptionStatusService(conn.client, { concurrency: 16 }) : undefined;
@@ -232,16 +251,40 @@ export async function rm(ctx: RunContext, conn: Connection, args: ParsedArgs): P
 }
 
 export function checkMb(args: ParsedArgs): void {
-  allowOnly('mb', args.flags, []);
+  allowOnly('mb', args.flags, ['default-encryption', 'kms-key-id']);
   const { bucket, key } = parseCosUrl(onePositional(args, 'mb')!);
   requireBucket(bucket, 'mb');
   if (key) throw new UsageError('`coffer mb` takes just a bucket: cos://bucket.');
+  defaultEncryptionFlag(args);
+}
+
+/** `--default-encryption cos|kms [--kms-key-id ID]`: what the bucket applies to objects uploaded without SSE headers. */
+function defaultEncryptionFlag(args: ParsedArgs): BucketEncryption | undefined {
+  const mode = args.flags['default-encryption']?.toLowerCase();
+  if (args.flags['kms-key-id'] !== undefined && mode !== 'kms') throw new UsageError('--kms-key-id goes with --default-encryption kms.');
+  if (mode === undefined) return undefined;
+  if (mode === 'cos') return { algorithm: 'AES256' };
+  if (mode === 'kms') return args.flags['kms-key-id'] ? { algorithm: 'KMS', kmsKeyId: args.flags['kms-key-id'] } : { algorithm: 'KMS' };
+  throw new UsageError(`--default-encryption takes cos or kms (got "${args.flags['default-encryption']}").`);
 }
 
 export async function mb(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { bucket } = parseCosUrl(onePositional(args, 'mb')!);
+  const byDefault = defaultEncryptionFlag(args);
   await conn.client.createBucket(bucket);
-  ctx.out.document({ bucket, created: true });
-  ctx.out.line(`created cos://${bucket}`);
+  if (byDefault) {
+    await conn.client.putBucketEncryption(bucket, byDefault).catch(async (err: unknown) => {
+      // A bucket that does not encrypt as asked is not what was asked for: the new, empty bucket goes again.
+      const d = describeError(err);
+      const removed = await conn.client.deleteBucket(bucket).then(
+        () => true,
+        () => false,
+      );
+      const what = removed ? `cos://${bucket} was not created` : `cos://${bucket} was created but does NOT encrypt by default`;
+      throw new CliError(d.exitCode, `${what}: its default encryption could not be set: ${d.message}`);
+    });
+  }
+  ctx.out.document({ bucket, created: true, defaultEncryption: bucketDefaultJson(byDefault ?? null) });
+  ctx.out.line(`created cos://${bucket}${byDefault ? ` (default encryption: ${describeBucketDefault(byDefault)})` : ''}`);
   return EXIT.OK;
 }

@@ -4,7 +4,7 @@ import { CosServiceError, type CosClient, type SseInfo } from '../../../cos/clie
 import type { EncryptionStatus } from '../../../engine/encryption-status';
 import type { UploadEncryption, UploadPlan } from '../../../engine/upload';
 import { md5Fingerprint } from '../../../vault';
-import type { Flags } from '../args';
+import type { Flags, ParsedArgs } from '../args';
 import { openVault, type RunContext } from '../connection';
 import { CliError, EXIT, UsageError } from '../errors';
 
@@ -122,6 +122,14 @@ export function bucketDefaultJson(enc: UploadPlan['bucketDefaultEncryption']): R
 export async function objectExists(client: CosClient, bucket: string, key: string): Promise<boolean> {
   const page = await client.listObjects(bucket, { prefix: key, maxKeys: 1 });
   return page.contents.some((c) => c.key === key);
+}
+
+/** The one address a command takes (optional for `ls`). */
+export function onePositional(args: ParsedArgs, command: string, optional = false): string | undefined {
+  const [first, ...rest] = args.positionals;
+  if (rest.length > 0) throw new UsageError(`\`coffer ${command}\` takes one cos:// address, got ${args.positionals.length} arguments.`);
+  if (first === undefined && !optional) throw new UsageError(`\`coffer ${command}\` needs a cos://bucket/key address.`);
+  return first;
 }
 
 export function requireBucket(bucket: string, command: string): void {

@@ -1,0 +1,106 @@
+// Bucket-level commands: `coffer ls` with no bucket (with --encryption, each bucket's default encryption),
+// `coffer head cos://bucket` (region, default encryption, access) and `coffer mb` (optionally encrypting by default).
+import { CosServiceError, type BucketEncryption } from '../../../cos/client';
+import { Semaphore } from '../../../engine/upload/semaphore';
+import { allowOnly, parseCosUrl, type ParsedArgs } from '../args';
+import type { Connection, RunContext } from '../connection';
+import { CliError, describeError, EXIT, UsageError, type ExitCode } from '../errors';
+import { bucketDefaultJson, describeBucketDefault, onePositional, requireBucket } from './common';
+
+/** `coffer ls` without a bucket; with --encryption, each bucket's default encryption too (8 read at once). */
+export async function listBuckets(ctx: RunContext, conn: Connection, withEncryption: boolean): Promise<ExitCode> {
+  const { out } = ctx;
+  const res = await conn.client.listBuckets();
+  if (!withEncryption) {
+    out.document({ buckets: res.buckets });
+    for (const b of res.buckets) out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} cos://${b.name}`);
+    return EXIT.OK;
+  }
+  const reads = new Semaphore(8);
+  const defaults = res.buckets.map((b) => reads.run(() => mayBeDenied(() => conn.client.getBucketEncryption(b.name, { region: b.region || undefined }))));
+  const rows = [];
+  for (const [i, b] of res.buckets.entries()) {
+    const enc = await defaults[i]!;
+    rows.push({ ...b, defaultEncryption: bucketDefaultJson(enc) });
+    out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} ${describeBucketDefault(enc).split(' (')[0]!.padEnd(8)} cos://${b.name}`);
+  }
+  const unencrypted = rows.filter((r) => r.defaultEncryption === null).length;
+  out.line(`${rows.length} bucket${rows.length === 1 ? '' : 's'}: ${rows.length - unencrypted} encrypt new objects by default, ${unencrypted} do not (column 3: the default encryption)`);
+  out.document({ buckets: rows });
+  return EXIT.OK;
+}
+
+/** Reads a bucket setting that these credentials may not be allowed to read: 'unknown' then, instead of failing. */
+async function mayBeDenied<T>(read: () => Promise<T>): Promise<T | 'unknown'> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof CosServiceError && (err.status === 403 || err.status === 405)) return 'unknown';
+    throw err;
+  }
+}
+
+const ACCESS_NOTE: Record<string, string> = {
+  private: 'private (only signed requests by permitted accounts)',
+  'public-read': 'public-read: anyone may list it and read objects without signing (encrypted objects still need a signature)',
+  'public-read-write': 'public-read-write: anyone may read AND write objects without signing',
+  unknown: 'unknown (these credentials may not read the ACL)',
+};
+
+/** `coffer head cos://bucket`: where it is, what it encrypts by default, and who may read it. */
+export async function headBucket(ctx: RunContext, conn: Connection, bucket: string): Promise<ExitCode> {
+  const found = await conn.client.headBucket(bucket).catch((err: unknown) => {
+    if (err instanceof CosServiceError && err.status === 404) throw new CliError(EXIT.NOT_FOUND, `The bucket cos://${bucket} does not exist; see \`coffer ls\`.`);
+    throw err;
+  });
+  // In the bucket's own region (COS answers a bucket's settings only there).
+  const region = found.region || undefined;
+  const [encryption, acl] = await Promise.all([mayBeDenied(() => conn.client.getBucketEncryption(bucket, { region })), mayBeDenied(() => conn.client.getBucketAcl(bucket, { region }))]);
+  const access = acl === 'unknown' ? 'unknown' : acl.canned;
+  const { out } = ctx;
+  out.document({ bucket, region: found.region, defaultEncryption: bucketDefaultJson(encryption), acl: access });
+  out.line(`cos://${bucket}`);
+  if (found.region) out.line(`  Region:             ${found.region}`);
+  out.line(`  Default encryption: ${describeBucketDefault(encryption)}${encryption === null ? ' (objects are stored as uploaded; coffer asks for SSE-COS unless told --sse none)' : ''}`);
+  out.line(`  Access:             ${ACCESS_NOTE[access]}`);
+  return EXIT.OK;
+}
+
+export function checkMb(args: ParsedArgs): void {
+  allowOnly('mb', args.flags, ['default-encryption', 'kms-key-id']);
+  const { bucket, key } = parseCosUrl(onePositional(args, 'mb')!);
+  requireBucket(bucket, 'mb');
+  if (key) throw new UsageError('`coffer mb` takes just a bucket: cos://bucket.');
+  defaultEncryptionFlag(args);
+}
+
+/** `--default-encryption cos|kms [--kms-key-id ID]`: what the bucket applies to objects uploaded without SSE headers. */
+function defaultEncryptionFlag(args: ParsedArgs): BucketEncryption | undefined {
+  const mode = args.flags['default-encryption']?.toLowerCase();
+  if (args.flags['kms-key-id'] !== undefined && mode !== 'kms') throw new UsageError('--kms-key-id goes with --default-encryption kms.');
+  if (mode === undefined) return undefined;
+  if (mode === 'cos') return { algorithm: 'AES256' };
+  if (mode === 'kms') return args.flags['kms-key-id'] ? { algorithm: 'KMS', kmsKeyId: args.flags['kms-key-id'] } : { algorithm: 'KMS' };
+  throw new UsageError(`--default-encryption takes cos or kms (got "${args.flags['default-encryption']}").`);
+}
+
+export async function mb(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
+  const { bucket } = parseCosUrl(onePositional(args, 'mb')!);
+  const byDefault = defaultEncryptionFlag(args);
+  await conn.client.createBucket(bucket);
+  if (byDefault) {
+    await conn.client.putBucketEncryption(bucket, byDefault).catch(async (err: unknown) => {
+      // A bucket that does not encrypt as asked is not what was asked for: the new, empty bucket goes again.
+      const d = describeError(err);
+      const removed = await conn.client.deleteBucket(bucket).then(
+        () => true,
+        () => false,
+      );
+      const what = removed ? `cos://${bucket} was not created` : `cos://${bucket} was created but does NOT encrypt by default`;
+      throw new CliError(d.exitCode, `${what}: its default encryption could not be set: ${d.message}`);
+    });
+  }
+  ctx.out.document({ bucket, created: true, defaultEncryption: bucketDefaultJson(byDefault ?? null) });
+  ctx.out.line(`created cos://${bucket}${byDefault ? ` (default encryption: ${describeBucketDefault(byDefault)})` : ''}`);
+  return EXIT.OK;
+}

@@ -275,6 +275,11 @@ describe('coffer against a store configured from the environment', () => {
     const bucketsJson = json<{ buckets: Array<{ name: string; defaultEncryption: unknown }> }>(coffer(['ls', '-e', '--json'], env));
     expect(bucketsJson.buckets.find((b) => b.name === `made-encrypted-${APPID}`)?.defaultEncryption).toEqual({ mode: 'SSE-KMS' });
 
+    // With a trailing slash, the folder's contents go directly under the prefix (rsync's reading).
+    const contents = coffer(['cp', '--recursive', `${dir}/`, 'cos://cli/contents/', '--json'], env);
+    expect(contents.code, contents.stderr).toBe(0);
+    expect(json<{ objects: Array<{ key: string }> }>(contents).objects.map((o) => o.key).sort()).toEqual(['contents/2024/summer/beach.jpg', 'contents/cover.jpg']);
+
     const top = coffer(['ls', 'cos://cli/photos/album/'], env);
     expect(top.stdout).toMatch(/PRE photos\/album\/2024\//);
     expect(top.stdout).toMatch(/photos\/album\/cover\.jpg/);

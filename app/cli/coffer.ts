@@ -19,7 +19,8 @@ Commands:
   ls [cos://bucket[/prefix]] [--recursive]     list buckets, or objects and folders under a prefix
        [--encryption]                          with each object's encryption (a HEAD each) and a count per mode;
                                                for buckets, each one's default encryption
-  cp LOCAL cos://bucket/key [--recursive]      upload a file (or a folder with --recursive), verified
+  cp LOCAL cos://bucket/key [--recursive]      upload a file (or a folder with --recursive), verified; a folder
+                                               keeps its name (album → key/album/…), album/ uploads its contents
        [--sse cos|kms|c|none] [--kms-key-id ID] [--sse-c-key NAME]     (default --sse cos: SSE-COS)
   cp cos://bucket/key LOCAL [--recursive]      download an object (or a prefix), CRC64-checked
        [--sse-c-key NAME]

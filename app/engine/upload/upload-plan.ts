@@ -25,8 +25,11 @@ export interface UploadItem {
   contentType?: string;
 }
 
-/** A file or folder path, or a stream with the name its object gets under the prefix. */
-export type SourceInput = string | { path: string } | { stream: Readable; name: string; size?: number };
+/**
+ * A file or folder path (a folder keeps its own name: `photos/…`), a folder's contents only (`contents: true`: keys
+ * relative to the folder itself), or a stream with the name its object gets under the prefix.
+ */
+export type SourceInput = string | { path: string; contents?: boolean } | { stream: Readable; name: string; size?: number };
 
 export interface Destination {
   bucket: string;
@@ -85,7 +88,7 @@ async function walk(dir: string, out: string[]): Promise<void> {
 /** Stats in flight while planning a folder: one at a time took ~60 ms per 1,000 files here, mostly waiting. */
 const STAT_CONCURRENCY = 32;
 
-/** Items for the sources; a folder `photos` becomes keys `<prefix>photos/<relative path>`. */
+/** Items for the sources; a folder `photos` becomes keys `<prefix>photos/<relative path>` (`<prefix><relative path>` for its contents). */
 export async function planItems(sources: SourceInput[], dest: Destination, encryption: UploadEncryption): Promise<UploadItem[]> {
   const prefix = normalizePrefix(dest.prefix);
   const items: UploadItem[] = [];
@@ -100,7 +103,7 @@ export async function planItems(sources: SourceInput[], dest: Destination, encry
     if (st.isDirectory()) {
       const files: string[] = [];
       await walk(abs, files);
-      const parent = resolve(abs, '..');
+      const parent = typeof src !== 'string' && src.contents ? abs : resolve(abs, '..');
       const sizes = await boundedAll(files, STAT_CONCURRENCY, async (file) => (await stat(file)).size);
       files.forEach((file, i) => {
         items.push({ bucket: dest.bucket, key: toKey(prefix, relative(parent, file)), source: { kind: 'file', path: file, size: sizes[i] }, encryption });

@@ -70,6 +70,9 @@ describe('folder plans', () => {
     );
     expect(plan.count).toBe(4);
     expect(plan.totalBytes).toBe(65);
+    // A folder's contents only: keys relative to the folder itself.
+    const contents = await engine.plan([{ path: root, contents: true }], { bucket: B, prefix: 'flat' });
+    expect(contents.items.map((i) => i.key).sort()).toEqual(['flat/2024/a.txt', 'flat/2024/summer/beach photo.png', 'flat/cover.jpg']);
     expect(plan.encryption).toEqual({ mode: 'SSE-COS' });
     expect(plan.bucketDefaultEncryption).toBeNull();
     await direct.putBucketEncryption(B, { algorithm: 'AES256' });

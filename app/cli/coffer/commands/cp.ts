@@ -55,7 +55,9 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
   let transfer: UploadTransfer;
   let planDoc: Record<string, unknown> | undefined;
   if (st.isDirectory()) {
-    const plan = await engine.plan([local], { bucket, prefix: key, encryption });
+    // `album/` (ending in a separator, as rsync reads it) uploads the folder's contents; `album` keeps its name.
+    const contents = local.endsWith('/') || local.endsWith(sep);
+    const plan = await engine.plan([contents ? { path: local, contents } : local], { bucket, prefix: key, encryption });
     if (plan.count === 0) throw new CliError(EXIT.NOT_FOUND, `${local} holds no files; nothing was uploaded.`);
     // The plan before anything moves: what, how much, how it will be encrypted, and what the bucket does by default.
     planDoc = { count: plan.count, bytes: plan.totalBytes, bucketDefaultEncryption: bucketDefaultJson(plan.bucketDefaultEncryption) };

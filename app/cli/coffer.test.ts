@@ -474,6 +474,7 @@ describe('coffer profiles', () => {
       expect(viaProfile.code, viaProfile.stderr).toBe(0);
       expect(viaProfile.stdout).toMatch(/shared\.txt/);
       expect(coffer(['ls', '--profile', 'nope'], penv).code).toBe(3);
+      expect(coffer(['ls', 'cos://cli/', '--profile', 'LOCAL'], penv).code).toBe(0); // names ignore case, as duplicates do
       const locked = coffer(['ls', '--profile', 'local'], { ...penv, COFFER_VAULT_PASSPHRASE: 'not the passphrase at all' });
       expect(locked.code).toBe(4);
 
@@ -546,7 +547,8 @@ describe('coffer SSE-C keys in the vault', () => {
       expect(wrongKey.stderr).toMatch(/The SSE-C key "fresh" does not open cos:\/\/cli\/ssec\/secret\.bin/);
       await expect(stat(join(home, 'wrong.bin'))).rejects.toThrow();
       expect(coffer(['head', 'cos://cli/ssec/secret.bin', '--sse-c-key', 'nope'], kenv).code).toBe(3);
-      const headOk = coffer(['head', 'cos://cli/ssec/secret.bin', '--sse-c-key', 'mine'], kenv);
+      // Names are unique regardless of case, so they are found regardless of case.
+      const headOk = coffer(['head', 'cos://cli/ssec/secret.bin', '--sse-c-key', 'MINE'], kenv);
       expect(headOk.stdout).toMatch(/Encryption:\s+SSE-C/);
       const down = coffer(['cp', 'cos://cli/ssec/secret.bin', join(home, 'back.bin'), '--sse-c-key', 'same-in-hex'], kenv);
       expect(down.code, down.stderr).toBe(0);

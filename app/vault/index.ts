@@ -1,5 +1,5 @@
 // app/vault: credential profiles and secrets (the only place secrets are decrypted). Never imports electron.
-export { Vault, maskSecretId, md5Fingerprint, SSE_C_KEY_BYTES } from './vault';
+export { Vault, findByName, maskSecretId, md5Fingerprint, SSE_C_KEY_BYTES } from './vault';
 export type { ProfileView, SigningCredentials, SseCustomerKeyView, VaultOpenOptions } from './vault';
 export { VaultError, isVaultError } from './errors';
 export type { VaultErrorCode } from './errors';

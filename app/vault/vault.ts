@@ -55,6 +55,15 @@ export function maskSecretId(secretId: string): string {
   return secretId.length >= 12 ? `${secretId.slice(0, 4)}****${secretId.slice(-4)}` : '****';
 }
 
+/**
+ * The profile or SSE-C key called `name`. Names are unique regardless of case (a second "Work" beside "work" is
+ * refused), so the lookup ignores case too: what the user typed finds what they see in the list.
+ */
+export function findByName<T extends { name: string }>(records: ReadonlyArray<T>, name: string): T | undefined {
+  const folded = name.toLocaleLowerCase();
+  return records.find((r) => r.name.toLocaleLowerCase() === folded);
+}
+
 export function md5Fingerprint(key: Buffer): string {
   return createHash('md5').update(key).digest('base64');
 }
@@ -381,8 +390,7 @@ export class Vault {
   }
 
   private refuseDuplicateName(records: ReadonlyArray<{ name: string }>, name: string, what: string): void {
-    const folded = name.toLocaleLowerCase();
-    if (records.some((r) => r.name.toLocaleLowerCase() === folded)) {
+    if (findByName(records, name)) {
       throw new VaultError('DUPLICATE', `A ${what} named "${name}" already exists; choose another name.`);
     }
   }

@@ -3,7 +3,7 @@
 // CLIs; else the embedded store in COFFER_HOME. Secrets met here are registered with the output's redactor.
 import { CosClient, type Credentials } from '../../cos/client';
 import { DEFAULT_APPID, DEFAULT_REGION } from '../../store/config';
-import { findKeychain, keychainBackend, keychainProtector, passphraseProtectorFromEnvironment, PASSPHRASE_ENV, resolveCofferHome, Vault, VaultError, type SecretProtector } from '../../vault';
+import { findByName, findKeychain, keychainBackend, keychainProtector, passphraseProtectorFromEnvironment, PASSPHRASE_ENV, resolveCofferHome, Vault, VaultError, type SecretProtector } from '../../vault';
 import { openEmbeddedStore } from './embedded-store';
 import { CliError, EXIT, UsageError } from './errors';
 import type { Output } from './output';
@@ -128,7 +128,7 @@ function fromEnvironment(ctx: RunContext): Connection | undefined {
 async function fromProfile(ctx: RunContext, name: string): Promise<Connection> {
   const vault = await openVault(ctx, { create: false });
   try {
-    const profile = vault.listProfiles().find((p) => p.name === name);
+    const profile = findByName(vault.listProfiles(), name);
     if (!profile) {
       const known = vault.listProfiles().map((p) => p.name);
       throw new CliError(EXIT.NOT_FOUND, `There is no profile named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}; see \`coffer profile list\`.`);

@@ -3,7 +3,7 @@
 import { CosServiceError, type CosClient, type SseInfo } from '../../../cos/client';
 import type { EncryptionStatus } from '../../../engine/encryption-status';
 import type { UploadEncryption, UploadPlan } from '../../../engine/upload';
-import { md5Fingerprint } from '../../../vault';
+import { findByName, md5Fingerprint } from '../../../vault';
 import type { Flags, ParsedArgs } from '../args';
 import { openVault, type RunContext } from '../connection';
 import { CliError, EXIT, UsageError } from '../errors';
@@ -11,7 +11,7 @@ import { CliError, EXIT, UsageError } from '../errors';
 export async function sseCustomerKeyNamed(ctx: RunContext, name: string): Promise<Buffer> {
   const vault = await openVault(ctx, { create: false });
   try {
-    const found = vault.listSseCustomerKeys().find((k) => k.name === name);
+    const found = findByName(vault.listSseCustomerKeys(), name);
     if (!found) throw new CliError(EXIT.NOT_FOUND, `There is no SSE-C key named "${name}" in the vault; see \`coffer sse-c-key list\`, or add one with \`coffer sse-c-key add\`.`);
     const key = await vault.getSseCustomerKey(found.id);
     ctx.out.addSecrets(key, key.toString('base64'));

@@ -1,6 +1,6 @@
 // `coffer profile add|list|remove`: credential profiles in the vault. The secret key arrives on stdin or at a
 // prompt that does not echo; nothing here ever prints more than the masked SecretId.
-import { checkProfileInput, type ProfileView } from '../../../vault';
+import { checkProfileInput, findByName, type ProfileView } from '../../../vault';
 import { allowOnly, type ParsedArgs } from '../args';
 import { openVault, type RunContext } from '../connection';
 import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
@@ -92,7 +92,7 @@ export async function profile(ctx: RunContext, args: ParsedArgs): Promise<ExitCo
       return EXIT.OK;
     }
     const target = name ?? flags.name!;
-    const found = vault.listProfiles().find((p) => p.name === target);
+    const found = findByName(vault.listProfiles(), target);
     if (!found) throw new CliError(EXIT.NOT_FOUND, `There is no profile named "${target}"; see \`coffer profile list\`.`);
     await vault.removeProfile(found.id);
     out.document({ removed: target });

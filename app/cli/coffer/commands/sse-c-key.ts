@@ -3,7 +3,7 @@
 // arrives on stdin or at a prompt that does not echo, or is generated here, and leaves the vault only into a file
 // the user names (a backup: whoever loses an SSE-C key loses every object encrypted with it).
 import { writeFile } from 'node:fs/promises';
-import { SSE_C_KEY_BYTES, Vault, type SseCustomerKeyView } from '../../../vault';
+import { findByName, SSE_C_KEY_BYTES, Vault, type SseCustomerKeyView } from '../../../vault';
 import { allowOnly, type ParsedArgs } from '../args';
 import { cofferHome, openVault, type RunContext } from '../connection';
 import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
@@ -108,7 +108,7 @@ export async function sseCKey(ctx: RunContext, args: ParsedArgs): Promise<ExitCo
   const vault = await openVault(ctx, { create: false });
   try {
     if (sub === 'list') return listKeys(ctx, vault.listSseCustomerKeys());
-    const found = vault.listSseCustomerKeys().find((k) => k.name === name);
+    const found = findByName(vault.listSseCustomerKeys(), name!);
     if (!found) throw new CliError(EXIT.NOT_FOUND, `There is no SSE-C key named "${name}"; see \`coffer sse-c-key list\`.`);
     if (sub === 'remove') {
       await vault.removeSseCustomerKey(found.id);

@@ -290,12 +290,12 @@ async function main() {
     await writeRandomFile(filePath, SIZE);
 
     log(`${SIZE / MiB} MiB file, SSE-COS: raw PUT, raw PUT + CRC64, engine, SDK uploadFile, ${RUNS} rounds…`);
-    // Every run uploads a new object: the contender's object from the previous round is deleted first (untimed).
-    // Overwriting it instead would make each run also pay for removing the old version and, on this VM, for
-    // fresh page cache: writing a second GiB of files while the first is still cached cost 2.3–3.4 s more system
-    // time than the first GiB (measured with plain fs writes, no store); freed pages are cheap to write again.
-    // Which contender paid depended on the order, not on the contender: the engine overwriting its own 128-part
-    // object measured 150–180 MB/s against 190–245 after deleting it first.
+    // Every run uploads into an empty bucket: the objects of the runs before it are deleted first (untimed).
+    // Otherwise a run also pays for what earlier runs left: removing an old version it overwrites and, on this VM,
+    // fresh page cache — writing a second GiB of files while the first is still cached cost 2.3–3.4 s more system
+    // time than the first GiB (plain fs writes, no store), and the store's CPU per MB rose with every GiB the
+    // earlier runs left cached. Which contender paid depended on the order, not on the contender: the engine
+    // overwriting its own 128-part object measured 150–180 MB/s against 190–245 after deleting it first.
     const keys = { rawPutMBps: 'raw.bin', rawCrcPutMBps: 'raw-crc.bin', engineFileMBps: 'engine.bin', sdkFileMBps: 'sdk.bin' } as const;
     const big = await bestOfRounds(
       RUNS,
@@ -305,7 +305,7 @@ async function main() {
         engineFileMBps: () => engineFile(engine, keys.engineFileMBps, filePath, SIZE),
         sdkFileMBps: () => sdkFile(sdk, keys.sdkFileMBps, filePath, SIZE),
       },
-      async (name) => void (await client!.deleteObjects(BUCKET, [keys[name]])),
+      async () => void (await client!.deleteObjects(BUCKET, Object.values(keys))),
     );
     Object.assign(results, big);
     await client.deleteObjects(BUCKET, Object.values(keys));

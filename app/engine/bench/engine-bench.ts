@@ -90,12 +90,12 @@ function flushDisk(): void {
 async function bestOfRounds<K extends string>(
   n: number,
   contenders: Record<K, (round: number) => Promise<number>>,
-  prepare?: (name: K) => Promise<void>,
+  prepare?: () => Promise<void>,
 ): Promise<Record<K, number>> {
   const best = {} as Record<K, number>;
   for (let round = 0; round < n; round++) {
     for (const [name, run] of Object.entries(contenders) as Array<[K, (round: number) => Promise<number>]>) {
-      await prepare?.(name);
+      await prepare?.();
       flushDisk();
       const value = await run(round);
       (everyRound[name] ??= []).push(Math.round(value));

@@ -4,7 +4,8 @@
 // and multipart uploads from files are journalled in `journalDir` so they resume after a crash or restart.
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
-import { CosServiceError, type CosClient } from '../../cos/client';
+import type { CosClient } from '../../cos/client';
+import { readBucketDefaultEncryption } from '../bucket-settings';
 import { JournalStore } from '../journal';
 import type { ResolvedUploadOptions } from './item-context';
 import { DEFAULT_ENCRYPTION, type UploadEncryption } from './upload-encryption';
@@ -61,7 +62,7 @@ export class UploadEngine {
     const encryption = destination.encryption ?? DEFAULT_ENCRYPTION;
     const [items, bucketDefaultEncryption] = await Promise.all([
       planItems(sources, destination, encryption),
-      this.bucketDefaultEncryption(destination.bucket),
+      readBucketDefaultEncryption(this.client, destination.bucket),
     ]);
     return {
       kind: 'plan',
@@ -92,17 +93,6 @@ export class UploadEngine {
     }));
   }
 
-  private async bucketDefaultEncryption(bucket: string): Promise<UploadPlan['bucketDefaultEncryption']> {
-    try {
-      const enc = await this.client.getBucketEncryption(bucket);
-      if (!enc) return null;
-      return enc.algorithm === 'KMS' ? { algorithm: 'KMS', kmsKeyId: enc.kmsKeyId } : { algorithm: 'AES256' };
-    } catch (err) {
-      // Reading the configuration may be denied to a key that may upload; the plan says so instead of failing.
-      if (err instanceof CosServiceError && (err.status === 403 || err.status === 405)) return 'unknown';
-      throw err;
-    }
-  }
 }
 
 function singleItem(t: SingleUpload): UploadItem {

@@ -1,6 +1,7 @@
 // Bucket-level commands: `coffer ls` with no bucket (with --encryption, each bucket's default encryption),
 // `coffer head cos://bucket` (region, default encryption, access) and `coffer mb` (optionally encrypting by default).
 import { CosServiceError, type BucketEncryption } from '../../../cos/client';
+import { readBucketDefaultEncryption, unknownIfDenied } from '../../../engine/bucket-settings';
 import { Semaphore } from '../../../engine/upload/semaphore';
 import { allowOnly, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
@@ -17,27 +18,17 @@ export async function listBuckets(ctx: RunContext, conn: Connection, withEncrypt
     return EXIT.OK;
   }
   const reads = new Semaphore(8);
-  const defaults = res.buckets.map((b) => reads.run(() => mayBeDenied(() => conn.client.getBucketEncryption(b.name, { region: b.region || undefined }))));
+  const defaults = res.buckets.map((b) => reads.run(() => readBucketDefaultEncryption(conn.client, b.name, { region: b.region || undefined })));
   const rows = [];
   for (const [i, b] of res.buckets.entries()) {
-    const enc = await defaults[i]!;
-    rows.push({ ...b, defaultEncryption: bucketDefaultJson(enc) });
-    out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} ${describeBucketDefault(enc).split(' (')[0]!.padEnd(8)} cos://${b.name}`);
+    const defaultEncryption = bucketDefaultJson(await defaults[i]!);
+    rows.push({ ...b, defaultEncryption });
+    out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} ${(defaultEncryption?.mode ?? 'none').padEnd(8)} cos://${b.name}`);
   }
   const unencrypted = rows.filter((r) => r.defaultEncryption === null).length;
   out.line(`${rows.length} bucket${rows.length === 1 ? '' : 's'}: ${rows.length - unencrypted} encrypt new objects by default, ${unencrypted} do not (column 3: the default encryption)`);
   out.document({ buckets: rows });
   return EXIT.OK;
-}
-
-/** Reads a bucket setting that these credentials may not be allowed to read: 'unknown' then, instead of failing. */
-async function mayBeDenied<T>(read: () => Promise<T>): Promise<T | 'unknown'> {
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof CosServiceError && (err.status === 403 || err.status === 405)) return 'unknown';
-    throw err;
-  }
 }
 
 const ACCESS_NOTE: Record<string, string> = {
@@ -55,7 +46,7 @@ export async function headBucket(ctx: RunContext, conn: Connection, bucket: stri
   });
   // In the bucket's own region (COS answers a bucket's settings only there).
   const region = found.region || undefined;
-  const [encryption, acl] = await Promise.all([mayBeDenied(() => conn.client.getBucketEncryption(bucket, { region })), mayBeDenied(() => conn.client.getBucketAcl(bucket, { region }))]);
+  const [encryption, acl] = await Promise.all([readBucketDefaultEncryption(conn.client, bucket, { region }), unknownIfDenied(() => conn.client.getBucketAcl(bucket, { region }))]);
   const access = acl === 'unknown' ? 'unknown' : acl.canned;
   const { out } = ctx;
   out.document({ bucket, region: found.region, defaultEncryption: bucketDefaultJson(encryption), acl: access });

@@ -411,6 +411,39 @@ describe('multipart uploads', () => {
     expect(() => db.putPart(part('unknown', 1))).toThrow(MetaNotFoundError);
   });
 
+  it('records the parts of concurrent Upload Part requests in one group commit, never syncing on the request thread', async () => {
+    const up = uploadRecord('b', 'grouped');
+    db.createUpload(up);
+    const realFsyncSync = fs.fsyncSync;
+    const realFdatasync = fs.fdatasync;
+    let blocking = 0;
+    let background = 0;
+    fs.fsyncSync = (fd) => {
+      blocking++;
+      realFsyncSync(fd);
+    };
+    fs.fdatasync = ((fd: number, cb: fs.NoParamCallback) => {
+      background++;
+      realFdatasync(fd, cb);
+    }) as typeof fs.fdatasync;
+    try {
+      const p = [1, 2, 3, 4].map((n) => part(up.uploadId, n));
+      // One of the group names an upload that does not exist: it fails alone.
+      const results = await Promise.allSettled([...p.map((x) => db.putPartGrouped(x)), db.putPartGrouped(part('unknown', 1))]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+      expect((results[4] as PromiseRejectedResult).reason).toBeInstanceOf(MetaNotFoundError);
+      expect({ blocking, background }).toEqual({ blocking: 0, background: 1 });
+      expect(db.getParts(up.uploadId)).toEqual(p);
+      // A re-upload of a part returns the part it replaced, whose data is no longer referenced.
+      const again = part(up.uploadId, 2);
+      expect(await db.putPartGrouped(again)).toEqual(p[1]);
+      expect(db.isDataReferenced(p[1]!.dataId)).toBe(false);
+    } finally {
+      fs.fsyncSync = realFsyncSync;
+      fs.fdatasync = realFdatasync;
+    }
+  });
+
   it('completes in one transaction, returning the replaced object and the unused parts', () => {
     const old = objectRecord('b', 'big');
     db.putObject(old);

@@ -430,20 +430,32 @@ export class MetadataDb {
   /** Records a part (replacing a re-upload of the same number) and returns the replaced part for data cleanup. */
   putPart(rec: PartRecord): PartRecord | undefined {
     checkPart(rec);
-    return this.sql.tx(() => {
-      const upload = this.requireUpload(rec.uploadId);
-      const prevRow = this.sql.one(`SELECT ${PART_COLUMNS} FROM parts WHERE upload_id = ? AND part_number = ?`, [
-        rec.uploadId,
-        rec.partNumber,
-      ]);
-      const previous = prevRow && partFromRow(prevRow);
-      if (previous?.dataId !== rec.dataId) {
-        if (previous) this.sql.run(DELETE_REF, [previous.dataId]);
-        this.addRef(rec.dataId, upload.bucket, upload.key, rec.uploadId);
-      }
-      this.sql.run(`INSERT OR REPLACE INTO parts (${PART_COLUMNS}) VALUES (${placeholders(PART_COLUMNS)})`, partValues(rec));
-      return previous;
-    });
+    return this.sql.tx(() => this.recordPart(rec));
+  }
+
+  /**
+   * putPart as part of a group commit: resolves once the transaction holding it is durable. Upload Part's own
+   * commit used to sync the WAL on the request thread (synchronous=FULL), blocking every other transfer for one
+   * fsync per part (~225 ms of the event loop per GiB in 8 MiB parts).
+   */
+  putPartGrouped(rec: PartRecord): Promise<PartRecord | undefined> {
+    checkPart(rec);
+    return this.group.run(() => this.recordPart(rec));
+  }
+
+  private recordPart(rec: PartRecord): PartRecord | undefined {
+    const upload = this.requireUpload(rec.uploadId);
+    const prevRow = this.sql.one(`SELECT ${PART_COLUMNS} FROM parts WHERE upload_id = ? AND part_number = ?`, [
+      rec.uploadId,
+      rec.partNumber,
+    ]);
+    const previous = prevRow && partFromRow(prevRow);
+    if (previous?.dataId !== rec.dataId) {
+      if (previous) this.sql.run(DELETE_REF, [previous.dataId]);
+      this.addRef(rec.dataId, upload.bucket, upload.key, rec.uploadId);
+    }
+    this.sql.run(`INSERT OR REPLACE INTO parts (${PART_COLUMNS}) VALUES (${placeholders(PART_COLUMNS)})`, partValues(rec));
+    return previous;
   }
 
   /** All parts of an upload in ascending part number. */

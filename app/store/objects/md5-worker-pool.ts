@@ -45,6 +45,15 @@ export class Md5WorkerPool {
   /** One worker per core beyond the request thread's own (at most 2): on 2 cores, one. */
   constructor(private readonly size = Number(process.env.COFFER_STORE_HASH_WORKERS) || Math.max(1, Math.min(2, cpus().length - 1))) {}
 
+  /**
+   * Staging buffers kept for reuse: enough for every running job's stage and its hashes in flight. A fixed 8 was
+   * short with 4 parts uploading at once: buffers coming back were dropped and fresh 1 MiB ones allocated. The
+   * spares beyond 8 go when the jobs that needed them end.
+   */
+  private spareBuffers(): number {
+    return Math.max(8, this.jobs.size * (MAX_IN_FLIGHT + 1));
+  }
+
   private pick(): PoolWorker {
     if (this.workers.length < this.size) {
       const worker = spawnWorker();
@@ -70,7 +79,7 @@ export class Md5WorkerPool {
   private onMessage(m: FromMd5Worker): void {
     const p = this.jobs.get(m.id);
     if (m.t === 'ack') {
-      if (this.free.length < 8) this.free.push(m.buf);
+      if (this.free.length < this.spareBuffers()) this.free.push(m.buf);
       if (!p) return;
       p.inFlight--;
       p.waiters.shift()?.();
@@ -90,6 +99,7 @@ export class Md5WorkerPool {
       settled = true;
       if (--pw.active === 0) pw.worker.unref();
       this.jobs.delete(id);
+      this.free.length = Math.min(this.free.length, this.spareBuffers());
     };
     const pending: Pending = {
       inFlight: 0,

@@ -4,6 +4,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { LIMITS } from '../config';
 import { CosError } from '../http/cos-error';
+import { WalSyncError } from '../meta/group-commit';
 import { MetaNotFoundError, type BucketRecord, type CannedAcl, type PartRecord, type UploadRecord } from '../meta/metadata-db';
 import type { CustomerKey } from '../sse/customer-key';
 import type { WrapContext } from '../sse/key-wrap';
@@ -159,8 +160,10 @@ export async function writePart(store: Store, input: WritePartInput): Promise<Pa
     if (written.partSalt !== undefined) part.partSalt = written.partSalt;
     let previous: PartRecord | undefined;
     try {
-      previous = store.meta.putPart(part);
+      previous = await store.meta.putPartGrouped(part);
     } catch (err) {
+      // Committed but maybe not durable: the row may point at the data, so the data stays (the client gets a 500).
+      if (err instanceof WalSyncError) recorded = true;
       if (err instanceof MetaNotFoundError) throw noSuchUpload();
       throw err;
     }

@@ -12,6 +12,7 @@ import { CosClient } from '../cos/client';
 import { spawnStore, storeScope, type StoreProcess } from '../store/test-support/store-process';
 import { TamperProxy } from '../engine/upload/test-support/tamper-proxy';
 import { tempPathsFor } from '../engine/download';
+import { DEFAULT_UPLOAD_OPTIONS } from '../engine/upload';
 import { keyringToolsMissing, startKeyringSession } from '../platform/test-support/keyring-session';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coffer.mjs');
@@ -382,7 +383,8 @@ describe('coffer against a store configured from the environment', () => {
     // Parts 1 and 2 go through at once, the others hang in the proxy; Ctrl-C comes once the journal holds two parts.
     const proxy = await TamperProxy.start(store.port);
     const src = join(root, 'resume.bin');
-    const body = randomBytes(5 * 8 * 1024 * 1024 - 1000); // 5 parts of the default 8 MiB
+    const body = randomBytes(5 * 8 * 1024 * 1024 - 1000);
+    const partCount = Math.ceil(body.length / DEFAULT_UPLOAD_OPTIONS.partSize);
     await writeFile(src, body);
     try {
       proxy.add({ match: (m, u) => m === 'PUT' && /[?&]partNumber=[3-9]/.test(u), delayMs: 60_000 });
@@ -405,7 +407,7 @@ describe('coffer against a store configured from the environment', () => {
 
       const again = await cofferAsync(['cp', src, 'cos://cli/resume.bin'], env);
       expect(again.code, again.stderr).toBe(0);
-      expect(again.stderr).toContain(`${src}: resuming the interrupted upload (2 of 5 parts were already uploaded)`);
+      expect(again.stderr).toContain(`${src}: resuming the interrupted upload (2 of ${partCount} parts were already uploaded)`);
       expect(await partsJournaled()).toBe(0);
 
       // A download that stopped part-way (what it leaves beside the destination) continues too, and says so.

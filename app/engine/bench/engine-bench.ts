@@ -200,8 +200,13 @@ async function sdkUploadFiles(cos: COS, folder: string, names: string[], prefix:
   const ms = await timed(async () => {
     const files = names.map((n) => ({ Bucket: BUCKET, Region: REGION, Key: `${prefix}${n}`, FilePath: join(folder, n), ServerSideEncryption: 'AES256' }));
     const r = await sdkCall<{ files: Array<{ error?: unknown }> }>(cos, 'uploadFiles', { files, SliceSize: 16 * MiB });
-    const failed = r.files.filter((f) => f.error).length;
-    if (failed) throw new Error(`SDK uploadFiles: ${failed} files failed`);
+    const failed = r.files.filter((f) => f.error);
+    if (failed.length) {
+      // What the SDK says (status, code, message; nothing that could carry a header), for the first failure.
+      const e = failed[0]!.error as { statusCode?: number; code?: string; message?: string; error?: { Code?: string; Message?: string } };
+      const why = [e.statusCode, e.code ?? e.error?.Code, e.message ?? e.error?.Message].filter((x) => x !== undefined).join(' ');
+      throw new Error(`SDK uploadFiles: ${failed.length} files failed (first: ${why})`);
+    }
   });
   return FILES / (ms / 1000);
 }
@@ -343,6 +348,11 @@ async function main() {
     results.childRssAfterBigMiB = afterBig!.rssMiB;
     results.childPeakAfterBigMiB = afterBig!.peakMiB;
     results.childBigMBps = mbps(BIG, afterBig!.ms);
+  } catch (err) {
+    // The store's own account of a failure (its log carries no secrets: the store redacts what it logs).
+    const storeLog = store?.stderr().trim();
+    if (storeLog) console.error(`the store's log, last lines:\n${storeLog.split('\n').slice(-20).join('\n')}`);
+    throw err;
   } finally {
     await client?.close();
     store?.child.kill('SIGTERM');

@@ -200,37 +200,51 @@ describe('objects', () => {
   });
 });
 
+/**
+ * Counts WAL syncs while `fn` runs: blocking ones (node-sqlite3-wasm syncs through this very fs module, with
+ * fsyncSync, on the request thread) and background ones (the group commit's fs.fdatasync on the thread pool).
+ * `take()` returns the counts so far and starts again from zero.
+ */
+async function countingSyncs(fn: (syncs: { take(): { blocking: number; background: number } }) => Promise<void>): Promise<void> {
+  const realFsyncSync = fs.fsyncSync;
+  const realFdatasync = fs.fdatasync;
+  let counts = { blocking: 0, background: 0 };
+  fs.fsyncSync = (fd) => {
+    counts.blocking++;
+    realFsyncSync(fd);
+  };
+  fs.fdatasync = ((fd: number, cb: fs.NoParamCallback) => {
+    counts.background++;
+    realFdatasync(fd, cb);
+  }) as typeof fs.fdatasync;
+  try {
+    await fn({
+      take: () => {
+        const taken = counts;
+        counts = { blocking: 0, background: 0 };
+        return taken;
+      },
+    });
+  } finally {
+    fs.fsyncSync = realFsyncSync;
+    fs.fdatasync = realFdatasync;
+  }
+}
+
 describe('group commit', () => {
   it('commits the writes of one event-loop turn together, syncing once off the request thread', async () => {
-    // node-sqlite3-wasm syncs through this very fs module (fsyncSync); the group commit uses fs.fdatasync.
-    const realFsyncSync = fs.fsyncSync;
-    const realFdatasync = fs.fdatasync;
-    let blocking = 0;
-    let background = 0;
-    fs.fsyncSync = (fd) => {
-      blocking++;
-      realFsyncSync(fd);
-    };
-    fs.fdatasync = ((fd: number, cb: fs.NoParamCallback) => {
-      background++;
-      realFdatasync(fd, cb);
-    }) as typeof fs.fdatasync;
-    try {
+    await countingSyncs(async (syncs) => {
       await Promise.all(Array.from({ length: 20 }, (_, i) => db.putObjectGrouped(objectRecord('b', `g${i}`))));
-      expect({ blocking, background }).toEqual({ blocking: 0, background: 1 });
-      blocking = background = 0;
+      expect(syncs.take()).toEqual({ blocking: 0, background: 1 });
       for (let i = 0; i < 5; i++) db.putObject(objectRecord('b', `s${i}`));
-      expect({ blocking, background }).toEqual({ blocking: 5, background: 0 }); // one per ungrouped transaction
+      expect(syncs.take()).toEqual({ blocking: 5, background: 0 }); // one per ungrouped transaction
       // Single-statement writes outside any transaction are synced at once too, also right after a group commit.
       await db.putObjectGrouped(objectRecord('b', 'g-last'));
-      blocking = background = 0;
+      syncs.take();
       db.createBucket(bucketRecord('after-group'));
       db.updateBucket('after-group', { acl: 'public-read' });
-      expect({ blocking, background }).toEqual({ blocking: 2, background: 0 });
-    } finally {
-      fs.fsyncSync = realFsyncSync;
-      fs.fdatasync = realFdatasync;
-    }
+      expect(syncs.take()).toEqual({ blocking: 2, background: 0 });
+    });
     for (let i = 0; i < 20; i++) expect(db.getObject('b', `g${i}`)?.key).toBe(`g${i}`);
   });
 
@@ -414,34 +428,19 @@ describe('multipart uploads', () => {
   it('records the parts of concurrent Upload Part requests in one group commit, never syncing on the request thread', async () => {
     const up = uploadRecord('b', 'grouped');
     db.createUpload(up);
-    const realFsyncSync = fs.fsyncSync;
-    const realFdatasync = fs.fdatasync;
-    let blocking = 0;
-    let background = 0;
-    fs.fsyncSync = (fd) => {
-      blocking++;
-      realFsyncSync(fd);
-    };
-    fs.fdatasync = ((fd: number, cb: fs.NoParamCallback) => {
-      background++;
-      realFdatasync(fd, cb);
-    }) as typeof fs.fdatasync;
-    try {
+    await countingSyncs(async (syncs) => {
       const p = [1, 2, 3, 4].map((n) => part(up.uploadId, n));
       // One of the group names an upload that does not exist: it fails alone.
       const results = await Promise.allSettled([...p.map((x) => db.putPartGrouped(x)), db.putPartGrouped(part('unknown', 1))]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
       expect((results[4] as PromiseRejectedResult).reason).toBeInstanceOf(MetaNotFoundError);
-      expect({ blocking, background }).toEqual({ blocking: 0, background: 1 });
+      expect(syncs.take()).toEqual({ blocking: 0, background: 1 });
       expect(db.getParts(up.uploadId)).toEqual(p);
       // A re-upload of a part returns the part it replaced, whose data is no longer referenced.
       const again = part(up.uploadId, 2);
       expect(await db.putPartGrouped(again)).toEqual(p[1]);
       expect(db.isDataReferenced(p[1]!.dataId)).toBe(false);
-    } finally {
-      fs.fsyncSync = realFsyncSync;
-      fs.fdatasync = realFdatasync;
-    }
+    });
   });
 
   it('completes in one transaction, returning the replaced object and the unused parts', () => {

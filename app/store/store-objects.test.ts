@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { crc64 } from '../cos/crc64';
 import { startFixture, type StoreFixture } from './test-support/store-fixture';
 import { errorCode, rawRequest } from './test-support/raw-request';
+import { failNextWalSync } from './test-support/wal-sync-fault';
 
 let f: StoreFixture;
 const Region = 'ap-guangzhou';
@@ -55,6 +56,19 @@ describe('objects', () => {
     expect(Buffer.compare(got.Body as Buffer, body)).toBe(0);
     expect(got.headers?.['x-cos-hash-crc64ecma']).toBe(crc64(body).toString());
     expect(got.headers?.['x-cos-server-side-encryption']).toBeUndefined();
+  });
+
+  it('a PUT whose metadata commit cannot be synced answers 500 and keeps what it committed: the object reads back', async () => {
+    // Both storage paths: a small body kept inside meta.db, and one in its own data file.
+    for (const [Key, body] of [['wal/small.bin', randomBytes(3000)], ['wal/file.bin', randomBytes(300_000)]] as const) {
+      const fault = failNextWalSync();
+      const r = await rawRequest(f.port, { method: 'PUT', bucket: 'objects', key: Key, headers: { 'x-cos-server-side-encryption': 'AES256' }, body }).finally(fault.restore);
+      expect(r.status, Key).toBe(500);
+      expect(errorCode(r)).toBe('InternalError');
+      const got = await f.cos.getObject({ Bucket, Region, Key });
+      expect(Buffer.compare(got.Body as Buffer, body), Key).toBe(0);
+      expect(got.headers?.['x-cos-server-side-encryption']).toBe('AES256');
+    }
   });
 
   it('stores and returns metadata headers and x-cos-meta-*', async () => {

@@ -13,6 +13,7 @@ import { fsck } from '../admin/fsck';
 import { buildAuthorization } from '../../cos/signer';
 import { newSdkClient, startFixture, TEST_CREDENTIALS, type StoreFixture } from '../test-support/store-fixture';
 import { errorCode, rawRequest, virtualHost } from '../test-support/raw-request';
+import { failNextWalSync } from '../test-support/wal-sync-fault';
 
 const Region = 'ap-guangzhou';
 const MiB = 1024 * 1024;
@@ -396,6 +397,23 @@ describe('validation errors', () => {
     expect(r.status).toBe(404);
     expect(r.text).toContain('NoSuchUpload');
     expect(await dataFileCount()).toBe(before);
+  });
+
+  it('a part whose metadata commit cannot be synced answers 500 and keeps its data: the part completes and reads back', async () => {
+    const Key = 'err/wal-sync.bin';
+    const { UploadId } = await init(Key, { ServerSideEncryption: 'AES256' });
+    const body = randomBytes(1500);
+    const fault = failNextWalSync();
+    const r = await rawRequest(f.port, { method: 'PUT', bucket: 'mp', key: Key, query: { partNumber: '1', uploadId: UploadId }, body }).finally(fault.restore);
+    expect(r.status).toBe(500);
+    expect(errorCode(r)).toBe('InternalError');
+    // The row was committed (maybe not durably): it is listed, and the data it points at is still there.
+    const listed = await f.cos.multipartListPart({ Bucket, Region, Key, UploadId });
+    expect(listed.Part.map((p) => [p.PartNumber, p.ETag])).toEqual([['1', `"${md5hex(body)}"`]]);
+    await complete(Key, UploadId, [{ PartNumber: 1, ETag: listed.Part[0]!.ETag }]);
+    const back = await getBody(Key);
+    expect(back.body.equals(body)).toBe(true);
+    expect(back.headers['x-cos-server-side-encryption']).toBe('AES256');
   });
 });
 

@@ -435,8 +435,8 @@ export class MetadataDb {
 
   /**
    * putPart as part of a group commit: resolves once the transaction holding it is durable. Upload Part's own
-   * commit used to sync the WAL on the request thread (synchronous=FULL), blocking every other transfer for one
-   * fsync per part (~225 ms of the event loop per GiB in 8 MiB parts).
+   * commit synced the WAL on the request thread (synchronous=FULL), blocking every other transfer for one fsync
+   * per part (a CPU profile put ~225 ms of the request thread per GiB in 8 MiB parts in that fsync).
    */
   putPartGrouped(rec: PartRecord): Promise<PartRecord | undefined> {
     checkPart(rec);

@@ -120,6 +120,39 @@ describe('coffer against a store configured from the environment', () => {
     expect(head.stdout).toMatch(/Encryption:\s+none \(NOT encrypted at rest\)/);
   });
 
+  it('uploads in the part size and parallelism asked for (--part-size, --parallel), and refuses values COS would not take', async () => {
+    const src = join(root, 'tuned.bin');
+    const data = randomBytes(17 * 1024 * 1024 + 4321); // above the single-PUT threshold: 4 parts of 5 MiB
+    await writeFile(src, data);
+    const up = await cofferAsync(['cp', src, 'cos://cli/tuned.bin', '--part-size', '5MiB', '--parallel', '2'], env);
+    expect(up.code, up.stderr).toBe(0);
+    // A multipart ETag ends in the number of parts.
+    const head = json<{ etag: string; size: number; encryption: { mode: string } }>(coffer(['head', 'cos://cli/tuned.bin', '--json'], env));
+    expect(head).toMatchObject({ size: data.length, encryption: { mode: 'SSE-COS' } });
+    expect(head.etag).toMatch(/-4"?$/);
+    // The default (16 MiB parts) makes two of the same file.
+    expect(coffer(['cp', src, 'cos://cli/default.bin'], env).code).toBe(0);
+    expect(json<{ etag: string }>(coffer(['head', 'cos://cli/default.bin', '--json'], env)).etag).toMatch(/-2"?$/);
+    const back = join(root, 'tuned.back');
+    expect(coffer(['cp', 'cos://cli/tuned.bin', back], env).code).toBe(0);
+    expect((await readFile(back)).equals(data)).toBe(true);
+
+    for (const [flags, message] of [
+      [['--part-size', '512K'], /--part-size must be at least 1M/],
+      [['--part-size', '6G'], /--part-size can be at most 5G/],
+      [['--part-size', 'big'], /--part-size takes a size such as 8M/],
+      [['--parallel', '0'], /--parallel takes a whole number of parts in flight from 1 to 64, not "0"/],
+      [['--parallel', '2.5'], /--parallel takes a whole number/],
+    ] as const) {
+      const bad = coffer(['cp', src, 'cos://cli/refused.bin', ...flags], env);
+      expect(bad.code, flags.join(' ')).toBe(2);
+      expect(bad.stderr).toMatch(message);
+    }
+    expect(coffer(['head', 'cos://cli/refused.bin'], env).code).toBe(3); // nothing was uploaded
+    // Upload tuning is for uploads only.
+    expect(coffer(['cp', 'cos://cli/tuned.bin', back, '--part-size', '8M'], env).code).toBe(2);
+  });
+
   it('ls --encryption shows every object\'s encryption and counts them per mode', async () => {
     const src = join(root, 'audit.txt');
     await writeFile(src, 'audit me');

@@ -22,6 +22,9 @@ Commands:
   cp LOCAL cos://bucket/key [--recursive]      upload a file (or a folder with --recursive), verified; a folder
                                                keeps its name (album → key/album/…), album/ uploads its contents
        [--sse cos|kms|c|none] [--kms-key-id ID] [--sse-c-key NAME]     (default --sse cos: SSE-COS)
+       [--part-size 16M] [--parallel 4]        files above 16 MiB go up in parts of this size (a bare number is
+                                               MiB; 1M to 5G; larger when the file needs it to fit 10,000 parts),
+                                               this many at a time
   cp cos://bucket/key LOCAL [--recursive]      download an object (or a prefix), CRC64-checked
        [--sse-c-key NAME]
   head cos://bucket/key [--sse-c-key NAME]     size, ETag, dates, type, metadata and encryption

@@ -4,9 +4,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { downloadObject, downloadPrefix } from '../../../engine/download';
-import { UploadEngine, type TransferResult, type UploadTransfer } from '../../../engine/upload';
+import { UploadEngine, type TransferResult, type UploadEngineOptions, type UploadTransfer } from '../../../engine/upload';
 import { cofferPaths, ensureCofferHome } from '../../../vault';
-import { allowOnly, isCosUrl, parseCosUrl, type ParsedArgs } from '../args';
+import { allowOnly, isCosUrl, parseCosUrl, parseParallel, parsePartSize, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { CliError, describeError, EXIT, exitCodeForItemFailure, UsageError, type ExitCode } from '../errors';
 import { formatBytes } from '../output';
@@ -24,14 +24,23 @@ function endpoints(args: ParsedArgs): { from: string; to: string } {
 export function checkCp(args: ParsedArgs): void {
   const { from, to } = endpoints(args);
   if (isCosUrl(to)) {
-    allowOnly('cp', args.flags, ['recursive', 'sse', 'kms-key-id', 'sse-c-key']);
+    allowOnly('cp', args.flags, ['recursive', 'sse', 'kms-key-id', 'sse-c-key', 'part-size', 'parallel']);
     requireBucket(parseCosUrl(to).bucket, 'cp');
+    uploadTuning(args);
   } else {
     allowOnly('cp', args.flags, ['recursive', 'sse-c-key']);
     const { bucket, key } = parseCosUrl(from);
     if (args.flags.recursive) requireBucket(bucket, 'cp');
     else requireKey(bucket, key, 'cp');
   }
+}
+
+/** The engine options `--part-size` and `--parallel` set (the engine's defaults otherwise). */
+function uploadTuning(args: ParsedArgs): UploadEngineOptions {
+  const options: UploadEngineOptions = {};
+  if (args.flags['part-size'] !== undefined) options.partSize = parsePartSize(args.flags['part-size']);
+  if (args.flags.parallel !== undefined) options.partConcurrency = parseParallel(args.flags.parallel);
+  return options;
 }
 
 export async function cp(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
@@ -50,7 +59,7 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
   if (!st.isDirectory() && !st.isFile()) throw new UsageError(`${local} is neither a file nor a folder.`);
   const encryption = await uploadEncryption(ctx, args.flags);
   await ensureCofferHome(conn.home);
-  const engine = new UploadEngine(conn.client, cofferPaths(conn.home).journals);
+  const engine = new UploadEngine(conn.client, cofferPaths(conn.home).journals, uploadTuning(args));
 
   let transfer: UploadTransfer;
   let planDoc: Record<string, unknown> | undefined;

@@ -425,6 +425,26 @@ describe('multipart uploads', () => {
     expect(() => db.putPart(part('unknown', 1))).toThrow(MetaNotFoundError);
   });
 
+  it('creates uploads in a group commit: one background sync, a duplicate id or a missing bucket failing alone', async () => {
+    const up = uploadRecord('b', 'initiated');
+    await countingSyncs(async (syncs) => {
+      const results = await Promise.allSettled([
+        db.createUploadGrouped(up),
+        db.createUploadGrouped(up),
+        db.createUploadGrouped(uploadRecord('no-such-bucket', 'k')),
+        db.createUploadGrouped(uploadRecord('b', 'another')),
+      ]);
+      expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).constructor : r.status))).toEqual([
+        'fulfilled',
+        MetaConflictError,
+        MetaNotFoundError,
+        'fulfilled',
+      ]);
+      expect(syncs.take()).toEqual({ blocking: 0, background: 1 });
+    });
+    expect(db.getUpload(up.uploadId)).toEqual(up);
+  });
+
   it('records the parts of concurrent Upload Part requests in one group commit, never syncing on the request thread', async () => {
     const up = uploadRecord('b', 'grouped');
     db.createUpload(up);

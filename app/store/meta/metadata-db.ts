@@ -407,14 +407,19 @@ export class MetadataDb {
 
   createUpload(rec: UploadRecord): void {
     checkUpload(rec);
-    this.sql.tx(() => {
-      this.requireBucket(rec.bucket);
-      const r = this.sql.run(
-        `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (${placeholders(UPLOAD_COLUMNS)}) ON CONFLICT DO NOTHING`,
-        uploadValues(rec),
-      );
-      if (r.changes === 0) throw new MetaConflictError(`upload id ${rec.uploadId} already exists`);
-    });
+    this.sql.tx(() => this.insertUpload(rec));
+  }
+
+  /** createUpload as part of a group commit (Initiate Multipart Upload): no WAL sync on the request thread. */
+  createUploadGrouped(rec: UploadRecord): Promise<void> {
+    checkUpload(rec);
+    return this.group.run(() => this.insertUpload(rec));
+  }
+
+  private insertUpload(rec: UploadRecord): void {
+    this.requireBucket(rec.bucket);
+    const r = this.sql.run(`INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (${placeholders(UPLOAD_COLUMNS)}) ON CONFLICT DO NOTHING`, uploadValues(rec));
+    if (r.changes === 0) throw new MetaConflictError(`upload id ${rec.uploadId} already exists`);
   }
 
   getUpload(uploadId: string): UploadRecord | undefined {

@@ -92,7 +92,8 @@ export async function createUpload(store: Store, input: InitiateInput): Promise<
     sseKid,
   };
   try {
-    store.meta.createUpload(rec);
+    // A failed WAL sync (WalSyncError, a 500) may leave the upload listed; nothing refers to it until a part comes.
+    await store.meta.createUploadGrouped(rec);
   } catch (err) {
     if (err instanceof MetaNotFoundError) throw new CosError('NoSuchBucket', 'The specified bucket does not exist.');
     throw err;

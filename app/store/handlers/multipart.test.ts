@@ -415,6 +415,25 @@ describe('validation errors', () => {
     expect(back.body.equals(body)).toBe(true);
     expect(back.headers['x-cos-server-side-encryption']).toBe('AES256');
   });
+
+  it('a Complete whose commit cannot be synced answers 500; the object it committed reads back whole', async () => {
+    const Key = 'err/wal-sync-complete.bin';
+    const { UploadId } = await init(Key, { ServerSideEncryption: 'AES256' });
+    const p1 = randomBytes(MiB + 11);
+    const p2 = randomBytes(777);
+    const parts = [
+      { PartNumber: 1, ETag: (await part(Key, UploadId, 1, p1)).ETag },
+      { PartNumber: 2, ETag: (await part(Key, UploadId, 2, p2)).ETag },
+    ];
+    const xml = `<CompleteMultipartUpload>${parts.map((x) => `<Part><PartNumber>${x.PartNumber}</PartNumber><ETag>${x.ETag}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+    const fault = failNextWalSync();
+    const r = await rawRequest(f.port, { method: 'POST', bucket: 'mp', key: Key, query: { uploadId: UploadId }, body: xml }).finally(fault.restore);
+    expect(r.status).toBe(500);
+    expect(errorCode(r)).toBe('InternalError');
+    const back = await getBody(Key);
+    expect(back.body.equals(Buffer.concat([p1, p2]))).toBe(true);
+    expect(back.headers['x-cos-hash-crc64ecma']).toBe(crcOf(Buffer.concat([p1, p2])));
+  });
 });
 
 describe('List Parts and List Multipart Uploads', () => {

@@ -488,6 +488,44 @@ describe('multipart uploads', () => {
     expect(() => db.completeUpload(up.uploadId, rec)).toThrow(MetaNotFoundError);
   });
 
+  it('completes in a group commit, building the object from what the group committed before it; a refused build changes nothing', async () => {
+    const up = uploadRecord('b', 'grouped-complete');
+    db.createUpload(up);
+    const p = [1, 2].map((n) => part(up.uploadId, n));
+    for (const x of p) db.putPart(x);
+    const toObject = (parts: PartRecord[]) =>
+      objectRecord('b', 'grouped-complete', { size: 10, parts: parts.map((x) => ({ partNumber: x.partNumber, size: x.size, dataId: x.dataId, etag: x.etag, crc64: null })) });
+
+    // A build that refuses (say, FileAlreadyExists) rolls back alone: the upload and its parts stay.
+    await expect(db.completeUploadGrouped(up.uploadId, () => { throw new Error('refused'); })).rejects.toThrow('refused');
+    expect(db.getParts(up.uploadId)).toEqual(p);
+
+    let replaced: PartRecord | undefined;
+    let done!: Awaited<ReturnType<MetadataDb['completeUploadGrouped']>>;
+    const again = part(up.uploadId, 2);
+    await countingSyncs(async (syncs) => {
+      // Part 2 is re-uploaded in the same turn, before the Complete: the build sees the new part, not the old one.
+      const seen: PartRecord[][] = [];
+      [replaced, done] = await Promise.all([
+        db.putPartGrouped(again),
+        db.completeUploadGrouped(up.uploadId, (upload, parts, current) => {
+          expect(upload.uploadId).toBe(up.uploadId);
+          expect(current).toBeUndefined();
+          seen.push(parts);
+          return toObject(parts);
+        }),
+      ]);
+      expect(replaced).toEqual(p[1]);
+      expect(seen).toEqual([[p[0], again]]);
+      expect(done.rec.parts.map((x) => x.dataId)).toEqual([p[0]!.dataId, again.dataId]);
+      expect(done.unusedParts).toEqual([]);
+      expect(syncs.take()).toEqual({ blocking: 0, background: 1 });
+    });
+    expect(db.getObject('b', 'grouped-complete')).toEqual(done.rec);
+    expect(db.getUpload(up.uploadId)).toBeUndefined();
+    await expect(db.completeUploadGrouped(up.uploadId, () => toObject(p))).rejects.toThrow(MetaNotFoundError);
+  });
+
   it('refuses a completion that names data the upload does not own, changing nothing', () => {
     const up = uploadRecord('b', 'k');
     db.createUpload(up);

@@ -59,6 +59,12 @@ const DELETE_INLINE = `DELETE FROM inline_data WHERE data_id = ?`;
 const GET_UPLOAD = `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ?`;
 const GET_PARTS = `SELECT ${PART_COLUMNS} FROM parts WHERE upload_id = ? ORDER BY part_number`;
 
+/** What Complete replaced (the previous object, if any) and the parts the new object does not use. */
+export interface CompletedUpload {
+  previous: ObjectRecord | undefined;
+  unusedParts: PartRecord[];
+}
+
 export class MetadataDb {
   private readonly group: GroupCommit;
 
@@ -495,25 +501,45 @@ export class MetadataDb {
    * replaces any object at its key, and the upload and its part rows go. Returns the replaced object and the parts
    * `rec` does not use, whose data files the caller deletes.
    */
-  completeUpload(uploadId: string, rec: ObjectRecord): { previous: ObjectRecord | undefined; unusedParts: PartRecord[] } {
+  completeUpload(uploadId: string, rec: ObjectRecord): CompletedUpload {
     checkObject(rec);
-    return this.sql.tx(() => {
+    return this.sql.tx(() => this.finishUpload(uploadId, rec));
+  }
+
+  /**
+   * Complete Multipart Upload as part of a group commit. `build` makes the object from the upload, its recorded
+   * parts and the object now at its key, inside the transaction that commits it: what it read cannot change before
+   * the commit (a part re-uploaded, another writer's PUT), and a throw (InvalidPart, FileAlreadyExists) rolls back
+   * this operation alone. Resolves once the commit is durable, with the object as committed.
+   */
+  completeUploadGrouped(
+    uploadId: string,
+    build: (upload: UploadRecord, parts: PartRecord[], current: ObjectRecord | undefined) => ObjectRecord,
+  ): Promise<CompletedUpload & { rec: ObjectRecord }> {
+    return this.group.run(() => {
       const upload = this.requireUpload(uploadId);
-      if (upload.bucket !== rec.bucket || upload.key !== rec.key) {
-        throw new Error(`upload ${uploadId} is for ${upload.bucket}/${upload.key}, not ${rec.bucket}/${rec.key}`);
-      }
-      const parts = this.removeUpload(uploadId);
-      const uploaded = new Set(parts.map((p) => p.dataId));
-      for (const p of rec.parts) {
-        if (!uploaded.has(p.dataId)) {
-          throw new Error(`data file ${p.dataId} (part ${p.partNumber}) is not an uploaded part of upload ${uploadId}`);
-        }
-      }
-      const previous = this.removeObject(rec.bucket, rec.key);
-      this.insertObject(rec);
-      const used = new Set(rec.parts.map((p) => p.dataId));
-      return { previous, unusedParts: parts.filter((p) => !used.has(p.dataId)) };
+      const rec = build(upload, this.getParts(uploadId), this.getObject(upload.bucket, upload.key));
+      checkObject(rec);
+      return { rec, ...this.finishUpload(uploadId, rec) };
     });
+  }
+
+  private finishUpload(uploadId: string, rec: ObjectRecord): CompletedUpload {
+    const upload = this.requireUpload(uploadId);
+    if (upload.bucket !== rec.bucket || upload.key !== rec.key) {
+      throw new Error(`upload ${uploadId} is for ${upload.bucket}/${upload.key}, not ${rec.bucket}/${rec.key}`);
+    }
+    const parts = this.removeUpload(uploadId);
+    const uploaded = new Set(parts.map((p) => p.dataId));
+    for (const p of rec.parts) {
+      if (!uploaded.has(p.dataId)) {
+        throw new Error(`data file ${p.dataId} (part ${p.partNumber}) is not an uploaded part of upload ${uploadId}`);
+      }
+    }
+    const previous = this.removeObject(rec.bucket, rec.key);
+    this.insertObject(rec);
+    const used = new Set(rec.parts.map((p) => p.dataId));
+    return { previous, unusedParts: parts.filter((p) => !used.has(p.dataId)) };
   }
 
   // ---- internals ----

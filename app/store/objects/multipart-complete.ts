@@ -124,44 +124,50 @@ export interface CompleteInput {
 }
 
 /**
- * Validates and commits. Everything from reading the parts to the commit is synchronous (the metadata API is), so
- * no other request interleaves: a concurrent Upload Part either is in the part list read here or fails with
+ * Validates and commits, through the group commit (no WAL fsync on the request thread). Reading the parts, building
+ * and sealing the object and committing it run as one synchronous operation inside the group's transaction, so no
+ * other request interleaves: a concurrent Upload Part either is in the part list read there or fails with
  * NoSuchUpload when it tries to record itself. Afterwards the unused parts' data and the replaced object's data go.
  */
 export async function completeUpload(store: Store, input: CompleteInput): Promise<ObjectRecord> {
-  // Read again: the request body arrived after the caller's lookup, and an Abort may have come in between.
-  const upload = store.meta.getUpload(input.upload.uploadId);
-  if (!upload) throw noSuchUpload();
-  const parts = selectParts(input.listed, store.meta.getParts(upload.uploadId));
-  const rec: ObjectRecord = {
-    bucket: upload.bucket,
-    key: upload.key,
-    size: parts.reduce((n, p) => n + p.size, 0),
-    etag: multipartEtag(parts),
-    crc64: combinedCrc64(parts),
-    lastModified: Date.now(),
-    contentType: upload.contentType,
-    headers: upload.headers,
-    acl: upload.acl,
-    storageClass: upload.storageClass,
-    parts,
-    sse: null,
-    sseKid: null,
-  };
-  if (input.forbidOverwrite && store.meta.getObject(rec.bucket, rec.key)) {
-    throw new CosError('FileAlreadyExists', 'The object already exists and x-cos-forbid-overwrite is true.', { status: 409 });
-  }
-  sealFinal(store, upload, rec, input.customer);
-  let result: ReturnType<Store['meta']['completeUpload']>;
-  crashPoint('complete:before-commit');
+  // Answered at once when the upload is gone (an Abort while the request body arrived); checked again at commit.
+  if (!store.meta.getUpload(input.upload.uploadId)) throw noSuchUpload();
+  let result: Awaited<ReturnType<Store['meta']['completeUploadGrouped']>>;
   try {
-    result = store.meta.completeUpload(upload.uploadId, rec);
+    result = await store.meta.completeUploadGrouped(input.upload.uploadId, (upload, recorded, current) => {
+      const parts = selectParts(input.listed, recorded);
+      const rec: ObjectRecord = {
+        bucket: upload.bucket,
+        key: upload.key,
+        size: parts.reduce((n, p) => n + p.size, 0),
+        etag: multipartEtag(parts),
+        crc64: combinedCrc64(parts),
+        lastModified: Date.now(),
+        contentType: upload.contentType,
+        headers: upload.headers,
+        acl: upload.acl,
+        storageClass: upload.storageClass,
+        parts,
+        sse: null,
+        sseKid: null,
+      };
+      if (input.forbidOverwrite && current) {
+        throw new CosError('FileAlreadyExists', 'The object already exists and x-cos-forbid-overwrite is true.', { status: 409 });
+      }
+      sealFinal(store, upload, rec, input.customer);
+      crashPoint('complete:before-commit');
+      return rec;
+    });
     crashPoint('complete:after-commit');
   } catch (err) {
     if (err instanceof MetaNotFoundError) throw noSuchUpload();
+    // A WalSyncError (committed, maybe not durable) answers 500 and deletes nothing: were the commit lost, the upload
+    // would be back and would need its unused parts; if it holds, they stay as unreferenced files (the sweep after an
+    // unclean shutdown removes those).
     throw err;
   }
-  const used = new Set(parts.map((p) => p.dataId));
+  const { rec } = result;
+  const used = new Set(rec.parts.map((p) => p.dataId));
   const garbage = [...result.unusedParts.map((p) => p.dataId), ...(result.previous?.parts.filter((p) => !p.inline).map((p) => p.dataId) ?? [])];
   await store.removeData(garbage.filter((id) => !used.has(id)));
   return rec;

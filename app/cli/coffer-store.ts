@@ -17,7 +17,8 @@ const USAGE = `Usage:
                      [--rotation-days N] [--tls self-signed | --tls-cert FILE --tls-key FILE]
   coffer-store rotate-key --data DIR [--keyring PATH]     make a new master key active, re-wrap object keys
   coffer-store keys --data DIR [--keyring PATH]           list master key versions and what each protects
-  coffer-store fsck --data DIR [--keyring PATH]           decrypt and verify every object
+  coffer-store fsck --data DIR [--keyring PATH]           decrypt and verify every object; count data files nothing
+                    [--remove-unreferenced]               refers to (and delete them)
   coffer-store kms create-key --data DIR [--alias NAME]   create an SSE-KMS key in the local key service
   coffer-store kms list --data DIR                        list SSE-KMS keys
 
@@ -42,6 +43,7 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   alias: { type: 'string' },
+  'remove-unreferenced': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
@@ -167,12 +169,20 @@ async function rotateKey(flags: Flags): Promise<number> {
 
 async function runFsck(flags: Flags): Promise<number> {
   return withStore(flags, async (store) => {
-    const report = await fsck(store);
+    const report = await fsck(store, { removeUnreferenced: flags['remove-unreferenced'] === true });
     if (flags.json) console.log(JSON.stringify(report, null, 2));
     else {
       for (const p of report.problems) console.log(`DAMAGED ${p.bucket}/${p.key}: ${p.problem}`);
       for (const s of report.skipped) console.log(`skipped ${s.bucket}/${s.key}: ${s.reason}`);
       console.log(`${report.checked} objects checked (${report.encrypted} encrypted), ${report.problems.length} damaged, ${report.skipped.length} skipped.`);
+      const { files, bytes, removed } = report.unreferenced;
+      if (files > 0) {
+        console.log(
+          removed
+            ? `Removed ${files} data files nothing referred to (${bytes} bytes).`
+            : `${files} data files nothing refers to (${bytes} bytes; not damage: left by an interrupted write). Remove them with --remove-unreferenced.`,
+        );
+      }
     }
     return report.problems.length === 0 ? 0 : 1;
   });

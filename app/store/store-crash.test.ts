@@ -3,7 +3,7 @@
 // `coffer-store fsck` finds nothing wrong.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newSdkClient } from './test-support/store-fixture';
 import { runCli, spawnStore, storeArgs, storeScope } from './test-support/store-process';
@@ -193,5 +193,43 @@ describe.each(['complete:before-commit', 'complete:after-commit'])('SIGKILL at %
     again.p.child.kill('SIGTERM');
     await again.p.exited;
     expect(runCli(['fsck', ...storeArgs(dataDir, keyring)]).code).toBe(0);
+  });
+});
+
+describe('fsck and data files nothing refers to', () => {
+  it('counts them apart from damage, removes them only when told, and leaves every object whole', async () => {
+    const { dataDir, keyring } = await setup();
+    const body = randomBytes(300_000); // above the inline limit: a data file of its own
+    {
+      const { p, cos } = await start(dataDir, keyring);
+      await cos.putBucket({ Bucket, Region });
+      await cos.putObject({ Bucket, Region, Key: 'kept.bin', Body: body, ServerSideEncryption: 'AES256' });
+      p.child.kill('SIGTERM');
+      expect((await p.exited).code).toBe(0);
+    }
+    // What a write whose metadata sync failed leaves after a clean shutdown: a committed file nothing points at.
+    const strayId = `ab${randomBytes(15).toString('hex')}`;
+    await mkdir(join(dataDir, 'objects', 'ab'), { recursive: true });
+    await writeFile(join(dataDir, 'objects', 'ab', strayId), randomBytes(1234));
+    const before = await countFiles(join(dataDir, 'objects'));
+
+    const found = runCli(['fsck', ...storeArgs(dataDir, keyring)]);
+    expect(found.code, found.stderr).toBe(0); // wasted space, not damage
+    expect(found.stdout).toContain('1 objects checked (1 encrypted), 0 damaged');
+    expect(found.stdout).toContain('1 data files nothing refers to (1234 bytes');
+    expect(await countFiles(join(dataDir, 'objects'))).toBe(before);
+
+    const removed = runCli(['fsck', ...storeArgs(dataDir, keyring), '--remove-unreferenced', '--json']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ checked: 1, problems: [], unreferenced: { files: 1, bytes: 1234, removed: true } });
+    expect(await countFiles(join(dataDir, 'objects'))).toBe(before - 1);
+
+    const clean = runCli(['fsck', ...storeArgs(dataDir, keyring)]);
+    expect(clean.stdout).not.toContain('nothing refers to');
+    const { p, cos } = await start(dataDir, keyring);
+    const got = await cos.getObject({ Bucket, Region, Key: 'kept.bin' });
+    expect(sha(got.Body as Buffer)).toBe(sha(body));
+    p.child.kill('SIGTERM');
+    await p.exited;
   });
 });

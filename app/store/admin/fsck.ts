@@ -1,5 +1,6 @@
 // fsck: reads every object back in full — decrypting and authenticating encrypted data, re-computing CRC64 (and
-// MD5 for single-part plain and SSE-COS objects) — and reports each object it cannot vouch for.
+// MD5 for single-part plain and SSE-COS objects) — and reports each object it cannot vouch for, and the data files
+// nothing refers to (space a failed metadata sync or an unswept crash left behind), which it can remove.
 import { createHash } from 'node:crypto';
 import { Crc64, crc64Combine } from '../../cos/crc64';
 import type { ObjectRecord } from '../meta/metadata-db';
@@ -19,6 +20,14 @@ export interface FsckReport {
   encrypted: number;
   skipped: Array<{ bucket: string; key: string; reason: string }>;
   problems: FsckProblem[];
+  /** Data files no object or upload refers to: wasted space, not damage (removed with `removeUnreferenced`). */
+  unreferenced: { files: number; bytes: number; removed: boolean };
+}
+
+export interface FsckOptions {
+  onProgress?: (checked: number) => void;
+  /** Delete the unreferenced data files found (the store must not be serving: see DataFiles.unreferenced). */
+  removeUnreferenced?: boolean;
 }
 
 async function checkObject(store: Store, rec: ObjectRecord): Promise<string | null> {
@@ -59,8 +68,9 @@ async function checkObject(store: Store, rec: ObjectRecord): Promise<string | nu
   }
 }
 
-export async function fsck(store: Store, onProgress?: (checked: number) => void): Promise<FsckReport> {
-  const report: FsckReport = { checked: 0, encrypted: 0, skipped: [], problems: [] };
+export async function fsck(store: Store, opts: FsckOptions = {}): Promise<FsckReport> {
+  const { onProgress } = opts;
+  const report: FsckReport = { checked: 0, encrypted: 0, skipped: [], problems: [], unreferenced: { files: 0, bytes: 0, removed: false } };
   let after: { bucket: string; key: string } | null = null;
   for (;;) {
     const batch = store.meta.iterateObjects(after, 200);
@@ -80,6 +90,12 @@ export async function fsck(store: Store, onProgress?: (checked: number) => void)
     }
     const last = batch[batch.length - 1]!;
     after = { bucket: last.bucket, key: last.key };
+  }
+  const stray = await store.files.unreferenced((id) => store.meta.isDataReferenced(id));
+  report.unreferenced = { files: stray.length, bytes: stray.reduce((n, f) => n + f.size, 0), removed: false };
+  if (opts.removeUnreferenced && stray.length > 0) {
+    for (const f of stray) await store.files.remove(f.id);
+    report.unreferenced.removed = true;
   }
   return report;
 }

@@ -106,6 +106,26 @@ export class DataFiles {
     return result;
   }
 
+  /**
+   * Committed files `referenced` says nothing points at, with their sizes, without deleting them (what a full
+   * sweep would remove). Left behind by a write whose metadata sync failed, or by a crash that no sweep followed.
+   * Only while no write is in flight (an admin command on a stopped store): a write's file is unreferenced until
+   * its commit.
+   */
+  async unreferenced(referenced: (id: string) => boolean): Promise<Array<{ id: string; size: number }>> {
+    const out: Array<{ id: string; size: number }> = [];
+    for (const fan of await listDir(this.objectsDir)) {
+      if (!FAN_OUT.test(fan)) continue;
+      const dir = path.join(this.objectsDir, fan);
+      for (const name of await listDir(dir)) {
+        if (!isDataId(name) || !name.startsWith(fan) || referenced(name)) continue;
+        const st = await fsp.stat(path.join(dir, name)).catch(() => null);
+        if (st?.isFile()) out.push({ id: name, size: st.size });
+      }
+    }
+    return out;
+  }
+
   // Creates a directory if needed; a new directory entry is only durable once its parent is fsync'd.
   private async ensureDir(dir: string): Promise<void> {
     if (this.ready.has(dir)) return;

@@ -445,6 +445,19 @@ describe('multipart uploads', () => {
     expect(db.getUpload(up.uploadId)).toEqual(up);
   });
 
+  it('aborts uploads in a group commit, returning their parts; an unknown upload gives undefined', async () => {
+    const up = uploadRecord('b', 'aborted');
+    db.createUpload(up);
+    const p = [1, 2].map((n) => part(up.uploadId, n));
+    for (const x of p) db.putPart(x);
+    await countingSyncs(async (syncs) => {
+      expect(await Promise.all([db.abortUploadGrouped(up.uploadId), db.abortUploadGrouped(up.uploadId)])).toEqual([p, undefined]);
+      expect(syncs.take()).toEqual({ blocking: 0, background: 1 });
+    });
+    expect(db.getUpload(up.uploadId)).toBeUndefined();
+    expect(p.map((x) => db.isDataReferenced(x.dataId))).toEqual([false, false]);
+  });
+
   it('records the parts of concurrent Upload Part requests in one group commit, never syncing on the request thread', async () => {
     const up = uploadRecord('b', 'grouped');
     db.createUpload(up);

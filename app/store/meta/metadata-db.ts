@@ -490,10 +490,17 @@ export class MetadataDb {
 
   /** Deletes the upload and its part rows; returns the parts (for data cleanup), or undefined if unknown. */
   abortUpload(uploadId: string): PartRecord[] | undefined {
-    return this.sql.tx(() => {
-      if (!this.getUpload(uploadId)) return undefined;
-      return this.removeUpload(uploadId);
-    });
+    return this.sql.tx(() => this.dropUpload(uploadId));
+  }
+
+  /** abortUpload as part of a group commit: resolves once the deletion is durable. */
+  abortUploadGrouped(uploadId: string): Promise<PartRecord[] | undefined> {
+    return this.group.run(() => this.dropUpload(uploadId));
+  }
+
+  private dropUpload(uploadId: string): PartRecord[] | undefined {
+    if (!this.getUpload(uploadId)) return undefined;
+    return this.removeUpload(uploadId);
   }
 
   /**

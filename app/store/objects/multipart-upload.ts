@@ -176,9 +176,11 @@ export async function writePart(store: Store, input: WritePartInput): Promise<Pa
   }
 }
 
-/** Abort: the upload and its part rows go in one transaction, then the part data. */
+/** Abort: the upload and its part rows go in one (group) transaction, then the part data. */
 export async function abortUpload(store: Store, upload: UploadRecord): Promise<void> {
-  const parts = store.meta.abortUpload(upload.uploadId);
+  // Through the group commit. A WalSyncError (deleted, maybe not durably) answers 500 and keeps the part data: were
+  // the deletion lost, the upload would be back and would need it.
+  const parts = await store.meta.abortUploadGrouped(upload.uploadId);
   if (!parts) throw noSuchUpload();
   await store.removeData(parts.map((p) => p.dataId));
 }

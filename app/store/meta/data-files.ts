@@ -94,14 +94,9 @@ export class DataFiles {
       result.tmpRemoved++;
     }
     if (!opts.full) return result;
-    for (const fan of await listDir(this.objectsDir)) {
-      if (!FAN_OUT.test(fan)) continue;
-      const dir = path.join(this.objectsDir, fan);
-      for (const name of await listDir(dir)) {
-        if (!isDataId(name) || !name.startsWith(fan) || referenced(name)) continue;
-        await unlinkIfPresent(path.join(dir, name));
-        result.orphansRemoved++;
-      }
+    for await (const file of this.unreferencedFiles(referenced)) {
+      await unlinkIfPresent(file);
+      result.orphansRemoved++;
     }
     return result;
   }
@@ -114,16 +109,22 @@ export class DataFiles {
    */
   async unreferenced(referenced: (id: string) => boolean): Promise<Array<{ id: string; size: number }>> {
     const out: Array<{ id: string; size: number }> = [];
+    for await (const file of this.unreferencedFiles(referenced)) {
+      const st = await fsp.stat(file).catch(() => null);
+      if (st?.isFile()) out.push({ id: path.basename(file), size: st.size });
+    }
+    return out;
+  }
+
+  /** Paths of the committed files nothing references (data ids in their own fan-out directory only). */
+  private async *unreferencedFiles(referenced: (id: string) => boolean): AsyncGenerator<string> {
     for (const fan of await listDir(this.objectsDir)) {
       if (!FAN_OUT.test(fan)) continue;
       const dir = path.join(this.objectsDir, fan);
       for (const name of await listDir(dir)) {
-        if (!isDataId(name) || !name.startsWith(fan) || referenced(name)) continue;
-        const st = await fsp.stat(path.join(dir, name)).catch(() => null);
-        if (st?.isFile()) out.push({ id: name, size: st.size });
+        if (isDataId(name) && name.startsWith(fan) && !referenced(name)) yield path.join(dir, name);
       }
     }
-    return out;
   }
 
   // Creates a directory if needed; a new directory entry is only durable once its parent is fsync'd.

@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WalSyncError } from './group-commit';
-import { MetaConflictError, MetadataDb, MetaNotFoundError, type ObjectRecord, type PartRecord } from './metadata-db';
+import { MetaConflictError, MetadataDb, MetaNotFoundError, type CompletedUpload, type ObjectRecord, type PartRecord } from './metadata-db';
 import { bucketRecord, objectRecord, randomDataId, tempDataDir, uploadRecord } from './meta-test-kit';
 import { Database } from './sqlite-driver';
 
@@ -74,16 +74,16 @@ describe('buckets', () => {
     expect(db.deleteBucket('c-1')).toBe(false);
   });
 
-  it('is not empty while it holds an object or an open upload', () => {
+  it('is not empty while it holds an object or an open upload', async () => {
     expect(db.bucketIsEmpty('b')).toBe(true);
     db.putObject(objectRecord('b', 'k'));
     expect(db.bucketIsEmpty('b')).toBe(false);
     expect(() => db.deleteBucket('b')).toThrow(MetaConflictError);
     db.deleteObject('b', 'k');
     const up = uploadRecord('b', 'k');
-    db.createUpload(up);
+    await db.createUploadGrouped(up);
     expect(db.bucketIsEmpty('b')).toBe(false);
-    db.abortUpload(up.uploadId);
+    await db.abortUploadGrouped(up.uploadId);
     expect(db.bucketIsEmpty('b')).toBe(true);
     expect(db.deleteBucket('b')).toBe(true);
   });
@@ -382,15 +382,15 @@ describe('group commit', () => {
 });
 
 describe('master-key version counts', () => {
-  it('counts objects and open uploads per kid', () => {
+  it('counts objects and open uploads per kid', async () => {
     db.bulkInsertObjects([
       objectRecord('b', '1', { sseKid: 1 }),
       objectRecord('b', '2', { sseKid: 1 }),
       objectRecord('b', '3', { sseKid: 2 }),
       objectRecord('b', '4'),
     ]);
-    db.createUpload(uploadRecord('b', 'u', { sseKid: 2 }));
-    db.createUpload(uploadRecord('b', 'v', { sseKid: 3 }));
+    await db.createUploadGrouped(uploadRecord('b', 'u', { sseKid: 2 }));
+    await db.createUploadGrouped(uploadRecord('b', 'v', { sseKid: 3 }));
     expect(db.countObjectsByKid()).toEqual(
       new Map([
         [1, 2],
@@ -404,17 +404,17 @@ describe('master-key version counts', () => {
 });
 
 describe('multipart uploads', () => {
-  it('records parts, replaces re-uploads and pages through them', () => {
+  it('records parts, replaces re-uploads and pages through them', async () => {
     const up = uploadRecord('b', 'big', { headers: { 'x-cos-meta-a': '1' }, sse: { w: 'x' }, sseKid: 4 });
-    db.createUpload(up);
-    expect(() => db.createUpload(up)).toThrow(MetaConflictError);
-    expect(() => db.createUpload(uploadRecord('nope', 'k'))).toThrow(MetaNotFoundError);
+    await db.createUploadGrouped(up);
+    await expect(db.createUploadGrouped(up)).rejects.toThrow(MetaConflictError);
+    await expect(db.createUploadGrouped(uploadRecord('nope', 'k'))).rejects.toThrow(MetaNotFoundError);
     expect(db.getUpload(up.uploadId)).toEqual(up);
 
     const p = [1, 2, 3, 4, 5].map((n) => part(up.uploadId, n));
-    for (const x of p) expect(db.putPart(x)).toBeUndefined();
+    for (const x of p) expect(await db.putPartGrouped(x)).toBeUndefined();
     const p2b = { ...part(up.uploadId, 2), partSalt: 'c2FsdA==' };
-    expect(db.putPart(p2b)).toEqual(p[1]);
+    expect(await db.putPartGrouped(p2b)).toEqual(p[1]);
     expect(db.isDataReferenced(p[1].dataId)).toBe(false);
     expect(db.isDataReferenced(p2b.dataId)).toBe(true);
     expect(db.getParts(up.uploadId)).toEqual([p[0], p2b, p[2], p[3], p[4]]);
@@ -422,7 +422,7 @@ describe('multipart uploads', () => {
     expect(db.listParts(up.uploadId, 0, 2)).toEqual({ parts: [p[0], p2b], isTruncated: true, nextPartNumberMarker: 2 });
     expect(db.listParts(up.uploadId, 2, 3)).toEqual({ parts: [p[2], p[3], p[4]], isTruncated: false, nextPartNumberMarker: 5 });
     expect(db.listParts(up.uploadId, 5, 3)).toEqual({ parts: [], isTruncated: false, nextPartNumberMarker: 5 });
-    expect(() => db.putPart(part('unknown', 1))).toThrow(MetaNotFoundError);
+    await expect(db.putPartGrouped(part('unknown', 1))).rejects.toThrow(MetaNotFoundError);
   });
 
   it('creates uploads in a group commit: one background sync, a duplicate id or a missing bucket failing alone', async () => {
@@ -447,9 +447,9 @@ describe('multipart uploads', () => {
 
   it('aborts uploads in a group commit, returning their parts; an unknown upload gives undefined', async () => {
     const up = uploadRecord('b', 'aborted');
-    db.createUpload(up);
+    await db.createUploadGrouped(up);
     const p = [1, 2].map((n) => part(up.uploadId, n));
-    for (const x of p) db.putPart(x);
+    for (const x of p) await db.putPartGrouped(x);
     await countingSyncs(async (syncs) => {
       expect(await Promise.all([db.abortUploadGrouped(up.uploadId), db.abortUploadGrouped(up.uploadId)])).toEqual([p, undefined]);
       expect(syncs.take()).toEqual({ blocking: 0, background: 1 });
@@ -460,7 +460,7 @@ describe('multipart uploads', () => {
 
   it('records the parts of concurrent Upload Part requests in one group commit, never syncing on the request thread', async () => {
     const up = uploadRecord('b', 'grouped');
-    db.createUpload(up);
+    await db.createUploadGrouped(up);
     await countingSyncs(async (syncs) => {
       const p = [1, 2, 3, 4].map((n) => part(up.uploadId, n));
       // One of the group names an upload that does not exist: it fails alone.
@@ -476,18 +476,18 @@ describe('multipart uploads', () => {
     });
   });
 
-  it('completes in one transaction, returning the replaced object and the unused parts', () => {
+  it('completes in one transaction, returning the replaced object and the unused parts', async () => {
     const old = objectRecord('b', 'big');
     db.putObject(old);
     const up = uploadRecord('b', 'big');
-    db.createUpload(up);
+    await db.createUploadGrouped(up);
     const p = [1, 2, 3].map((n) => part(up.uploadId, n));
-    for (const x of p) db.putPart(x);
+    for (const x of p) await db.putPartGrouped(x);
     const rec = objectRecord('b', 'big', {
       size: 10,
       parts: [p[0], p[2]].map((x) => ({ partNumber: x.partNumber, size: x.size, dataId: x.dataId, etag: x.etag, crc64: null })),
     });
-    const res = db.completeUpload(up.uploadId, rec);
+    const res = await db.completeUploadGrouped(up.uploadId, () => rec);
     expect(res.previous).toEqual(old);
     expect(res.unusedParts).toEqual([p[1]]);
     expect(db.getObject('b', 'big')).toEqual(rec);
@@ -498,14 +498,14 @@ describe('multipart uploads', () => {
     // The completed object owns its data now: deleting it releases the parts' files.
     db.deleteObject('b', 'big');
     expect(db.isDataReferenced(p[0].dataId)).toBe(false);
-    expect(() => db.completeUpload(up.uploadId, rec)).toThrow(MetaNotFoundError);
+    await expect(db.completeUploadGrouped(up.uploadId, () => rec)).rejects.toThrow(MetaNotFoundError);
   });
 
   it('completes in a group commit, building the object from what the group committed before it; a refused build changes nothing', async () => {
     const up = uploadRecord('b', 'grouped-complete');
-    db.createUpload(up);
+    await db.createUploadGrouped(up);
     const p = [1, 2].map((n) => part(up.uploadId, n));
-    for (const x of p) db.putPart(x);
+    for (const x of p) await db.putPartGrouped(x);
     const toObject = (parts: PartRecord[]) =>
       objectRecord('b', 'grouped-complete', { size: 10, parts: parts.map((x) => ({ partNumber: x.partNumber, size: x.size, dataId: x.dataId, etag: x.etag, crc64: null })) });
 
@@ -514,7 +514,7 @@ describe('multipart uploads', () => {
     expect(db.getParts(up.uploadId)).toEqual(p);
 
     let replaced: PartRecord | undefined;
-    let done!: Awaited<ReturnType<MetadataDb['completeUploadGrouped']>>;
+    let done!: CompletedUpload;
     const again = part(up.uploadId, 2);
     await countingSyncs(async (syncs) => {
       // Part 2 is re-uploaded in the same turn, before the Complete: the build sees the new part, not the old one.
@@ -539,36 +539,36 @@ describe('multipart uploads', () => {
     await expect(db.completeUploadGrouped(up.uploadId, () => toObject(p))).rejects.toThrow(MetaNotFoundError);
   });
 
-  it('refuses a completion that names data the upload does not own, changing nothing', () => {
+  it('refuses a completion that names data the upload does not own, changing nothing', async () => {
     const up = uploadRecord('b', 'k');
-    db.createUpload(up);
+    await db.createUploadGrouped(up);
     const p1 = part(up.uploadId, 1);
-    db.putPart(p1);
+    await db.putPartGrouped(p1);
     const foreign = objectRecord('b', 'k', { size: 5, parts: [{ partNumber: 1, size: 5, dataId: randomDataId(), etag: 'e', crc64: null }] });
-    expect(() => db.completeUpload(up.uploadId, foreign)).toThrow(/not an uploaded part/);
-    expect(() => db.completeUpload(up.uploadId, { ...foreign, key: 'other' })).toThrow(/is for b\/k/);
+    await expect(db.completeUploadGrouped(up.uploadId, () => foreign)).rejects.toThrow(/not an uploaded part/);
+    await expect(db.completeUploadGrouped(up.uploadId, () => ({ ...foreign, key: 'other' }))).rejects.toThrow(/is for b\/k/);
     expect(db.getParts(up.uploadId)).toEqual([p1]);
     expect(db.isDataReferenced(p1.dataId)).toBe(true);
     expect(db.getObject('b', 'k')).toBeUndefined();
   });
 
-  it('aborts, returning the parts for cleanup', () => {
+  it('aborts, returning the parts for cleanup', async () => {
     const up = uploadRecord('b', 'k');
-    db.createUpload(up);
+    await db.createUploadGrouped(up);
     const p = [1, 2].map((n) => part(up.uploadId, n));
-    for (const x of p) db.putPart(x);
-    expect(db.abortUpload(up.uploadId)).toEqual(p);
-    expect(db.abortUpload(up.uploadId)).toBeUndefined();
+    for (const x of p) await db.putPartGrouped(x);
+    expect(await db.abortUploadGrouped(up.uploadId)).toEqual(p);
+    expect(await db.abortUploadGrouped(up.uploadId)).toBeUndefined();
     expect(p.map((x) => db.isDataReferenced(x.dataId))).toEqual([false, false]);
   });
 
-  it('lists uploads by key, initiation and id, with markers and common prefixes', () => {
-    const mk = (key: string, initiated: number, uploadId: string) => {
+  it('lists uploads by key, initiation and id, with markers and common prefixes', async () => {
+    const mk = async (key: string, initiated: number, uploadId: string) => {
       const u = uploadRecord('b', key, { initiated, uploadId });
-      db.createUpload(u);
+      await db.createUploadGrouped(u);
       return u;
     };
-    const u = [
+    const u = await Promise.all([
       mk('a', 1, 'u1'),
       mk('b', 3, 'u2'),
       mk('b', 2, 'u9'), // initiated earlier: comes first for key b
@@ -576,7 +576,7 @@ describe('multipart uploads', () => {
       mk('d/1', 1, 'u4'),
       mk('d/2', 1, 'u5'),
       mk('e', 1, 'u6'),
-    ];
+    ]);
     const q = { bucket: 'b', prefix: '', delimiter: '', keyMarker: '', uploadIdMarker: '', maxUploads: 1000 };
     expect(db.listUploads(q).uploads.map((x) => x.uploadId)).toEqual(['u1', 'u9', 'u2', 'u3', 'u4', 'u5', 'u6']);
 
@@ -603,7 +603,7 @@ describe('multipart uploads', () => {
     // A key marker alone skips every upload of that key.
     expect(db.listUploads({ ...q, keyMarker: 'b' }).uploads.map((x) => x.uploadId)).toEqual(['u4', 'u5', 'u6']);
     // The marker upload completed meanwhile: uploads of its key with a greater id, then the following keys.
-    db.abortUpload('u2');
+    await db.abortUploadGrouped('u2');
     expect(db.listUploads({ ...q, keyMarker: 'b', uploadIdMarker: 'u2' }).uploads.map((x) => x.uploadId)).toEqual([
       'u9',
       'u3',

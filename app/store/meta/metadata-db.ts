@@ -59,8 +59,9 @@ const DELETE_INLINE = `DELETE FROM inline_data WHERE data_id = ?`;
 const GET_UPLOAD = `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ?`;
 const GET_PARTS = `SELECT ${PART_COLUMNS} FROM parts WHERE upload_id = ? ORDER BY part_number`;
 
-/** What Complete replaced (the previous object, if any) and the parts the new object does not use. */
+/** What Complete committed, what it replaced (the previous object, if any) and the parts the object does not use. */
 export interface CompletedUpload {
+  rec: ObjectRecord;
   previous: ObjectRecord | undefined;
   unusedParts: PartRecord[];
 }
@@ -411,21 +412,14 @@ export class MetadataDb {
 
   // ---- multipart ----
 
-  createUpload(rec: UploadRecord): void {
-    checkUpload(rec);
-    this.sql.tx(() => this.insertUpload(rec));
-  }
-
-  /** createUpload as part of a group commit (Initiate Multipart Upload): no WAL sync on the request thread. */
+  /** Initiate Multipart Upload, as part of a group commit: resolves once durable, no WAL sync on the request thread. */
   createUploadGrouped(rec: UploadRecord): Promise<void> {
     checkUpload(rec);
-    return this.group.run(() => this.insertUpload(rec));
-  }
-
-  private insertUpload(rec: UploadRecord): void {
-    this.requireBucket(rec.bucket);
-    const r = this.sql.run(`INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (${placeholders(UPLOAD_COLUMNS)}) ON CONFLICT DO NOTHING`, uploadValues(rec));
-    if (r.changes === 0) throw new MetaConflictError(`upload id ${rec.uploadId} already exists`);
+    return this.group.run(() => {
+      this.requireBucket(rec.bucket);
+      const r = this.sql.run(`INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (${placeholders(UPLOAD_COLUMNS)}) ON CONFLICT DO NOTHING`, uploadValues(rec));
+      if (r.changes === 0) throw new MetaConflictError(`upload id ${rec.uploadId} already exists`);
+    });
   }
 
   getUpload(uploadId: string): UploadRecord | undefined {
@@ -438,35 +432,28 @@ export class MetadataDb {
     return listUploads(this.sql, q, (id) => this.getUpload(id));
   }
 
-  /** Records a part (replacing a re-upload of the same number) and returns the replaced part for data cleanup. */
-  putPart(rec: PartRecord): PartRecord | undefined {
-    checkPart(rec);
-    return this.sql.tx(() => this.recordPart(rec));
-  }
-
   /**
-   * putPart as part of a group commit: resolves once the transaction holding it is durable. Upload Part's own
-   * commit synced the WAL on the request thread (synchronous=FULL), blocking every other transfer for one fsync
-   * per part (a CPU profile put ~225 ms of the request thread per GiB in 8 MiB parts in that fsync).
+   * Records a part (replacing a re-upload of the same number) as part of a group commit, and resolves with the
+   * replaced part (for data cleanup) once the transaction holding it is durable. Upload Part's own commit used to
+   * sync the WAL on the request thread (synchronous=FULL), blocking every other transfer for one fsync per part (a
+   * CPU profile put ~225 ms of the request thread per GiB in 8 MiB parts in that fsync).
    */
   putPartGrouped(rec: PartRecord): Promise<PartRecord | undefined> {
     checkPart(rec);
-    return this.group.run(() => this.recordPart(rec));
-  }
-
-  private recordPart(rec: PartRecord): PartRecord | undefined {
-    const upload = this.requireUpload(rec.uploadId);
-    const prevRow = this.sql.one(`SELECT ${PART_COLUMNS} FROM parts WHERE upload_id = ? AND part_number = ?`, [
-      rec.uploadId,
-      rec.partNumber,
-    ]);
-    const previous = prevRow && partFromRow(prevRow);
-    if (previous?.dataId !== rec.dataId) {
-      if (previous) this.sql.run(DELETE_REF, [previous.dataId]);
-      this.addRef(rec.dataId, upload.bucket, upload.key, rec.uploadId);
-    }
-    this.sql.run(`INSERT OR REPLACE INTO parts (${PART_COLUMNS}) VALUES (${placeholders(PART_COLUMNS)})`, partValues(rec));
-    return previous;
+    return this.group.run(() => {
+      const upload = this.requireUpload(rec.uploadId);
+      const prevRow = this.sql.one(`SELECT ${PART_COLUMNS} FROM parts WHERE upload_id = ? AND part_number = ?`, [
+        rec.uploadId,
+        rec.partNumber,
+      ]);
+      const previous = prevRow && partFromRow(prevRow);
+      if (previous?.dataId !== rec.dataId) {
+        if (previous) this.sql.run(DELETE_REF, [previous.dataId]);
+        this.addRef(rec.dataId, upload.bucket, upload.key, rec.uploadId);
+      }
+      this.sql.run(`INSERT OR REPLACE INTO parts (${PART_COLUMNS}) VALUES (${placeholders(PART_COLUMNS)})`, partValues(rec));
+      return previous;
+    });
   }
 
   /** All parts of an upload in ascending part number. */
@@ -488,65 +475,48 @@ export class MetadataDb {
     };
   }
 
-  /** Deletes the upload and its part rows; returns the parts (for data cleanup), or undefined if unknown. */
-  abortUpload(uploadId: string): PartRecord[] | undefined {
-    return this.sql.tx(() => this.dropUpload(uploadId));
-  }
-
-  /** abortUpload as part of a group commit: resolves once the deletion is durable. */
-  abortUploadGrouped(uploadId: string): Promise<PartRecord[] | undefined> {
-    return this.group.run(() => this.dropUpload(uploadId));
-  }
-
-  private dropUpload(uploadId: string): PartRecord[] | undefined {
-    if (!this.getUpload(uploadId)) return undefined;
-    return this.removeUpload(uploadId);
-  }
-
   /**
-   * Complete Multipart Upload, in one transaction: the object `rec` (whose parts must all be parts of this upload)
-   * replaces any object at its key, and the upload and its part rows go. Returns the replaced object and the parts
-   * `rec` does not use, whose data files the caller deletes.
+   * Deletes the upload and its part rows as part of a group commit; resolves once durable with the parts (for data
+   * cleanup), or undefined if the upload is unknown.
    */
-  completeUpload(uploadId: string, rec: ObjectRecord): CompletedUpload {
-    checkObject(rec);
-    return this.sql.tx(() => this.finishUpload(uploadId, rec));
+  abortUploadGrouped(uploadId: string): Promise<PartRecord[] | undefined> {
+    return this.group.run(() => {
+      if (!this.getUpload(uploadId)) return undefined;
+      return this.removeUpload(uploadId);
+    });
   }
 
   /**
    * Complete Multipart Upload as part of a group commit. `build` makes the object from the upload, its recorded
    * parts and the object now at its key, inside the transaction that commits it: what it read cannot change before
    * the commit (a part re-uploaded, another writer's PUT), and a throw (InvalidPart, FileAlreadyExists) rolls back
-   * this operation alone. Resolves once the commit is durable, with the object as committed.
+   * this operation alone. The object (whose parts must all be parts of this upload) replaces any object at its key,
+   * and the upload and its part rows go. Resolves once durable with the object, the one it replaced and the parts
+   * it does not use, whose data files the caller deletes.
    */
   completeUploadGrouped(
     uploadId: string,
     build: (upload: UploadRecord, parts: PartRecord[], current: ObjectRecord | undefined) => ObjectRecord,
-  ): Promise<CompletedUpload & { rec: ObjectRecord }> {
+  ): Promise<CompletedUpload> {
     return this.group.run(() => {
       const upload = this.requireUpload(uploadId);
       const rec = build(upload, this.getParts(uploadId), this.getObject(upload.bucket, upload.key));
       checkObject(rec);
-      return { rec, ...this.finishUpload(uploadId, rec) };
-    });
-  }
-
-  private finishUpload(uploadId: string, rec: ObjectRecord): CompletedUpload {
-    const upload = this.requireUpload(uploadId);
-    if (upload.bucket !== rec.bucket || upload.key !== rec.key) {
-      throw new Error(`upload ${uploadId} is for ${upload.bucket}/${upload.key}, not ${rec.bucket}/${rec.key}`);
-    }
-    const parts = this.removeUpload(uploadId);
-    const uploaded = new Set(parts.map((p) => p.dataId));
-    for (const p of rec.parts) {
-      if (!uploaded.has(p.dataId)) {
-        throw new Error(`data file ${p.dataId} (part ${p.partNumber}) is not an uploaded part of upload ${uploadId}`);
+      if (upload.bucket !== rec.bucket || upload.key !== rec.key) {
+        throw new Error(`upload ${uploadId} is for ${upload.bucket}/${upload.key}, not ${rec.bucket}/${rec.key}`);
       }
-    }
-    const previous = this.removeObject(rec.bucket, rec.key);
-    this.insertObject(rec);
-    const used = new Set(rec.parts.map((p) => p.dataId));
-    return { previous, unusedParts: parts.filter((p) => !used.has(p.dataId)) };
+      const parts = this.removeUpload(uploadId);
+      const uploaded = new Set(parts.map((p) => p.dataId));
+      for (const p of rec.parts) {
+        if (!uploaded.has(p.dataId)) {
+          throw new Error(`data file ${p.dataId} (part ${p.partNumber}) is not an uploaded part of upload ${uploadId}`);
+        }
+      }
+      const previous = this.removeObject(rec.bucket, rec.key);
+      this.insertObject(rec);
+      const used = new Set(rec.parts.map((p) => p.dataId));
+      return { rec, previous, unusedParts: parts.filter((p) => !used.has(p.dataId)) };
+    });
   }
 
   // ---- internals ----

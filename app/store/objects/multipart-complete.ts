@@ -7,7 +7,7 @@ import { crc64Combine } from '../../cos/crc64';
 import { LIMITS } from '../config';
 import { CosError } from '../http/cos-error';
 import { parseXmlBody, xmlText } from '../http/xml';
-import { MetaNotFoundError, type DataPart, type ObjectRecord, type PartRecord, type UploadRecord } from '../meta/metadata-db';
+import { MetaNotFoundError, type CompletedUpload, type DataPart, type ObjectRecord, type PartRecord, type UploadRecord } from '../meta/metadata-db';
 import type { CustomerKey } from '../sse/customer-key';
 import type { Store } from '../store';
 import { openObjectKey, rewrapObjectKey } from './object-encryption';
@@ -132,7 +132,7 @@ export interface CompleteInput {
 export async function completeUpload(store: Store, input: CompleteInput): Promise<ObjectRecord> {
   // Answered at once when the upload is gone (an Abort while the request body arrived); checked again at commit.
   if (!store.meta.getUpload(input.upload.uploadId)) throw noSuchUpload();
-  let result: Awaited<ReturnType<Store['meta']['completeUploadGrouped']>>;
+  let result: CompletedUpload;
   try {
     result = await store.meta.completeUploadGrouped(input.upload.uploadId, (upload, recorded, current) => {
       const parts = selectParts(input.listed, recorded);

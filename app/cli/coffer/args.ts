@@ -1,6 +1,7 @@
 // Command-line parsing for `coffer`: one option table for every command (each command says which it accepts),
 // `cos://bucket/key` addresses, `--expires` durations and the transfer tuning flags.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MAX_PART_SIZE, MIN_PART_SIZE, MiB } from '../../engine/upload';
 import { UsageError } from './errors';
 
 export const OPTIONS = {
@@ -102,28 +103,24 @@ export function parseDuration(value: string | undefined, fallback: string): numb
   return seconds;
 }
 
-const MiB = 1024 * 1024;
 const SIZE_UNITS: Record<string, number> = { k: 1024, m: MiB, g: 1024 * MiB };
-/** COS's limits for a part other than the last (cos-protocol.md: 1 MB–5 GB, read as binary units, as the store does). */
-export const MIN_PART_BYTES = MiB;
-export const MAX_PART_BYTES = 5 * 1024 * MiB;
 
 /**
  * `--part-size`: `16M`, `16MiB`, `16mb`, `1G`, `512K`; a bare number is MiB (as coscli's --part-size). Binary units
- * (a K is 1024 bytes), from 1 MiB to 5 GiB.
+ * (a K is 1024 bytes), within COS's part sizes (1 MiB to 5 GiB).
  */
 export function parsePartSize(value: string): number {
   const m = /^(\d{1,10}(?:\.\d{1,6})?)\s*(?:([kmg])(?:i?b)?)?$/i.exec(value.trim());
   if (!m) throw new UsageError(`--part-size takes a size such as 8M, 64MiB or 1G (a bare number is MiB), not "${value}".`);
   const bytes = Math.round(Number(m[1]) * (m[2] ? SIZE_UNITS[m[2].toLowerCase()]! : MiB));
-  if (bytes < MIN_PART_BYTES) throw new UsageError(`--part-size must be at least 1M (COS refuses smaller parts other than the last); "${value}" is smaller.`);
-  if (bytes > MAX_PART_BYTES) throw new UsageError(`--part-size can be at most 5G (COS's largest part); "${value}" is larger.`);
+  if (bytes < MIN_PART_SIZE) throw new UsageError(`--part-size must be at least 1M (COS refuses smaller parts other than the last); "${value}" is smaller.`);
+  if (bytes > MAX_PART_SIZE) throw new UsageError(`--part-size can be at most 5G (COS's largest part); "${value}" is larger.`);
   return bytes;
 }
 
 /** `--parallel`: parts of one object in flight, 1 to 64. */
 export function parseParallel(value: string): number {
-  const n = /^\d{1,3}$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--parallel takes a whole number of parts in flight from 1 to 64, not "${value}".`);
+  const n = Number(value);
+  if (!/^\d{1,3}$/.test(value.trim()) || n < 1 || n > 64) throw new UsageError(`--parallel takes a whole number of parts in flight from 1 to 64, not "${value}".`);
   return n;
 }

@@ -9,7 +9,7 @@ import { readBucketDefaultEncryption } from '../bucket-settings';
 import { JournalStore } from '../journal';
 import type { ResolvedUploadOptions } from './item-context';
 import { DEFAULT_ENCRYPTION, type UploadEncryption } from './upload-encryption';
-import { MiB, normalizePrefix, planItems, type Destination, type SourceInput, type UploadItem, type UploadPlan } from './upload-plan';
+import { MiB, MIN_PART_SIZE, normalizePrefix, planItems, type Destination, type SourceInput, type UploadItem, type UploadPlan } from './upload-plan';
 import { UploadTransfer } from './upload-transfer';
 
 export type UploadEngineOptions = Partial<ResolvedUploadOptions>;
@@ -58,7 +58,7 @@ export class UploadEngine {
     options: UploadEngineOptions = {},
   ) {
     this.options = { ...DEFAULT_UPLOAD_OPTIONS, ...options };
-    if (this.options.partSize < MiB) throw new RangeError(`part size must be at least 1 MiB (COS rejects smaller non-last parts), got ${this.options.partSize}`);
+    if (this.options.partSize < MIN_PART_SIZE) throw new RangeError(`part size must be at least 1 MiB (COS rejects smaller non-last parts), got ${this.options.partSize}`);
     this.journal = new JournalStore(journalDir);
   }
 

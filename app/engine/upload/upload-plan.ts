@@ -13,6 +13,9 @@ export const MiB = 1024 * 1024;
 /** COS's largest object (cos-protocol.md §9.1: 10,000 parts of up to 5 GB; the documented limit is 48.82 TiB). */
 export const MAX_OBJECT_SIZE = Math.floor(48.82 * 1024 ** 4);
 export const MAX_PARTS = 10_000;
+/** COS's sizes for a part other than the last (cos-protocol.md: 1 MB–5 GB, in binary units as the store reads them). */
+export const MIN_PART_SIZE = MiB;
+export const MAX_PART_SIZE = 5 * 1024 * MiB;
 
 export type FileSource = { kind: 'file'; path: string; /** Size at planning time (the upload stats again). */ size?: number };
 export type StreamSource = { kind: 'stream'; stream: Readable; /** Declared length, when known. */ size?: number };

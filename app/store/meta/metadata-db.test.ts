@@ -70,8 +70,18 @@ describe('buckets', () => {
     expect(db.getBucket('a')?.encryption).toEqual({ algorithm: 'KMS', kmsKeyId: 'k1' });
     expect(db.updateBucket('nope', { acl: 'private' })).toBe(false);
 
+    expect(db.getBucket('c-1')?.name).toBe('c-1');
     expect(db.deleteBucket('c-1')).toBe(true);
+    expect(db.getBucket('c-1')).toBeUndefined();
     expect(db.deleteBucket('c-1')).toBe(false);
+  });
+
+  it('hands out bucket records nobody can change behind the database', () => {
+    db.createBucket(bucketRecord('frozen', { encryption: { algorithm: 'AES256' } }));
+    const rec = db.getBucket('frozen')!;
+    expect(() => Object.assign(rec, { acl: 'public-read-write' })).toThrow(TypeError);
+    expect(() => Object.assign(rec.encryption!, { algorithm: 'KMS' })).toThrow(TypeError);
+    expect(db.getBucket('frozen')).toMatchObject({ acl: 'private', encryption: { algorithm: 'AES256' } });
   });
 
   it('is not empty while it holds an object or an open upload', async () => {

@@ -80,6 +80,13 @@ export class MetadataDb {
 
   private walFd: number | null = null;
 
+  /**
+   * Bucket records by name, as committed. Every request reads its bucket (and every object write checks it again
+   * inside its transaction), and the query was ~5% of the store's CPU with 4 KiB PUTs. This connection is the
+   * database's only writer (EXCLUSIVE lock), and each bucket write drops its entry before it runs.
+   */
+  private readonly bucketCache = new Map<string, BucketRecord>();
+
   /** fdatasync of meta.db-wal on the thread pool (GroupCommit's durability point). */
   private syncWal(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -174,6 +181,7 @@ export class MetadataDb {
 
   createBucket(rec: BucketRecord): void {
     checkBucket(rec);
+    this.bucketCache.delete(rec.name);
     const enc = rec.encryption === null ? null : JSON.stringify(rec.encryption);
     const r = this.sql.run(
       `INSERT INTO buckets (name, region, created, acl, encryption) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -182,9 +190,16 @@ export class MetadataDb {
     if (r.changes === 0) throw new MetaConflictError(`bucket ${rec.name} already exists`);
   }
 
+  /** The bucket's record (frozen: it may be the cached one every request of that bucket shares). */
   getBucket(name: string): BucketRecord | undefined {
+    const cached = this.bucketCache.get(name);
+    if (cached) return cached;
     const row = this.sql.one(`SELECT * FROM buckets WHERE name = ?`, [name]);
-    return row && bucketFromRow(row);
+    if (!row) return undefined;
+    const rec = freezeBucket(bucketFromRow(row));
+    // Only committed state is cached: a read inside a transaction may see a change that is then rolled back.
+    if (!this.sql.inTransaction) this.bucketCache.set(name, rec);
+    return rec;
   }
 
   listBuckets(): BucketRecord[] {
@@ -205,6 +220,7 @@ export class MetadataDb {
       values.push(patch.encryption === null ? null : JSON.stringify(patch.encryption));
     }
     if (sets.length === 0) return this.getBucket(name) !== undefined;
+    this.bucketCache.delete(name);
     return this.sql.run(`UPDATE buckets SET ${sets.join(', ')} WHERE name = ?`, [...values, name]).changes > 0;
   }
 
@@ -213,6 +229,7 @@ export class MetadataDb {
     return this.sql.tx(() => {
       if (!this.getBucket(name)) return false;
       if (!this.bucketIsEmpty(name)) throw new MetaConflictError(`bucket ${name} is not empty`);
+      this.bucketCache.delete(name);
       this.sql.run(`DELETE FROM buckets WHERE name = ?`, [name]);
       return true;
     });
@@ -580,7 +597,7 @@ export class MetadataDb {
   }
 
   private requireBucket(name: string): void {
-    if (!this.sql.one(`SELECT 1 AS x FROM buckets WHERE name = ?`, [name])) {
+    if (!this.getBucket(name)) {
       throw new MetaNotFoundError('bucket', `bucket ${name} does not exist`);
     }
   }
@@ -590,4 +607,9 @@ export class MetadataDb {
     if (!upload) throw new MetaNotFoundError('upload', `upload ${uploadId} does not exist`);
     return upload;
   }
+}
+
+function freezeBucket(rec: BucketRecord): BucketRecord {
+  if (rec.encryption) Object.freeze(rec.encryption);
+  return Object.freeze(rec);
 }

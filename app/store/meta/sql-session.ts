@@ -13,6 +13,11 @@ export class SqlSession {
 
   constructor(private readonly db: Database) {}
 
+  /** True inside tx() (and so inside a group commit). */
+  get inTransaction(): boolean {
+    return this.inTx;
+  }
+
   get isOpen(): boolean {
     return this.db.isOpen;
   }

@@ -5,7 +5,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { randomBytesPooled } from './random-pool';
 import { SseIntegrityError } from './sse-data-format';
-import { decodeBase64Strict, lp, u32be, wipe } from './sse-encoding';
+import { decodeBase64Strict, lp, lpJoin, u32be, wipe } from './sse-encoding';
 
 export interface WrapContext {
   bucket: string;
@@ -128,14 +128,14 @@ function wrapAad(label: string, ctx: WrapContext): Buffer {
   if (typeof label !== 'string' || label === '') throw new TypeError('wrap label must be a non-empty string');
   if (!Buffer.isBuffer(ctx.objectId) || ctx.objectId.length !== 16) throw new TypeError('objectId must be 16 bytes');
   if (ctx.size !== null && (!Number.isSafeInteger(ctx.size) || ctx.size < 0)) throw new TypeError(`invalid size ${ctx.size}`);
-  return Buffer.concat([
-    lp(label),
-    lp(ctx.bucket),
-    lp(ctx.key),
-    lp(ctx.uploadId ?? ''),
-    lp(ctx.objectId),
-    lp(ctx.size === null ? 'open' : String(ctx.size)),
-    lp(ctx.partsDigest),
-    lp(ctx.extra ?? ''),
-  ]);
+  return lpJoin(
+    label,
+    ctx.bucket,
+    ctx.key,
+    ctx.uploadId ?? '',
+    ctx.objectId,
+    ctx.size === null ? 'open' : String(ctx.size),
+    ctx.partsDigest,
+    ctx.extra ?? '',
+  );
 }

@@ -4,7 +4,7 @@
 
 import { createHash, createHmac } from 'node:crypto';
 import { randomBytesPooled } from './random-pool';
-import { lp, u32be } from './sse-encoding';
+import { lpJoin, u32be } from './sse-encoding';
 
 export const SSE_CHUNK = 65536;
 export const SSE_HEADER = 48;
@@ -156,7 +156,7 @@ export function deriveDataKey(oek: Buffer, partNumber: number, partSalt: Buffer)
 
 /** AAD = SHA-256(header48 ‖ lp(bucket) ‖ lp(key)): binds every chunk to its header and to the object's name. */
 export function chunkAad(header: Buffer, bucket: string, key: string): Buffer {
-  return createHash('sha256').update(header).update(lp(bucket)).update(lp(key)).digest();
+  return createHash('sha256').update(header).update(lpJoin(bucket, key)).digest();
 }
 
 /**

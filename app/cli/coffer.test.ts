@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPID, REGION, TEST_CREDENTIALS } from '../store/test-support/store-fixture';
@@ -281,6 +281,20 @@ describe('coffer against a store configured from the environment', () => {
     expect(withDefault.code, withDefault.stderr).toBe(0);
     expect(withDefault.stderr).toMatch(/with SSE-KMS .*; the bucket's default encryption: SSE-COS$/m);
     expect(json(withDefault)).toMatchObject({ plan: { count: 2, bytes: 10, bucketDefaultEncryption: { mode: 'SSE-COS' } } });
+    // What cannot be uploaded is named before the upload (and in --json); a folder of nothing uploadable fails.
+    await symlink(join(root, 'gone'), join(dir, 'broken-link'));
+    const skipping = coffer(['cp', '-r', dir, 'cos://cli/skips/', '--json'], env);
+    expect(skipping.code, skipping.stderr).toBe(0);
+    expect(skipping.stderr).toContain(`coffer: skipping ${join(dir, 'broken-link')}: a link to something that does not exist`);
+    expect(json(skipping)).toMatchObject({ plan: { count: 2, skipped: [{ path: join(dir, 'broken-link'), reason: 'a link to something that does not exist' }] } });
+    const onlyLinks = join(root, 'only-links');
+    await mkdir(onlyLinks);
+    await symlink(dir, join(onlyLinks, 'album-link'));
+    const nothing = coffer(['cp', '-r', onlyLinks, 'cos://cli/skips/'], env);
+    expect(nothing.code).toBe(3);
+    expect(nothing.stderr).toContain(`coffer: skipping ${join(onlyLinks, 'album-link')}: a link to a folder (not followed)`);
+    expect(nothing.stderr).toMatch(/only-links holds no files that can be uploaded \(1 skipped, see above\); nothing was uploaded/);
+    await rm(join(dir, 'broken-link'));
     // `head` of a bucket: region, default encryption, access.
     const plainBucket = coffer(['head', 'cos://cli'], env);
     expect(plainBucket.code, plainBucket.stderr).toBe(0);

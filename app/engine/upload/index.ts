@@ -2,4 +2,4 @@
 export { UploadEngine, DEFAULT_UPLOAD_OPTIONS, type UploadEngineOptions, type SingleUpload, type InterruptedUpload } from './upload-engine';
 export { UploadTransfer, type TransferResult } from './upload-transfer';
 export { UploadError, type UploadEncryption, type UploadErrorCode } from './upload-encryption';
-export { partSizeFor, MAX_OBJECT_SIZE, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, MiB, type UploadPlan, type UploadItem, type SourceInput, type Destination } from './upload-plan';
+export { partSizeFor, MAX_OBJECT_SIZE, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, MiB, type UploadPlan, type PlanSkip, type UploadItem, type SourceInput, type Destination } from './upload-plan';

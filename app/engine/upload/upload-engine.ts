@@ -65,7 +65,7 @@ export class UploadEngine {
   /** Everything the drop becomes, with counts, bytes and the bucket's default encryption, before anything starts. */
   async plan(sources: SourceInput[], destination: Destination): Promise<UploadPlan> {
     const encryption = destination.encryption ?? DEFAULT_ENCRYPTION;
-    const [items, bucketDefaultEncryption] = await Promise.all([
+    const [{ items, skipped }, bucketDefaultEncryption] = await Promise.all([
       planItems(sources, destination, encryption),
       readBucketDefaultEncryption(this.client, destination.bucket),
     ]);
@@ -74,6 +74,7 @@ export class UploadEngine {
       bucket: destination.bucket,
       prefix: normalizePrefix(destination.prefix),
       items,
+      skipped,
       count: items.length,
       totalBytes: items.reduce((s, i) => s + (i.source.size ?? 0), 0),
       encryption,

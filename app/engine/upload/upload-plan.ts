@@ -41,11 +41,19 @@ export interface Destination {
   encryption?: UploadEncryption;
 }
 
+/** Something inside a dropped folder that will not be uploaded, and why (shown with the plan, never silent). */
+export interface PlanSkip {
+  path: string;
+  reason: string;
+}
+
 export interface UploadPlan {
   kind: 'plan';
   bucket: string;
   prefix: string;
   items: UploadItem[];
+  /** Entries of dropped folders left out: broken links, links to folders, devices, pipes, unreadable folders. */
+  skipped: PlanSkip[];
   count: number;
   /** Sum of known sizes (streams without a declared size count as 0). */
   totalBytes: number;
@@ -73,28 +81,46 @@ function toKey(prefix: string, rel: string): string {
   return prefix + rel.split(sep).join('/');
 }
 
-/** Every regular file under `dir` (symlinks to files followed; directory symlinks skipped to avoid cycles). */
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/**
+ * Every regular file under `dir`, with what is left out and why. Links to files are followed; links to folders
+ * are not (they can make cycles, and can lead far outside what was dropped). A subfolder that cannot be read is
+ * skipped rather than failing the whole plan; the dropped folder itself must be readable.
+ */
+async function walk(dir: string, out: string[], skipped: PlanSkip[], top = true): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (top) throw err;
+    skipped.push({ path: dir, reason: `the folder could not be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
+    return;
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out);
+    if (e.isDirectory()) await walk(p, out, skipped, false);
     else if (e.isFile()) out.push(p);
     else if (e.isSymbolicLink()) {
-      const st = await stat(p).catch(() => undefined);
-      if (st?.isFile()) out.push(p);
-    }
+      const st = await stat(p).catch((err: NodeJS.ErrnoException) => err);
+      if (st instanceof Error) skipped.push({ path: p, reason: st.code === 'ENOENT' ? 'a link to something that does not exist' : `a link that could not be followed (${st.code ?? st.message})` });
+      else if (st.isFile()) out.push(p);
+      else if (st.isDirectory()) skipped.push({ path: p, reason: 'a link to a folder (not followed)' });
+      else skipped.push({ path: p, reason: 'a link to something that is not a regular file' });
+    } else skipped.push({ path: p, reason: 'not a regular file (a device, pipe or socket)' });
   }
 }
 
 /** Stats in flight while planning a folder: one at a time took ~60 ms per 1,000 files here, mostly waiting. */
 const STAT_CONCURRENCY = 32;
 
-/** Items for the sources; a folder `photos` becomes keys `<prefix>photos/<relative path>` (`<prefix><relative path>` for its contents). */
-export async function planItems(sources: SourceInput[], dest: Destination, encryption: UploadEncryption): Promise<UploadItem[]> {
+/**
+ * Items for the sources; a folder `photos` becomes keys `<prefix>photos/<relative path>` (`<prefix><relative path>`
+ * for its contents). What a folder holds that cannot be uploaded is returned in `skipped`.
+ */
+export async function planItems(sources: SourceInput[], dest: Destination, encryption: UploadEncryption): Promise<{ items: UploadItem[]; skipped: PlanSkip[] }> {
   const prefix = normalizePrefix(dest.prefix);
   const items: UploadItem[] = [];
+  const skipped: PlanSkip[] = [];
   for (const src of sources) {
     if (typeof src !== 'string' && 'stream' in src) {
       if (src.size !== undefined && src.size > MAX_OBJECT_SIZE) throw tooLarge(src.name, src.size);
@@ -105,11 +131,14 @@ export async function planItems(sources: SourceInput[], dest: Destination, encry
     const st = await stat(abs);
     if (st.isDirectory()) {
       const files: string[] = [];
-      await walk(abs, files);
+      await walk(abs, files, skipped);
       const parent = typeof src !== 'string' && src.contents ? abs : resolve(abs, '..');
-      const sizes = await boundedAll(files, STAT_CONCURRENCY, async (file) => (await stat(file)).size);
+      // A file deleted between the listing and its stat is no longer part of what was dropped.
+      const sizes = await boundedAll(files, STAT_CONCURRENCY, (file) => stat(file).then((st) => st.size, (err: NodeJS.ErrnoException) => err));
       files.forEach((file, i) => {
-        items.push({ bucket: dest.bucket, key: toKey(prefix, relative(parent, file)), source: { kind: 'file', path: file, size: sizes[i] }, encryption });
+        const size = sizes[i]!;
+        if (size instanceof Error) return void skipped.push({ path: file, reason: size.code === 'ENOENT' ? 'it disappeared while the upload was planned' : `it could not be read (${size.code ?? size.message})` });
+        items.push({ bucket: dest.bucket, key: toKey(prefix, relative(parent, file)), source: { kind: 'file', path: file, size }, encryption });
       });
     } else if (st.isFile()) {
       items.push({ bucket: dest.bucket, key: prefix + basename(abs), source: { kind: 'file', path: abs, size: st.size }, encryption });
@@ -120,7 +149,7 @@ export async function planItems(sources: SourceInput[], dest: Destination, encry
   for (const item of items) {
     if (item.source.kind === 'file' && (item.source.size ?? 0) > MAX_OBJECT_SIZE) throw tooLarge(item.source.path, item.source.size ?? 0);
   }
-  return items;
+  return { items, skipped };
 }
 
 function tooLarge(what: string, size: number): UploadError {

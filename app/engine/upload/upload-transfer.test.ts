@@ -2,7 +2,8 @@
 // concurrency and coalesced progress, pause/resume, cancel (multipart upload aborted, journal removed), resuming
 // an interrupted SSE-C upload only with the same key, and no secret in any event, error or journal.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_CREDENTIALS, type StoreFixture } from '../../store/test-support/store-fixture';
@@ -80,6 +81,28 @@ describe('folder plans', () => {
     await direct.deleteBucketEncryption(B);
     expect((await engine.start(plan).done).failed).toEqual([]);
     expect((await direct.headObject(B, 'backup/2025/album/2024/summer/beach photo.png')).encryption.mode).toBe('SSE-COS');
+  });
+
+  it('names what a folder holds that cannot be uploaded (broken links, links to folders, pipes) and plans the rest', async () => {
+    const root = join(dir, 'mixed');
+    await mkdir(join(root, 'real'), { recursive: true });
+    await writeFile(join(root, 'real', 'a.txt'), 'aaa');
+    await writeFile(join(dir, 'outside.txt'), 'outside');
+    await symlink(join(dir, 'outside.txt'), join(root, 'to-file')); // followed: uploaded as a file
+    await symlink(join(dir, 'nowhere'), join(root, 'broken'));
+    await symlink('..', join(root, 'real', 'up')); // would loop
+    execFileSync('mkfifo', [join(root, 'pipe')]);
+    const engine = new UploadEngine(direct, join(dir, 'j-mixed'));
+    const plan = await engine.plan([root], { bucket: B, prefix: 'mixed' });
+    expect(plan.items.map((i) => i.key).sort()).toEqual(['mixed/mixed/real/a.txt', 'mixed/mixed/to-file']);
+    expect(plan.totalBytes).toBe(10);
+    expect(plan.skipped).toEqual([
+      { path: join(root, 'broken'), reason: 'a link to something that does not exist' },
+      { path: join(root, 'pipe'), reason: 'not a regular file (a device, pipe or socket)' },
+      { path: join(root, 'real', 'up'), reason: 'a link to a folder (not followed)' },
+    ]);
+    expect((await engine.start(plan).done).failed).toEqual([]);
+    expect((await direct.getObjectBuffer(B, 'mixed/mixed/to-file')).toString()).toBe('outside');
   });
 
   it('200 small files with file concurrency: all correct; progress is coalesced to one event per ~100 ms', async () => {

@@ -67,9 +67,14 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     // `album/` (ending in a separator, as rsync reads it) uploads the folder's contents; `album` keeps its name.
     const contents = local.endsWith('/') || local.endsWith(sep);
     const plan = await engine.plan([contents ? { path: local, contents } : local], { bucket, prefix: key, encryption });
-    if (plan.count === 0) throw new CliError(EXIT.NOT_FOUND, `${local} holds no files; nothing was uploaded.`);
+    // Left-out entries are named before anything moves (and in the JSON document), never dropped silently.
+    for (const s of plan.skipped) out.note(`coffer: skipping ${s.path}: ${s.reason}`);
+    if (plan.count === 0) {
+      const why = plan.skipped.length > 0 ? ` that can be uploaded (${plan.skipped.length} skipped, see above)` : '';
+      throw new CliError(EXIT.NOT_FOUND, `${local} holds no files${why}; nothing was uploaded.`);
+    }
     // The plan before anything moves: what, how much, how it will be encrypted, and what the bucket does by default.
-    planDoc = { count: plan.count, bytes: plan.totalBytes, bucketDefaultEncryption: bucketDefaultJson(plan.bucketDefaultEncryption) };
+    planDoc = { count: plan.count, bytes: plan.totalBytes, skipped: plan.skipped, bucketDefaultEncryption: bucketDefaultJson(plan.bucketDefaultEncryption) };
     out.note(
       `uploading ${plan.count} file${plan.count === 1 ? '' : 's'} (${formatBytes(plan.totalBytes)}) to cos://${bucket}/${plan.prefix} with ` +
         `${describeEncryption(encryption)}; the bucket's default encryption: ${describeBucketDefault(plan.bucketDefaultEncryption)}`,

@@ -426,6 +426,47 @@ describe('coffer against a store configured from the environment', () => {
     }
   });
 
+  it('uploads from standard input and downloads to standard output with `-`, verified by CRC64', async () => {
+    const data = randomBytes(5 * 1024 * 1024 + 333);
+    const binary = (args: string[], input?: Buffer) => spawnSync(process.execPath, [BIN, ...args], { env, input: input ?? Buffer.alloc(0), timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+    const up = binary(['cp', '-', 'cos://cli/stdin/data.bin'], data);
+    expect(up.status, up.stderr.toString()).toBe(0);
+    expect(up.stdout.toString()).toContain(`uploaded cos://cli/stdin/data.bin (${data.length} bytes, SSE-COS`);
+    const down = binary(['cp', 'cos://cli/stdin/data.bin', '-']);
+    expect(down.status, down.stderr.toString()).toBe(0);
+    // Standard output carries the object and nothing else.
+    expect(down.stdout.equals(data)).toBe(true);
+
+    // A reader that stops early (`| head -c 1`) ends the download quietly.
+    const early = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'cp', 'cos://cli/stdin/data.bin', '-'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(early.code, early.stderr).toBe(0);
+    expect(early.stderr).toBe('');
+
+    // Bytes that do not match the object's CRC64 make the run fail with 5 and say to discard what was written.
+    const proxy = await TamperProxy.start(store.port);
+    try {
+      proxy.add({ match: (m, u) => m === 'GET' && u.includes('stdin/data.bin'), rewriteResponse: (h) => void (h['x-cos-hash-crc64ecma'] = '12345') });
+      const bad = await cofferAsync(['cp', 'cos://cli/stdin/data.bin', '-'], { ...env, COFFER_ENDPOINT: `http://127.0.0.1:${proxy.port}` });
+      expect(bad.code).toBe(5);
+      expect(bad.stderr).toMatch(/bytes written to standard output do not match the CRC64 of cos:\/\/cli\/stdin\/data\.bin; discard them/);
+    } finally {
+      await proxy.close();
+    }
+
+    // What `-` cannot mean is refused before anything is sent.
+    expect(binary(['cp', '-', 'cos://cli/stdin/'], data).stderr.toString()).toMatch(/Standard input has no file name/);
+    expect(binary(['cp', '-r', '-', 'cos://cli/stdin/x'], data).status).toBe(2);
+    expect(binary(['cp', 'cos://cli/stdin/data.bin', '-', '--json']).status).toBe(2);
+    expect(binary(['cp', 'cos://cli/stdin/missing.bin', '-']).status).toBe(3);
+  });
+
   it('continues an upload interrupted with Ctrl-C, and a cut download, when the same cp runs again, and says so', async () => {
     // Parts 1 and 2 go through at once, the others hang in the proxy; Ctrl-C comes once the journal holds two parts.
     const proxy = await TamperProxy.start(store.port);

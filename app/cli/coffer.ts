@@ -27,6 +27,8 @@ Commands:
                                                this many at a time
   cp cos://bucket/key LOCAL [--recursive]      download an object (or a prefix), CRC64-checked
        [--sse-c-key NAME]
+  cp - cos://bucket/key, cp cos://bucket/key - upload standard input / write the object to standard output
+                                               (checked as it ends: a CRC64 mismatch exits 5, discard the output)
   head cos://bucket/key [--sse-c-key NAME]     size, ETag, dates, type, metadata and encryption
   head cos://bucket                            the bucket's region, default encryption and access (ACL)
   encrypt cos://bucket/key [--sse cos|kms|c] [--kms-key-id ID] [--sse-c-key NAME]

@@ -1,15 +1,19 @@
 // `coffer cp`: local → COS through the upload engine (SSE-COS unless told otherwise; every object verified by
 // its SSE echo and CRC64 before it counts), COS → local through the download engine (temp file, CRC64 check,
-// then rename). Folders need --recursive and keep their relative paths both ways.
+// then rename). Folders need --recursive and keep their relative paths both ways. `-` is standard input or
+// output, as in other cloud CLIs: `tar c photos | coffer cp - cos://b/photos.tar`, `coffer cp cos://b/k - | less`.
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { downloadObject, downloadPrefix } from '../../../engine/download';
+import { CosIntegrityError } from '../../../cos/client';
 import { UploadEngine, type TransferResult, type UploadEngineOptions, type UploadTransfer } from '../../../engine/upload';
 import { cofferPaths, ensureCofferHome } from '../../../vault';
 import { allowOnly, isCosUrl, parseCosUrl, parseParallel, parsePartSize, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { CliError, describeError, EXIT, exitCodeForItemFailure, UsageError, type ExitCode } from '../errors';
-import { formatBytes } from '../output';
+import { formatBytes, type Output } from '../output';
 import { bucketDefaultJson, describeBucketDefault, describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
 
 function endpoints(args: ParsedArgs): { from: string; to: string } {
@@ -21,15 +25,27 @@ function endpoints(args: ParsedArgs): { from: string; to: string } {
   return { from, to };
 }
 
+/** `-` in place of a local path: standard input (upload) or standard output (download). */
+const STDIO = '-';
+
 export function checkCp(args: ParsedArgs): void {
   const { from, to } = endpoints(args);
   if (isCosUrl(to)) {
     allowOnly('cp', args.flags, ['recursive', 'sse', 'kms-key-id', 'sse-c-key', 'part-size', 'parallel']);
-    requireBucket(parseCosUrl(to).bucket, 'cp');
+    const { bucket, key } = parseCosUrl(to);
+    requireBucket(bucket, 'cp');
     uploadTuning(args);
+    if (from === STDIO) {
+      if (args.flags.recursive) throw new UsageError('Standard input is one object; --recursive does not apply to `coffer cp -`.');
+      if (key === '' || key.endsWith('/')) throw new UsageError(`Standard input has no file name: give the object's full key, e.g. cos://${bucket}/${key}data.bin.`);
+    }
   } else {
     allowOnly('cp', args.flags, ['recursive', 'sse-c-key']);
     const { bucket, key } = parseCosUrl(from);
+    if (to === STDIO) {
+      if (args.flags.recursive) throw new UsageError('Standard output takes one object; --recursive needs a folder as the destination.');
+      if (args.flags.json) throw new UsageError('--json cannot be used when the object itself goes to standard output.');
+    }
     if (args.flags.recursive) requireBucket(bucket, 'cp');
     else requireKey(bucket, key, 'cp');
   }
@@ -51,19 +67,26 @@ export async function cp(ctx: RunContext, conn: Connection, args: ParsedArgs): P
 async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local: string, remote: string): Promise<ExitCode> {
   const { out } = ctx;
   const { bucket, key } = parseCosUrl(remote);
-  const st = await stat(local).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') throw new CliError(EXIT.NOT_FOUND, `${local} does not exist; check the path.`);
-    throw err;
-  });
-  if (st.isDirectory() && !args.flags.recursive) throw new UsageError(`${local} is a folder; add --recursive to upload it with everything inside.`);
-  if (!st.isDirectory() && !st.isFile()) throw new UsageError(`${local} is neither a file nor a folder.`);
+  const fromStdin = local === STDIO;
+  const st = fromStdin
+    ? undefined
+    : await stat(local).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') throw new CliError(EXIT.NOT_FOUND, `${local} does not exist; check the path.`);
+        throw err;
+      });
+  if (st?.isDirectory() && !args.flags.recursive) throw new UsageError(`${local} is a folder; add --recursive to upload it with everything inside.`);
+  if (st && !st.isDirectory() && !st.isFile()) throw new UsageError(`${local} is neither a file nor a folder.`);
   const encryption = await uploadEncryption(ctx, args.flags);
   await ensureCofferHome(conn.home);
   const engine = new UploadEngine(conn.client, cofferPaths(conn.home).journals, uploadTuning(args));
 
   let transfer: UploadTransfer;
   let planDoc: Record<string, unknown> | undefined;
-  if (st.isDirectory()) {
+  if (!st) {
+    // Size unknown: the engine sends it in one PUT if it ends below the multipart threshold, else part by part
+    // (buffered, partConcurrency parts at a time). A stream cannot be resumed after a crash, only retried per part.
+    transfer = engine.start({ bucket, key, stream: process.stdin, encryption });
+  } else if (st.isDirectory()) {
     // `album/` (ending in a separator, as rsync reads it) uploads the folder's contents; `album` keeps its name.
     const contents = local.endsWith('/') || local.endsWith(sep);
     const plan = await engine.plan([contents ? { path: local, contents } : local], { bucket, prefix: key, encryption });
@@ -151,6 +174,8 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
     return res.refused.length > 0 ? EXIT.FAILED : EXIT.OK;
   }
 
+  if (local === STDIO) return downloadToStdout(out, conn, bucket, key, sseCustomerKey, args.flags['sse-c-key']);
+
   let dest = local;
   const isDir = local.endsWith('/') || local.endsWith(sep) || (await stat(local).then((s) => s.isDirectory(), () => false));
   if (isDir) dest = join(local, basename(key));
@@ -173,5 +198,36 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
   out.clearBar();
   out.document({ operation: 'download', bucket, key, dest: res.dest, size: res.size, etag: res.etag, crc64Verified: res.crc64Verified, resumedFrom: res.resumedFrom, encryption: encryptionJson(res.encryption) });
   out.line(`downloaded cos://${bucket}/${key} → ${res.dest} (${res.size} bytes${res.crc64Verified ? ', CRC64 verified' : ''}; stored with ${describeEncryption(res.encryption)})`);
+  return EXIT.OK;
+}
+
+/**
+ * Streams one object to standard output. Its CRC64 is checked as the last bytes arrive; by then they have been
+ * written, so a mismatch cannot be taken back: the run fails (exit 5) and says to discard the output. A reader that
+ * stops early (`| head`) ends the download quietly. Nothing else goes to stdout; progress and errors go to stderr.
+ */
+async function downloadToStdout(out: Output, conn: Connection, bucket: string, key: string, sseCustomerKey: Buffer | undefined, keyName: string | undefined): Promise<ExitCode> {
+  const res = await conn.client.getObject(bucket, key, { sseCustomerKey }).catch((err: unknown) => {
+    throw withSseCustomerKeyHint(err, keyName);
+  });
+  let sent = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      sent += chunk.length;
+      out.progress(`← cos://${bucket}/${key}`, sent, res.size);
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(res.body, meter, process.stdout);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return EXIT.OK;
+    if (err instanceof CosIntegrityError) {
+      throw new CliError(EXIT.INTEGRITY, `the ${sent} bytes written to standard output do not match the CRC64 of cos://${bucket}/${key}; discard them.`);
+    }
+    throw err;
+  } finally {
+    out.clearBar();
+  }
   return EXIT.OK;
 }

@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DEFAULT_APPID, DEFAULT_REGION, DEFAULT_ROTATION_DAYS, DEFAULT_SSE_REGIONS, type StoreConfig } from '../store/config';
+import { DEFAULT_APPID, DEFAULT_REGION, DEFAULT_ROTATION_DAYS, DEFAULT_SSE_REGIONS, DEFAULT_STORE_PORT, type StoreConfig } from '../store/config';
 import { loadOrCreateCredentials } from '../store/credentials-file';
 import { fsck } from '../store/admin/fsck';
+import { writeStoreRecord } from '../store/running-record';
 import { startStore } from '../store/server';
 import { Store } from '../store/store';
 import { loadTls } from '../store/tls';
@@ -15,6 +16,7 @@ const USAGE = `Usage:
   coffer-store serve --data DIR [--host 127.0.0.1] [--port N|0] [--appid 1250000000] [--region ap-guangzhou]
                      [--keyring PATH] [--secret-id ID --secret-key KEY] [--sse-regions r1,r2,…]
                      [--rotation-days N] [--tls self-signed | --tls-cert FILE --tls-key FILE]
+                     [--record FILE]   while serving, FILE holds {"url","pid"} (how \`coffer\` finds this store)
   coffer-store rotate-key --data DIR [--keyring PATH]     make a new master key active, re-wrap object keys
   coffer-store keys --data DIR [--keyring PATH]           list master key versions and what each protects
   coffer-store fsck --data DIR [--keyring PATH]           decrypt and verify every object; count data files nothing
@@ -42,6 +44,7 @@ const OPTIONS = {
   tls: { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  record: { type: 'string' },
   alias: { type: 'string' },
   'remove-unreferenced': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -94,7 +97,7 @@ async function buildConfig(flags: Flags, log: (l: string) => void): Promise<{ co
     keyringPath,
     kmsPath: keyringPath.replace(/(\.json)?$/, '.kms.json'),
     host: flags.host ?? '127.0.0.1',
-    port: intFlag(flags.port, 'port', 9000, 0, 65535),
+    port: intFlag(flags.port, 'port', DEFAULT_STORE_PORT, 0, 65535),
     appid,
     region,
     credentials: [credentials],
@@ -120,11 +123,20 @@ async function serve(flags: Flags): Promise<number> {
     console.log(`  SecretId:  ${c.secretId}`);
     console.log(`  SecretKey: ${c.secretKey}`);
   }
+  let forgetRecord = async () => {};
+  if (flags.record) {
+    try {
+      forgetRecord = await writeStoreRecord(resolve(flags.record), running.url);
+    } catch (err) {
+      await running.close();
+      throw new Error(`could not write --record ${flags.record}: ${(err as Error).message}`, { cause: err });
+    }
+  }
   console.log(`Coffer store listening on ${running.url}`);
   await new Promise<void>((resolveStop) => {
     const stop = (signal: string) => {
       log(`${signal}: draining requests and closing`);
-      void running.close().then(resolveStop, (err) => {
+      void Promise.all([forgetRecord(), running.close()]).then(() => resolveStop(), (err) => {
         log(`close failed: ${(err as Error).message}`);
         resolveStop();
       });

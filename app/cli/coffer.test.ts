@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPID, REGION, TEST_CREDENTIALS } from '../store/test-support/store-fixture';
@@ -850,6 +851,77 @@ describe('coffer with the embedded store', () => {
     expect(JSON.parse(await readFile(join(home, 'store.json'), 'utf8'))).toEqual(record); // not ours to remove
     running.child.kill('SIGTERM');
     await running.exited;
+  });
+});
+
+describe('coffer beside `npm start`', () => {
+  let home: string | undefined;
+  afterEach(async () => {
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  /** `npm start` is `node bin/coffer-start.mjs`; --port 0 keeps the test off the default port. */
+  async function npmStart(env: Record<string, string>) {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'coffer-start.mjs'), '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('close', (code) => reject(new Error(`coffer-start exited ${code}: ${out}`)));
+    });
+    return { child, url, exited };
+  }
+
+  it('uses the store `npm start` serves (recorded in store.json), and share links of a command-only store name where `npm start` serves it', async () => {
+    home = await mkdtemp(join(tmpdir(), 'coffer-start-'));
+    const henv = baseEnv(home);
+    const first = await npmStart(henv);
+    try {
+      expect(JSON.parse(await readFile(join(home, 'store.json'), 'utf8'))).toEqual({ url: first.url, pid: first.child.pid });
+      // Before, the data folder's lock made every coffer command fail while `npm start` ran.
+      const made = await cofferAsync(['mb', 'cos://beside-start'], henv);
+      expect(made.code, made.stderr).toBe(0);
+      await writeFile(join(home, 'shared.txt'), 'shared while npm start runs');
+      expect((await cofferAsync(['cp', join(home, 'shared.txt'), 'cos://beside-start/shared.txt'], henv)).code).toBe(0);
+      const linked = await cofferAsync(['share', 'cos://beside-start/shared.txt'], henv);
+      expect(linked.stdout.startsWith(`${first.url}/beside-start-1250000000/shared.txt?`)).toBe(true);
+      expect(linked.stderr).not.toMatch(/npm start/);
+      expect(await (await fetch(linked.stdout.trim())).text()).toBe('shared while npm start runs');
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      await expect(stat(join(home, 'store.json'))).rejects.toThrow(); // removed on the way out
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+
+    // With nothing serving, the command's own store listens on a random port that dies with it: the link names
+    // 127.0.0.1:9000, where `npm start` serves this store, and it is signed for that address.
+    const later = coffer(['share', 'cos://beside-start/shared.txt', '--expires', '10m'], henv);
+    expect(later.code, later.stderr).toBe(0);
+    const link = new URL(later.stdout.trim());
+    expect(link.host).toBe('127.0.0.1:9000');
+    expect(later.stderr).toMatch(/the URL works while `npm start` \(or the app\) serves it at http:\/\/127\.0\.0\.1:9000/);
+    const second = await npmStart(henv);
+    try {
+      const port = new URL(second.url).port;
+      const answer = await new Promise<string>((resolve, reject) => {
+        // Served at another port here, so asked the way a browser asks 127.0.0.1:9000.
+        const req = httpGet({ host: '127.0.0.1', port, path: link.pathname + link.search, headers: { host: '127.0.0.1:9000' } }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve(`${res.statusCode} ${text}`));
+        });
+        req.on('error', reject);
+      });
+      expect(answer).toBe('200 shared while npm start runs');
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
   });
 });
 

@@ -34,6 +34,8 @@ export interface StoreConfig {
 
 export const DEFAULT_SSE_REGIONS = ['ap-beijing', 'ap-shanghai', 'ap-guangzhou'];
 export const DEFAULT_APPID = '1250000000';
+/** `coffer-store serve` (and so `npm start`) listens on 127.0.0.1 at this port unless told otherwise. */
+export const DEFAULT_STORE_PORT = 9000;
 export const DEFAULT_REGION = 'ap-guangzhou';
 export const DEFAULT_ROTATION_DAYS = 90;
 

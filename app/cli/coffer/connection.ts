@@ -2,7 +2,7 @@
 // COFFER_ENDPOINT + COFFER_SECRET_ID/KEY (+ COFFER_APPID, COFFER_SESSION_TOKEN, COFFER_REGION) like other cloud
 // CLIs; else the embedded store in COFFER_HOME. Secrets met here are registered with the output's redactor.
 import { CosClient, type Credentials } from '../../cos/client';
-import { DEFAULT_APPID, DEFAULT_REGION } from '../../store/config';
+import { DEFAULT_APPID, DEFAULT_REGION, DEFAULT_STORE_PORT } from '../../store/config';
 import { findByName, findKeychain, keychainBackend, keychainProtector, passphraseProtectorFromEnvironment, PASSPHRASE_ENV, resolveCofferHome, Vault, VaultError, type SecretProtector } from '../../vault';
 import { openEmbeddedStore } from './embedded-store';
 import { CliError, EXIT, UsageError } from './errors';
@@ -14,8 +14,11 @@ export interface Connection {
   /** Where the commands go, for people: "profile prod (COS ap-guangzhou)", "embedded store http://…". */
   source: string;
   home: string;
-  /** True when the embedded store was started for this command and stops with it. */
-  ephemeral?: boolean;
+  /**
+   * Where share links must point when that is not where this command talks: a store started only for this command
+   * listens on a random port, and its links name the address `npm start` serves the same store at.
+   */
+  shareOrigin?: string;
   release(): Promise<void>;
 }
 
@@ -157,7 +160,7 @@ async function fromEmbeddedStore(ctx: RunContext): Promise<Connection> {
     client,
     source: `embedded store ${store.url}${store.started ? ' (started for this command)' : ''}`,
     home,
-    ephemeral: store.started,
+    shareOrigin: store.started ? `http://127.0.0.1:${DEFAULT_STORE_PORT}` : undefined,
     release: async () => {
       await client.close();
       await store.release();

@@ -1,19 +1,15 @@
 // The embedded store for a `coffer` run with no profile and no COFFER_ENDPOINT: the coffer-store whose data
-// lives in COFFER_HOME. When one is already serving that folder (the app, or a longer `coffer` run), its URL is
-// in COFFER_HOME/store.json and we connect to it; otherwise we start it in this process on a random loopback
-// port for the duration of the command and record it there so other runs can share it meanwhile.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+// lives in COFFER_HOME. When one is already serving that folder (`npm start`, the app, or a longer `coffer` run),
+// its URL is in COFFER_HOME/store.json (running-record.ts) and we connect to it; otherwise we start it in this
+// process on a random loopback port for the duration of the command and record it there so other runs can share it
+// meanwhile.
 import { join } from 'node:path';
 import { DEFAULT_APPID, DEFAULT_REGION, DEFAULT_ROTATION_DAYS, DEFAULT_SSE_REGIONS } from '../../store/config';
 import { loadOrCreateCredentials } from '../../store/credentials-file';
+import { readStoreRecord, writeStoreRecord } from '../../store/running-record';
 import { startStore, type RunningStore } from '../../store/server';
 import { cofferPaths, ensureCofferHome } from '../../vault';
 import { CliError, EXIT } from './errors';
-
-export interface StoreRecord {
-  url: string;
-  pid: number;
-}
 
 export function storeRecordPath(home: string): string {
   return join(home, 'store.json');
@@ -48,22 +44,13 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-async function readRecord(home: string): Promise<StoreRecord | undefined> {
-  try {
-    const r = JSON.parse(await readFile(storeRecordPath(home), 'utf8')) as Partial<StoreRecord>;
-    return typeof r.url === 'string' && typeof r.pid === 'number' ? { url: r.url, pid: r.pid } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function openEmbeddedStore(home: string): Promise<EmbeddedStore> {
   await ensureCofferHome(home);
   const dataDir = cofferPaths(home).store;
   const { credentials } = await loadOrCreateCredentials(dataDir);
   const base = { appid: DEFAULT_APPID, region: DEFAULT_REGION, credentials };
 
-  const record = await readRecord(home);
+  const record = await readStoreRecord(storeRecordPath(home));
   if (record && alive(record.pid) && (await answers(record.url))) {
     return { ...base, url: record.url, started: false, release: async () => {} };
   }
@@ -94,15 +81,13 @@ export async function openEmbeddedStore(home: string): Promise<EmbeddedStore> {
     }
     throw err;
   }
-  const mine: StoreRecord = { url: running.url, pid: process.pid };
-  await writeFile(storeRecordPath(home), JSON.stringify(mine) + '\n', { mode: 0o600 });
+  const forget = await writeStoreRecord(storeRecordPath(home), running.url);
   return {
     ...base,
     url: running.url,
     started: true,
     release: async () => {
-      const now = await readRecord(home);
-      if (now?.pid === process.pid) await rm(storeRecordPath(home), { force: true });
+      await forget();
       await running.close();
     },
   };

@@ -158,8 +158,9 @@ export class CosClient {
 
   // ---- pre-signed URLs
   /** A GET URL valid for `expiresSeconds`, signed with the credentials current now. */
-  async presignGetUrl(bucket: string, key: string, expiresSeconds: number, opts: { region?: string } = {}): Promise<string> {
+  /** `origin` (store endpoints only) names another address of the same store, e.g. where it is served for good. */
+  async presignGetUrl(bucket: string, key: string, expiresSeconds: number, opts: { region?: string; origin?: string } = {}): Promise<string> {
     const creds = await this.credentials();
-    return presignedGetUrl(this.exec, this.endpoints, creds, bucket, opts.region ?? this.region, key, expiresSeconds);
+    return presignedGetUrl(this.exec, this.endpoints, creds, bucket, opts.region ?? this.region, key, expiresSeconds, opts.origin);
   }
 }

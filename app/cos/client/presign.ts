@@ -14,6 +14,8 @@ export function presignedGetUrl(
   region: string,
   key: string,
   expiresSeconds: number,
+  /** For a store endpoint: the origin the URL must name when it differs from the one this client talks to. */
+  origin?: string,
 ): string {
   if (!Number.isInteger(expiresSeconds) || expiresSeconds <= 0) throw new RangeError('expiresSeconds must be a positive integer');
   const vhost = endpoints.bucketHost(bucket, region);
@@ -25,7 +27,7 @@ export function presignedGetUrl(
     host = vhost;
     signedKey = key;
   } else {
-    const url = new URL(endpoints.endpoint.url);
+    const url = new URL(origin ?? endpoints.endpoint.url);
     const full = endpoints.fullBucket(bucket);
     base = `${url.origin}/${full}${cosEncodeKeyPath(key)}`;
     host = url.host;

@@ -122,7 +122,7 @@ export async function share(ctx: RunContext, conn: Connection, args: ParsedArgs)
   const { bucket, key } = parseCosUrl(onePositional(args, 'share')!);
   const seconds = parseDuration(args.flags.expires, '1h');
   const customerKeyed = await needsCustomerKey(conn.client, bucket, key);
-  const url = await conn.client.presignGetUrl(bucket, key, seconds);
+  const url = await conn.client.presignGetUrl(bucket, key, seconds, { origin: conn.shareOrigin });
   const expiresAt = new Date(Date.now() + seconds * 1000).toISOString();
   ctx.out.document({ bucket, key, url, expiresSeconds: seconds, expiresAt });
   ctx.out.line(url);
@@ -134,7 +134,7 @@ export async function share(ctx: RunContext, conn: Connection, args: ParsedArgs)
         'x-cos-server-side-encryption-customer-* headers; a browser cannot open it.',
     );
   }
-  if (conn.ephemeral) ctx.out.note('The embedded store was started only for this command, so the URL works while the app or `coffer-store serve` is running it.');
+  if (conn.shareOrigin) ctx.out.note(`coffer: the embedded store runs only while a command needs it; the URL works while \`npm start\` (or the app) serves it at ${conn.shareOrigin}.`);
   return EXIT.OK;
 }
 

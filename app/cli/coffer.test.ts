@@ -494,9 +494,12 @@ describe('coffer against a store configured from the environment', () => {
       expect(await exited).not.toBe(0);
       expect(coffer(['head', 'cos://cli/resume.bin'], env).code).toBe(3);
 
-      const again = await cofferAsync(['cp', src, 'cos://cli/resume.bin'], env);
+      // Run again with another part size: the parts already sent fix it, and the notice says so.
+      const again = await cofferAsync(['cp', src, 'cos://cli/resume.bin', '--part-size', '8M'], env);
       expect(again.code, again.stderr).toBe(0);
-      expect(again.stderr).toContain(`${src}: resuming the interrupted upload (2 of ${partCount} parts were already uploaded)`);
+      expect(again.stderr).toContain(
+        `${src}: resuming the interrupted upload (2 of ${partCount} parts were already uploaded); it keeps its ${DEFAULT_UPLOAD_OPTIONS.partSize / 1024 / 1024} MiB parts (the 8 MiB asked for now applies to new uploads)`,
+      );
       expect(await partsJournaled()).toBe(0);
 
       // A download that stopped part-way (what it leaves beside the destination) continues too, and says so.

@@ -9,7 +9,7 @@ import { journalId, type JournalPart, type UploadJournal } from '../journal';
 import { withRetries, withTap, type ItemContext, type SendTap } from './item-context';
 import { boundedAll } from './semaphore';
 import { crcMismatch, journalEncryption, sameJournalEncryption, sseRequestOf, UploadError, verifyEcho } from './upload-encryption';
-import { MAX_PARTS, partSizeFor, type UploadItem } from './upload-plan';
+import { MAX_PARTS, MiB, partSizeFor, type UploadItem } from './upload-plan';
 import type { ChunkReader } from './chunk-reader';
 
 interface DonePart {
@@ -179,7 +179,12 @@ export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, pa
 
   const count = Math.max(1, Math.ceil(size / journal.partSize));
   const todo = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !done.has(n));
-  if (done.size > 0) ctx.notice(`${path}: resuming the interrupted upload (${done.size} of ${count} parts were already uploaded)`);
+  if (done.size > 0) {
+    // The parts already on the server fix the part size; a different size asked for now applies to new uploads.
+    const asked = partSizeFor(size, ctx.options.partSize);
+    const kept = asked === journal.partSize ? '' : `; it keeps its ${formatMiB(journal.partSize)} parts (the ${formatMiB(asked)} asked for now applies to new uploads)`;
+    ctx.notice(`${path}: resuming the interrupted upload (${done.size} of ${count} parts were already uploaded)${kept}`);
+  }
   const sseCustomerKey = customerKey(item);
   await boundedAll(todo, ctx.options.partConcurrency, async (n) => {
     const start = (n - 1) * journal.partSize;
@@ -252,4 +257,8 @@ export async function uploadStreamMultipart(ctx: ItemContext, item: UploadItem, 
     if (!ctx.signal.aborted) await abortQuietly(ctx, bucket, key, uploadId);
     throw err;
   }
+}
+
+function formatMiB(bytes: number): string {
+  return `${Math.round((bytes / MiB) * 100) / 100} MiB`;
 }

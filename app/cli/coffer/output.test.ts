@@ -1,5 +1,5 @@
-// What `coffer` draws on a terminal: the progress bar with rate and time left, nothing of it when stderr is not a
-// terminal or with --json, and never a secret.
+// What `coffer` shows of progress: on a terminal the bar with rate and time left, elsewhere an occasional plain
+// line, nothing with --json, and never a secret.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, Output, type Streams } from './output';
@@ -43,16 +43,41 @@ describe('the progress bar', () => {
     expect(s.err().endsWith('\r\x1b[K')).toBe(true);
   });
 
-  it('is not drawn when stderr is not a terminal, or with --json; result lines go to stdout only without --json', () => {
+  it('is a plain line now and then when stderr is not a terminal (none for a short step), nothing with --json', () => {
     const plain = streams(false);
-    const out = new Output(false, plain);
-    out.progress('x', 1, 2);
+    let now = 1_000_000;
+    const out = new Output(false, plain, () => now);
+    const MiB = 1024 * 1024;
+    out.progress('→ cos://b/k', 1 * MiB, 100 * MiB, { rate: 10 * MiB, etaSeconds: 10 });
+    now += 4_000;
+    out.progress('→ cos://b/k', 40 * MiB, 100 * MiB, { rate: 10 * MiB, etaSeconds: 6 });
     out.line('uploaded');
-    expect(plain.err()).toBe('');
+    expect(plain.err()).toBe(''); // a step shorter than 5 s shows no progress at all
     expect(plain.out()).toBe('uploaded\n');
+    now += 1_000;
+    out.progress('→ cos://b/k', 50 * MiB, 100 * MiB, { rate: 10 * MiB, etaSeconds: 5 });
+    expect(plain.err()).toBe('coffer: 50% 50 MiB/100 MiB 10 MiB/s 5s left → cos://b/k\n');
+    now += 9_000;
+    out.progress('→ cos://b/k', 60 * MiB, 100 * MiB, { rate: 10 * MiB, etaSeconds: 4 });
+    expect(plain.err().split('\n')).toHaveLength(2); // still one line: the next comes 10 s after it
+    now += 1_000;
+    out.progress('→ cos://b/k', 70 * MiB, 100 * MiB, { rate: 10 * MiB, etaSeconds: 3 });
+    expect(plain.err().split('\n')[1]).toBe('coffer: 70% 70 MiB/100 MiB 10 MiB/s 3s left → cos://b/k');
+    expect(plain.err()).not.toMatch(/[\r\x1b]/); // no terminal escapes in a log
+    // A detail that changes (files done) neither restarts the rate nor the interval.
+    const many = streams(false);
+    const mout = new Output(false, many, () => now);
+    for (let i = 0; i <= 12; i++) {
+      mout.progress('← cos://b/p/', i * 10 * MiB, undefined, undefined, ` (${i} files done)`);
+      now += 1_000;
+    }
+    expect(many.err()).toBe('coffer: ? 50 MiB 10 MiB/s ← cos://b/p/ (5 files done)\n');
+
     const json = streams(true);
-    const jout = new Output(true, json);
+    const jout = new Output(true, json, () => now);
     jout.progress('x', 1, 2);
+    now += 60_000;
+    jout.progress('x', 2, 2);
     jout.line('uploaded');
     expect(json.err()).toBe('');
     expect(json.out()).toBe('');

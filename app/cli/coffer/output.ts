@@ -1,7 +1,7 @@
 // Everything `coffer` writes goes through here: result lines on stdout (or one JSON document with --json),
-// progress on stderr (a redrawn bar on a TTY, nothing otherwise), and errors on stderr. Every text is passed
-// through a redactor that knows the secrets this run has seen, so a secret cannot reach the terminal even if
-// some message below happened to carry one.
+// progress on stderr (a redrawn bar on a TTY, an occasional plain line otherwise), and errors on stderr. Every
+// text is passed through a redactor that knows the secrets this run has seen, so a secret cannot reach the
+// terminal even if some message below happened to carry one.
 import { buildRedactor } from '../../vault';
 
 export interface Streams {
@@ -9,12 +9,16 @@ export interface Streams {
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 }
 
+/** Without a terminal, progress is a plain line: the first once a step has run this long, then at this interval. */
+const PLAIN_FIRST_MS = 5_000;
+const PLAIN_EVERY_MS = 10_000;
+
 export class Output {
   private readonly secrets: Array<string | Buffer> = [];
   private redact: (text: string) => string = (t) => t;
   private barShown = false;
   /** Where the average rate is measured from (reset when the bar's label changes). */
-  private meter?: { label: string; since: number; from: number };
+  private meter?: { label: string; since: number; from: number; lastPlain: number };
 
   constructor(
     readonly json: boolean,
@@ -51,28 +55,34 @@ export class Output {
     this.note(`coffer: ${text}`);
   }
 
-  get showsProgress(): boolean {
-    return !this.json && Boolean(this.streams.stderr.isTTY);
-  }
-
   /**
-   * Redraws the progress bar (TTY only) with the rate and time left: the caller's when it has them (the upload
-   * engine measures over the last seconds), else the average since this label's first bar.
+   * Progress of a long step. On a terminal: a redrawn bar with the rate and time left, the caller's when it has them
+   * (the upload engine measures over the last seconds), else the average since this label's first bar. Elsewhere
+   * (a log, a pipe): the same facts as a plain line, the first after PLAIN_FIRST_MS and then every PLAIN_EVERY_MS,
+   * so a short command prints none. Nothing with --json. The rate is measured per label; `detail` is shown after it
+   * and may change (a file count) without restarting the measurement.
    */
-  progress(label: string, done: number, total: number | undefined, speed?: { rate: number; etaSeconds?: number }): void {
-    if (!this.showsProgress) return;
+  progress(label: string, done: number, total: number | undefined, speed?: { rate: number; etaSeconds?: number }, detail = ''): void {
+    if (this.json) return;
     const now = this.now();
-    if (this.meter?.label !== label) this.meter = { label, since: now, from: done };
+    if (this.meter?.label !== label) this.meter = { label, since: now, from: done, lastPlain: now - PLAIN_EVERY_MS + PLAIN_FIRST_MS };
     const elapsed = (now - this.meter.since) / 1000;
     const rate = speed?.rate ?? (elapsed >= 0.5 ? (done - this.meter.from) / elapsed : 0);
     const eta = speed ? speed.etaSeconds : total !== undefined && rate > 0 ? (total - done) / rate : undefined;
-    const width = Math.max(10, Math.min(30, (this.streams.stderr.columns ?? 80) - 70));
     const frac = total && total > 0 ? Math.min(1, done / total) : 0;
-    const filled = Math.round(frac * width);
-    const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
     const pct = total ? `${String(Math.floor(frac * 100)).padStart(3)}%` : '   ?';
     const pace = rate > 0 ? ` ${formatBytes(rate)}/s${eta !== undefined && total !== undefined && done < total ? ` ${formatDuration(eta)} left` : ''}` : '';
-    const text = `\r${bar} ${pct} ${formatBytes(done)}${total ? `/${formatBytes(total)}` : ''}${pace} ${label}`.slice(0, (this.streams.stderr.columns ?? 120) - 1);
+    const facts = `${pct} ${formatBytes(done)}${total ? `/${formatBytes(total)}` : ''}${pace} ${label}${detail}`;
+    if (!this.streams.stderr.isTTY) {
+      if (now - this.meter.lastPlain < PLAIN_EVERY_MS) return;
+      this.meter.lastPlain = now;
+      this.streams.stderr.write(this.redact(`coffer: ${facts.trimStart()}`) + '\n');
+      return;
+    }
+    const width = Math.max(10, Math.min(30, (this.streams.stderr.columns ?? 80) - 70));
+    const filled = Math.round(frac * width);
+    const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+    const text = `\r${bar} ${facts}`.slice(0, (this.streams.stderr.columns ?? 120) - 1);
     this.streams.stderr.write(this.redact(text) + '\x1b[K');
     this.barShown = true;
   }

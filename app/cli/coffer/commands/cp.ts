@@ -151,7 +151,7 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
       prefix: key,
       destDir: local,
       sseCustomerKey,
-      onProgress: (p) => out.progress(`${p.filesDone} files ← cos://${bucket}/${key}`, p.receivedBytes, undefined),
+      onProgress: (p) => out.progress(`← cos://${bucket}/${key}`, p.receivedBytes, undefined, undefined, ` (${p.filesDone} files done)`),
     });
     out.clearBar();
     for (const d of res.downloaded) out.line(`downloaded cos://${bucket}/${d.key} → ${d.dest} (${d.size} bytes${d.crc64Verified ? ', CRC64 verified' : ''})`);

@@ -163,7 +163,7 @@ async function rawPut(port: number, key: string, path: string, size: number, crc
           done(null, chunk);
         },
       });
-      await pipeline(createReadStream(path, { highWaterMark: 256 * 1024 }), tap, req);
+      await pipeline(createReadStream(path, { highWaterMark: MiB }), tap, req);
     } else {
       await pipeline(createReadStream(path, { highWaterMark: MiB }), req);
     }

@@ -70,3 +70,18 @@ function readUpTo(fd: number, max: number, expected: number | undefined, done: (
   };
   from(0);
 }
+
+/**
+ * Whether a file still has the size and modification time its upload started from. Parts and larger single PUTs
+ * read the file while they send it, so a file written to meanwhile would become an object that matches no version of
+ * it, though every byte's CRC64 checks out (the CRC is of what was read). A file that is gone counts as changed.
+ */
+export async function unchangedSince(path: string, size: number, mtimeMs: number): Promise<boolean> {
+  try {
+    const st = await fs.promises.stat(path);
+    return st.size === size && st.mtimeMs === mtimeMs;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}

@@ -6,6 +6,7 @@
 import { CosServiceError } from '../../cos/client';
 import { crc64, crc64Combine } from '../../cos/crc64';
 import { journalId, type JournalPart, type UploadJournal } from '../journal';
+import { unchangedSince } from './file-source';
 import { withRetries, withTap, type ItemContext, type SendTap } from './item-context';
 import { boundedAll } from './semaphore';
 import { crcMismatch, journalEncryption, sameJournalEncryption, sseRequestOf, UploadError, verifyEcho } from './upload-encryption';
@@ -197,6 +198,18 @@ export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, pa
     await ctx.journal.write(id, journal);
   });
 
+  // Parts were read while they were sent: a file written to meanwhile must not become an object (its parts would
+  // mix versions). Nothing has replaced the old object yet, so the upload is abandoned and the item fails.
+  if (!(await unchangedSince(path, size, mtimeMs))) {
+    await abortQuietly(ctx, bucket, key, journal.uploadId);
+    await ctx.journal.remove(id);
+    throw new UploadError(
+      'source-changed',
+      `${path} changed while it was being uploaded; the upload was cancelled and nothing was written to ${bucket}/${key}. Upload it again once nothing is writing to it`,
+      bucket,
+      key,
+    );
+  }
   try {
     await complete(ctx, item, journal.uploadId, [...done.values()]);
   } catch (err) {

@@ -5,6 +5,7 @@
 // that object is deleted rather than left behind looking valid.
 import { CosIntegrityError } from '../../cos/client';
 import { crc64 } from '../../cos/crc64';
+import { unchangedSince } from './file-source';
 import { withRetries, withTap, type ItemContext } from './item-context';
 import { crcMismatch, sseRequestOf, UploadError, verifyEcho } from './upload-encryption';
 import type { UploadItem } from './upload-plan';
@@ -34,8 +35,11 @@ async function deleteCorrupt(ctx: ItemContext, item: UploadItem, err: unknown): 
   throw err;
 }
 
-/** A file above IN_MEMORY_MAX_BYTES and up to the single-PUT threshold, streamed from disk. */
-export async function putFile(ctx: ItemContext, item: UploadItem, path: string, size: number): Promise<void> {
+/**
+ * A file above IN_MEMORY_MAX_BYTES and up to the single-PUT threshold, streamed from disk. Written to while it was
+ * sent, the object holds no single version of the file: it is deleted and the upload fails, asking to send it again.
+ */
+export async function putFile(ctx: ItemContext, item: UploadItem, path: string, size: number, mtimeMs: number): Promise<void> {
   const sse = sseRequestOf(item.encryption);
   await withRetries(ctx, () =>
     withTap(ctx, size, async (tap) => {
@@ -43,6 +47,15 @@ export async function putFile(ctx: ItemContext, item: UploadItem, path: string, 
       await verified(ctx, item, res, tap.digest());
     }),
   ).catch((err) => deleteCorrupt(ctx, item, err));
+  if (!(await unchangedSince(path, size, mtimeMs))) {
+    await ctx.client.deleteObject(item.bucket, item.key).catch(() => undefined);
+    throw new UploadError(
+      'source-changed',
+      `${path} changed while it was being uploaded, so what reached ${item.bucket}/${item.key} matched no version of it and was deleted; upload it again once nothing is writing to it`,
+      item.bucket,
+      item.key,
+    );
+  }
 }
 
 export async function putBuffer(ctx: ItemContext, item: UploadItem, data: Buffer): Promise<void> {

@@ -11,7 +11,7 @@ export type UploadEncryption = SseRequest | { mode: 'none' };
 
 export const DEFAULT_ENCRYPTION: UploadEncryption = { mode: 'SSE-COS' };
 
-export type UploadErrorCode = 'not-encrypted' | 'crc-mismatch' | 'size-mismatch' | 'sse-key-mismatch' | 'too-large' | 'bad-source';
+export type UploadErrorCode = 'not-encrypted' | 'crc-mismatch' | 'size-mismatch' | 'sse-key-mismatch' | 'too-large' | 'bad-source' | 'source-changed';
 
 /** An upload that failed our own verification; the message is public and names the object. */
 export class UploadError extends Error {

@@ -1,8 +1,9 @@
 // Uploads through faulty networks: a connection cut mid-part and 503 SlowDown are survived (client retries plus
 // the engine's part retries), and a byte flipped in transit is caught by CRC64: the part is re-sent and the
-// object is correct, or, when every attempt is corrupted, the upload fails and nothing corrupt is left stored.
+// object is correct, or, when every attempt is corrupted, the upload fails and nothing corrupt is left stored. A file
+// written to during its upload never becomes an object that mixes its versions.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { CosServiceError, type CosClient } from '../../cos/client';
 import { testClient } from '../../cos/client/test-support/client-fixture';
 import { FaultProxy } from '../../cos/client/test-support/fault-proxy';
 import { UploadEngine } from './upload-engine';
+import type { TransferResult } from './upload-transfer';
 import { MiB } from './upload-plan';
 import { isUploadPart, TamperProxy } from './test-support/tamper-proxy';
 
@@ -185,5 +187,42 @@ describe('verification of the server answer', () => {
     await expectMissing('crc-complete.bin');
     expect(await readdir(join(dir, 'j-crc-complete'))).toEqual([]);
     await client.close();
+  });
+});
+
+describe('a file written to while it is being uploaded', () => {
+  // The proxy holds one request back after the client has read and sent its bytes; the file changes meanwhile.
+  const whileHeld = async (t: { done: Promise<unknown> }, change: () => Promise<void>) => {
+    const deadline = Date.now() + 10_000;
+    while (!tamper.requests.some((r) => r.url.includes('changing')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await change();
+    return t.done;
+  };
+
+  it('multipart: the upload is abandoned before Complete, the old object stays, and the item says why', async () => {
+    const engine = new UploadEngine(testClient(tamper.port), join(dir, 'j-changing-mp'), opts);
+    const src = await file('changing.bin', 3 * MiB + 5);
+    await direct.putObject(B, 'changing/mp.bin', 'the version before');
+    tamper.add({ match: (m, u) => isUploadPart(m, u) && u.includes('changing') && /partNumber=2/.test(u), delayMs: 1_000, times: 1 });
+    const r = (await whileHeld(engine.start({ bucket: B, key: 'changing/mp.bin', path: src.path }), () => appendFile(src.path, 'appended'))) as TransferResult;
+    expect(r.state).toBe('failed');
+    expect(r.failed).toEqual([
+      { key: 'changing/mp.bin', code: 'source-changed', error: expect.stringMatching(/changing\.bin changed while it was being uploaded; the upload was cancelled and nothing was written to faults\/changing\/mp\.bin/) },
+    ]);
+    expect((await direct.getObjectBuffer(B, 'changing/mp.bin')).toString()).toBe('the version before');
+    expect((await direct.listMultipartUploads(B, { prefix: 'changing/' })).uploads).toEqual([]);
+    expect(await readdir(join(dir, 'j-changing-mp')).catch(() => [])).toEqual([]); // nothing left to resume
+  });
+
+  it('single PUT: what reached the bucket is deleted and the item says why; an unchanged file uploads', async () => {
+    const engine = new UploadEngine(testClient(tamper.port), join(dir, 'j-changing-put'), opts);
+    const src = await file('changing-put.bin', 600_000); // above the in-memory size, below the multipart threshold
+    tamper.add({ match: (m, u) => m === 'PUT' && u.includes('changing'), delayMs: 1_000, times: 1 });
+    const r = (await whileHeld(engine.start({ bucket: B, key: 'changing/put.bin', path: src.path }), () => writeFile(src.path, randomBytes(600_000)))) as TransferResult;
+    expect(r.failed).toEqual([{ key: 'changing/put.bin', code: 'source-changed', error: expect.stringMatching(/changed while it was being uploaded, so what reached faults\/changing\/put\.bin matched no version of it and was deleted/) }]);
+    await expectMissing('changing/put.bin');
+    // Sent again, unchanged, it goes through.
+    expect((await engine.start({ bucket: B, key: 'changing/put.bin', path: src.path }).done).failed).toEqual([]);
+    expect((await direct.getObjectBuffer(B, 'changing/put.bin')).equals(await readFile(src.path))).toBe(true);
   });
 });

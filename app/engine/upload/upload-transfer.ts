@@ -196,7 +196,7 @@ export class UploadTransfer {
       if (!src.isFile) throw new UploadError('bad-source', `${path} is not a file`, item.bucket, item.key);
       rec.bytesTotal = src.size;
       if (src.data) await putBuffer(ctx, item, src.data);
-      else if (src.size <= threshold) await putFile(ctx, item, path, src.size);
+      else if (src.size <= threshold) await putFile(ctx, item, path, src.size, src.mtimeMs!);
       else await this.multipartSlots.run(() => uploadFileMultipart(ctx, item, path, src.size, src.mtimeMs!));
       return;
     }

@@ -3,7 +3,7 @@
 // an interrupted SSE-C upload only with the same key, and no secret in any event, error or journal.
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_CREDENTIALS, type StoreFixture } from '../../store/test-support/store-fixture';
@@ -103,6 +103,25 @@ describe('folder plans', () => {
     ]);
     expect((await engine.start(plan).done).failed).toEqual([]);
     expect((await direct.getObjectBuffer(B, 'mixed/mixed/to-file')).toString()).toBe('outside');
+  });
+
+  it('a planned file replaced by a pipe, deleted or grown before its turn: the others upload, each of those says what happened', async () => {
+    const root = join(dir, 'replaced');
+    await mkdir(root, { recursive: true });
+    for (const name of ['keep.txt', 'pipe', 'gone.txt', 'grown.txt']) await writeFile(join(root, name), name);
+    const engine = new UploadEngine(direct, join(dir, 'j-replaced'));
+    const plan = await engine.plan([{ path: root, contents: true }], { bucket: B, prefix: 'replaced' });
+    await rm(join(root, 'pipe'));
+    execFileSync('mkfifo', [join(root, 'pipe')]); // nothing ever writes to it: opening it must not wait
+    await rm(join(root, 'gone.txt'));
+    await writeFile(join(root, 'grown.txt'), 'grown.txt and then some');
+    const r = await engine.start(plan).done;
+    expect(r.failed.map((f) => [f.key, f.code]).sort()).toEqual([
+      ['replaced/gone.txt', 'ENOENT'],
+      ['replaced/pipe', 'bad-source'],
+    ]);
+    expect((await direct.getObjectBuffer(B, 'replaced/keep.txt')).toString()).toBe('keep.txt');
+    expect((await direct.getObjectBuffer(B, 'replaced/grown.txt')).toString()).toBe('grown.txt and then some');
   });
 
   it('200 small files with file concurrency: all correct; progress is coalesced to one event per ~100 ms', async () => {

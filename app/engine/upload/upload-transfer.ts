@@ -10,7 +10,7 @@ import { Coalescer, RateMeter, TransferEvents, type DoneEvent, type ItemProgress
 import { ChunkReader } from './chunk-reader';
 import type { ItemContext, ResolvedUploadOptions } from './item-context';
 import { uploadFileMultipart, uploadStreamMultipart } from './multipart-upload';
-import { IN_MEMORY_MAX_BYTES, openFileSource } from './file-source';
+import { IN_MEMORY_MAX_BYTES, openFileSource, SmallFileReads } from './file-source';
 import { putBuffer, putFile } from './single-put';
 import { UploadError } from './upload-encryption';
 import type { UploadItem } from './upload-plan';
@@ -52,6 +52,7 @@ export class UploadTransfer {
   readonly events = new TransferEvents();
   private readonly records: ItemRecord[];
   private readonly changed = new Set<ItemRecord>();
+  private readonly smallReads = new SmallFileReads();
   private readonly coalescer: Coalescer;
   private readonly rate = new RateMeter();
   private controller: AbortController;
@@ -192,7 +193,7 @@ export class UploadTransfer {
     const threshold = this.options.singlePutThreshold;
     if (item.source.kind === 'file') {
       const path = item.source.path;
-      const src = await openFileSource(path, IN_MEMORY_MAX_BYTES, item.source.size);
+      const src = await openFileSource(path, IN_MEMORY_MAX_BYTES, item.source.size, this.smallReads);
       if (!src.isFile) throw new UploadError('bad-source', `${path} is not a file`, item.bucket, item.key);
       rec.bytesTotal = src.size;
       if (src.data) await putBuffer(ctx, item, src.data);

@@ -22,11 +22,11 @@ export interface FileSourceInfo {
  * Whether a transfer may read its planned small files synchronously. Each asynchronous step (open, read, close) is
  * a hop to the thread pool whose wake-up preempts this thread on a small machine; synchronous reads of 4 KiB files
  * took ~12% less client CPU per file and sent ~6% more files per second (5 alternating pairs, engine against the
- * bundled store, 2 cores). A
- * synchronous read blocks the event loop, though, which is only acceptable while reads are as fast as the page
- * cache or a local SSD makes them (tens of microseconds): one read slower than SLOW_SYNC_READ_MS, or reads slower
- * than SLOW_AVERAGE_READ_MS on average (a network share, a spinning disk), turn it off for the rest of the transfer.
- * The average smooths over a thread that was merely preempted or paused for garbage collection mid-read.
+ * bundled store, 2 cores). A synchronous read blocks the event loop, though, which is only acceptable while reads
+ * are as fast as the page cache or a local SSD makes them (tens of microseconds): one read slower than
+ * SLOW_SYNC_READ_MS, or reads slower than SLOW_AVERAGE_READ_MS on average (a network share, a spinning disk), turn
+ * it off for the rest of the transfer. The average smooths over a thread that was merely preempted or paused for
+ * garbage collection mid-read.
  */
 export class SmallFileReads {
   sync = true;

@@ -85,6 +85,7 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
   if (!st) {
     // Size unknown: the engine sends it in one PUT if it ends below the multipart threshold, else part by part
     // (buffered, partConcurrency parts at a time). A stream cannot be resumed after a crash, only retried per part.
+    if (process.stdin.isTTY) out.note('coffer: reading what you type as the object; end it with Ctrl-D (Ctrl-Z, Enter on Windows).');
     transfer = engine.start({ bucket, key, stream: process.stdin, encryption });
   } else if (st.isDirectory()) {
     // `album/` (ending in a separator, as rsync reads it) uploads the folder's contents; `album` keeps its name.

@@ -105,6 +105,25 @@ describe('folder plans', () => {
     expect((await direct.getObjectBuffer(B, 'mixed/mixed/to-file')).toString()).toBe('outside');
   });
 
+  it('skips a subfolder that cannot be read, naming it, and plans everything else', async () => {
+    // A path longer than PATH_MAX cannot be read even by root: made by stepping down one folder at a time.
+    const root = join(dir, 'deep');
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, 'top.txt'), 'top');
+    const seg = 'd'.repeat(250);
+    execFileSync('bash', ['-c', `cd "$1" && for i in $(seq 1 17); do mkdir "$2" && cd "$2"; done && echo bottom > f.txt`, 'deep', root, seg]);
+    try {
+      const engine = new UploadEngine(direct, join(dir, 'j-deep'));
+      const plan = await engine.plan([root], { bucket: B, prefix: 'deep' });
+      expect(plan.items.map((i) => i.key)).toEqual(['deep/deep/top.txt']);
+      expect(plan.skipped).toHaveLength(1);
+      expect(plan.skipped[0]!.reason).toBe('the folder could not be read (ENAMETOOLONG)');
+      expect(plan.skipped[0]!.path.startsWith(join(root, seg, seg))).toBe(true);
+    } finally {
+      execFileSync('rm', ['-rf', root]); // Node's recursive rm cannot remove a path this long either
+    }
+  });
+
   it('a planned file replaced by a pipe, deleted or grown before its turn: the others upload, each of those says what happened', async () => {
     const root = join(dir, 'replaced');
     await mkdir(root, { recursive: true });

@@ -461,6 +461,13 @@ describe('coffer against a store configured from the environment', () => {
       await proxy.close();
     }
 
+    // A destination that cannot hold folders fails at once (Node's recursive mkdir spins forever under /proc).
+    if (process.platform === 'linux') {
+      const nowhere = binary(['cp', 'cos://cli/stdin/data.bin', '/proc/coffer-nowhere/data.bin']);
+      expect(nowhere.status).toBe(1);
+      expect(nowhere.stderr.toString()).toContain('could not create the folder /proc/coffer-nowhere: this location cannot hold folders');
+    }
+
     // What `-` cannot mean is refused before anything is sent.
     expect(binary(['cp', '-', 'cos://cli/stdin/'], data).stderr.toString()).toMatch(/Standard input has no file name/);
     expect(binary(['cp', '-r', '-', 'cos://cli/stdin/x'], data).status).toBe(2);

@@ -1,10 +1,11 @@
 // The store's API credentials when none are given: generated once, kept in an owner-only file in the data
 // directory, and shown to the user only when they are first created.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeSecretFile } from './sse/secret-file';
 import type { StoreCredentials } from './config';
+import { makeDirs } from '../platform/make-dirs';
 
 export function credentialsPath(dataDir: string): string {
   return join(dataDir, 'credentials.json');
@@ -27,7 +28,7 @@ export async function loadOrCreateCredentials(dataDir: string): Promise<{ creden
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await makeDirs(dataDir, 0o700);
   const credentials = generate();
   await writeSecretFile(path, JSON.stringify(credentials, null, 2), { exclusive: true });
   return { credentials, created: true };

@@ -1,6 +1,5 @@
 // One open store: the data directory (locked for this process), its metadata database, data files and the key
 // services. Handlers reach everything through this object.
-import { mkdir } from 'node:fs/promises';
 import type { StoreConfig } from './config';
 import { DataFiles } from './meta/data-files';
 import { MetadataDb, type DataPart, type ObjectRecord } from './meta/metadata-db';
@@ -10,6 +9,7 @@ import { LocalKms } from './sse/local-kms';
 import { partsDigest, type WrapContext } from './sse/key-wrap';
 import type { KeyServices } from './objects/object-encryption';
 import { KeyRotation } from './objects/key-rotation';
+import { makeDirs } from '../platform/make-dirs';
 
 export class Store {
   readonly rotation: KeyRotation;
@@ -25,7 +25,7 @@ export class Store {
   }
 
   static async open(config: StoreConfig): Promise<Store> {
-    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    await makeDirs(config.dataDir, 0o700);
     const lock = await StoreLock.acquire(config.dataDir);
     let meta: MetadataDb | undefined;
     try {

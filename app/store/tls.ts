@@ -1,8 +1,9 @@
 // HTTPS for the store: a given certificate and key, or `--tls self-signed`, which generates an EC certificate
 // for localhost/127.0.0.1/::1 once and keeps it (key 0600) beside the keyring, outside the data directory.
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeSecretFile } from './sse/secret-file';
+import { makeDirs } from '../platform/make-dirs';
 
 export interface TlsFlags {
   tls?: string;
@@ -51,7 +52,7 @@ export async function loadTls(flags: TlsFlags, keepDir: string, _dataDir: string
       { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
     ],
   });
-  await mkdir(keepDir, { recursive: true, mode: 0o700 });
+  await makeDirs(keepDir, 0o700);
   await writeSecretFile(keyPath, pems.private);
   await writeSecretFile(certPath, pems.cert);
   return { cert: Buffer.from(pems.cert), key: Buffer.from(pems.private) };

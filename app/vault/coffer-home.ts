@@ -2,9 +2,10 @@
 // `COFFER_HOME` in the environment wins (tests and users isolate an instance with it); otherwise the
 // platform's app-data folder. The folder is private to the user (0700).
 
-import { mkdir, chmod, stat } from 'node:fs/promises';
+import { chmod, stat } from 'node:fs/promises';
 import { homedir as osHomedir } from 'node:os';
 import path from 'node:path';
+import { makeDirs } from '../platform/make-dirs';
 
 export const COFFER_HOME_MODE = 0o700;
 
@@ -53,7 +54,7 @@ export function cofferPaths(home: string): { home: string; settings: string; vau
  */
 export async function ensureCofferHome(home: string): Promise<string> {
   try {
-    await mkdir(home, { recursive: true, mode: COFFER_HOME_MODE });
+    await makeDirs(home, COFFER_HOME_MODE);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
   }

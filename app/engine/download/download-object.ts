@@ -4,7 +4,7 @@
 // partial file belongs to; the next attempt continues with a Range request pinned by If-Match to that ETag, and
 // starts over when the object changed. A cancelled or broken download leaves both files for that next attempt.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +12,7 @@ import { CosAbortError, CosServiceError, type CosClient, type GetObjectResult, t
 import { Crc64 } from '../../cos/crc64';
 import { DownloadIntegrityError } from './errors';
 import { coalesce } from './progress';
+import { makeDirs } from '../../platform/make-dirs';
 
 export interface DownloadProgress {
   bucket: string;
@@ -106,7 +107,7 @@ export async function downloadObject(client: CosClient, opts: DownloadObjectOpti
   const { bucket, key, dest, signal } = opts;
   const { temp, sidecar } = tempPathsFor(dest);
   const read = { sseCustomerKey: opts.sseCustomerKey, signal, region: opts.region, verifyCrc64: false } as const;
-  await mkdir(dirname(dest), { recursive: true });
+  await makeDirs(dirname(dest));
 
   let res: GetObjectResult | undefined;
   let resumedFrom = 0;

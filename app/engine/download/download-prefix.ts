@@ -2,13 +2,14 @@
 // at once. The listing is consumed as it arrives (workers pull the next key), so a million-key prefix does not
 // sit in memory. Every key is checked before it becomes a path (safe-path.ts); a refused key is reported and
 // skipped, and nothing is written outside the destination folder — also not through a symlink planted inside it.
-import { mkdir, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CosAbortError, type CosClient, type ObjectSummary } from '../../cos/client';
 import { downloadObject, type DownloadResult } from './download-object';
 import { UnsafeKeyError } from './errors';
 import { coalesce } from './progress';
 import { isInside, safeJoin } from './safe-path';
+import { makeDirs } from '../../platform/make-dirs';
 
 export interface DownloadPrefixOptions {
   bucket: string;
@@ -48,7 +49,7 @@ export async function downloadPrefix(client: CosClient, opts: DownloadPrefixOpti
   const { bucket, prefix, signal } = opts;
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 4));
   const root = resolve(opts.destDir);
-  await mkdir(root, { recursive: true });
+  await makeDirs(root);
   const realRoot = await realpath(root);
   const base = prefix.slice(0, prefix.lastIndexOf('/') + 1);
 
@@ -83,7 +84,7 @@ export async function downloadPrefix(client: CosClient, opts: DownloadPrefixOpti
       return;
     }
     const folder = isFolder ? target.path : dirname(target.path);
-    await mkdir(folder, { recursive: true });
+    await makeDirs(folder);
     // A symlink inside the destination could point anywhere; the real folder must still be inside.
     if (!isInside(realRoot, await realpath(folder))) {
       result.refused.push(new UnsafeKeyError(bucket, obj.key, 'its folder is a link that leads outside the destination folder'));

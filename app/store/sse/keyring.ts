@@ -3,10 +3,11 @@
 // to `<path>.escrow.json` so metadata in old backups can still be unwrapped after a restore.
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { decodeBase64Strict, wipe } from './sse-encoding';
 import { enforceSecretMode, writeSecretFile } from './secret-file';
+import { makeDirs } from '../../platform/make-dirs';
 
 export interface MasterKeyInfo {
   id: number;
@@ -79,7 +80,7 @@ export class Keyring {
     }
     let text = await readIfExists(file);
     if (text === undefined) {
-      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      await makeDirs(dirname(file), 0o700);
       const fresh: KeyringState = { storeId: opts.storeId, active: 1, lastId: 1, keys: [newKey(1)] };
       try {
         await writeSecretFile(file, serialize(fresh), { exclusive: true });

@@ -3,11 +3,12 @@
 // encryption context into the wrap; COS's "default CMK when none is named" is defaultKeyId().
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CosError } from '../http/cos-error';
 import { decodeBase64Strict } from './sse-encoding';
 import { enforceSecretMode, writeSecretFile } from './secret-file';
+import { makeDirs } from '../../platform/make-dirs';
 
 export interface KmsKeyInfo {
   keyId: string;
@@ -43,7 +44,7 @@ export class LocalKms {
       text = await readFile(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      await makeDirs(dirname(file), 0o700);
       try {
         await writeSecretFile(file, serialize([], undefined), { exclusive: true });
         return new LocalKms(file, [], undefined);

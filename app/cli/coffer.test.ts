@@ -488,7 +488,8 @@ describe('coffer against a store configured from the environment', () => {
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       const journals = join(env.COFFER_HOME!, 'journals');
       const partsJournaled = async () => {
-        for (const f of await readdir(journals).catch(() => [] as string[])) {
+        // Only the journals themselves: a write in progress is a `.tmp` file that may still be empty.
+        for (const f of (await readdir(journals).catch(() => [] as string[])).filter((n) => n.endsWith('.json'))) {
           const j = JSON.parse(await readFile(join(journals, f), 'utf8').catch(() => '{}')) as { key?: string; parts?: object };
           if (j.key === 'resume.bin') return Object.keys(j.parts ?? {}).length;
         }

@@ -29,8 +29,9 @@ async function verified(ctx: ItemContext, item: UploadItem, res: PutAnswer, loca
   if (remote !== local) throw crcMismatch(item.bucket, item.key, `sent ${local}, stored ${remote}`);
 }
 
+/** Deletes what was stored when it is not the bytes meant (corrupted in transit, or read from a changing file). */
 async function deleteCorrupt(ctx: ItemContext, item: UploadItem, err: unknown): Promise<never> {
-  const corrupt = err instanceof CosIntegrityError || (err instanceof UploadError && err.code === 'crc-mismatch');
+  const corrupt = err instanceof CosIntegrityError || (err instanceof UploadError && (err.code === 'crc-mismatch' || err.code === 'source-changed'));
   if (corrupt) await ctx.client.deleteObject(item.bucket, item.key).catch(() => undefined);
   throw err;
 }
@@ -46,16 +47,17 @@ export async function putFile(ctx: ItemContext, item: UploadItem, path: string, 
       const res = await ctx.client.putObject(item.bucket, item.key, { path, start: 0, end: size - 1, size, observer: tap }, { sse, contentType: item.contentType, signal: ctx.signal });
       await verified(ctx, item, res, tap.digest());
     }),
-  ).catch((err) => deleteCorrupt(ctx, item, err));
-  if (!(await unchangedSince(path, size, mtimeMs))) {
-    await ctx.client.deleteObject(item.bucket, item.key).catch(() => undefined);
-    throw new UploadError(
-      'source-changed',
-      `${path} changed while it was being uploaded, so what reached ${item.bucket}/${item.key} matched no version of it and was deleted; upload it again once nothing is writing to it`,
-      item.bucket,
-      item.key,
-    );
-  }
+  )
+    .then(async () => {
+      if (await unchangedSince(path, size, mtimeMs)) return;
+      throw new UploadError(
+        'source-changed',
+        `${path} changed while it was being uploaded, so what reached ${item.bucket}/${item.key} matched no version of it and was deleted; upload it again once nothing is writing to it`,
+        item.bucket,
+        item.key,
+      );
+    })
+    .catch((err) => deleteCorrupt(ctx, item, err));
 }
 
 export async function putBuffer(ctx: ItemContext, item: UploadItem, data: Buffer): Promise<void> {

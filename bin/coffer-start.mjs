@@ -4,11 +4,10 @@
 // keeps its data in COFFER_HOME/store and its keyring beside it, outside the data directory, and records its address
 // in COFFER_HOME/store.json so that `coffer` commands use this running store.
 import { register } from 'tsx/esm/api';
-import { join } from 'node:path';
 
 register();
 const { resolveCofferHome, ensureCofferHome, cofferPaths } = await import('../app/vault/coffer-home.ts');
 const home = await ensureCofferHome(resolveCofferHome());
 const paths = cofferPaths(home);
 const { main } = await import('../app/cli/coffer-store.ts');
-process.exitCode = await main(['serve', '--data', paths.store, '--keyring', join(home, 'keyring.json'), '--record', join(home, 'store.json'), ...process.argv.slice(2)]);
+process.exitCode = await main(['serve', '--data', paths.store, '--keyring', paths.storeKeyring, '--record', paths.storeRecord, ...process.argv.slice(2)]);

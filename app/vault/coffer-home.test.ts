@@ -25,7 +25,15 @@ describe('resolveCofferHome', () => {
   });
 
   it('names the well-known paths inside it', () => {
-    expect(cofferPaths('/h')).toEqual({ home: '/h', settings: '/h/settings.json', vault: '/h/vault.json', journals: '/h/journals', store: '/h/store' });
+    expect(cofferPaths('/h')).toEqual({
+      home: '/h',
+      settings: '/h/settings.json',
+      vault: '/h/vault.json',
+      journals: '/h/journals',
+      store: '/h/store',
+      storeKeyring: '/h/keyring.json',
+      storeRecord: '/h/store.json',
+    });
   });
 
   it.runIf(process.platform !== 'win32')('creates it 0700 and refuses a file in its place', async () => {

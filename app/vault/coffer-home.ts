@@ -38,13 +38,25 @@ export function resolveCofferHome(opts: CofferHomeOptions = {}): string {
 }
 
 /** The well-known paths inside COFFER_HOME. */
-export function cofferPaths(home: string): { home: string; settings: string; vault: string; journals: string; store: string } {
+export function cofferPaths(home: string): {
+  home: string;
+  settings: string;
+  vault: string;
+  journals: string;
+  store: string;
+  /** The embedded store's keyring: beside its data directory, never inside it. */
+  storeKeyring: string;
+  /** Where a running embedded store records its address (running-record.ts). */
+  storeRecord: string;
+} {
   return {
     home,
     settings: path.join(home, 'settings.json'),
     vault: path.join(home, 'vault.json'),
     journals: path.join(home, 'journals'),
     store: path.join(home, 'store'),
+    storeKeyring: path.join(home, 'keyring.json'),
+    storeRecord: path.join(home, 'store.json'),
   };
 }
 

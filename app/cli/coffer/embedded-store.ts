@@ -3,17 +3,12 @@
 // its URL is in COFFER_HOME/store.json (running-record.ts) and we connect to it; otherwise we start it in this
 // process on a random loopback port for the duration of the command and record it there so other runs can share it
 // meanwhile.
-import { join } from 'node:path';
 import { DEFAULT_APPID, DEFAULT_REGION, DEFAULT_ROTATION_DAYS, DEFAULT_SSE_REGIONS } from '../../store/config';
 import { loadOrCreateCredentials } from '../../store/credentials-file';
 import { readStoreRecord, writeStoreRecord } from '../../store/running-record';
 import { startStore, type RunningStore } from '../../store/server';
 import { cofferPaths, ensureCofferHome } from '../../vault';
 import { CliError, EXIT } from './errors';
-
-export function storeRecordPath(home: string): string {
-  return join(home, 'store.json');
-}
 
 export interface EmbeddedStore {
   url: string;
@@ -46,16 +41,17 @@ async function answers(url: string): Promise<boolean> {
 
 export async function openEmbeddedStore(home: string): Promise<EmbeddedStore> {
   await ensureCofferHome(home);
-  const dataDir = cofferPaths(home).store;
+  const paths = cofferPaths(home);
+  const dataDir = paths.store;
   const { credentials } = await loadOrCreateCredentials(dataDir);
   const base = { appid: DEFAULT_APPID, region: DEFAULT_REGION, credentials };
 
-  const record = await readStoreRecord(storeRecordPath(home));
+  const record = await readStoreRecord(paths.storeRecord);
   if (record && alive(record.pid) && (await answers(record.url))) {
     return { ...base, url: record.url, started: false, release: async () => {} };
   }
 
-  const keyringPath = join(home, 'keyring.json');
+  const keyringPath = paths.storeKeyring;
   let running: RunningStore;
   try {
     running = await startStore({
@@ -76,12 +72,12 @@ export async function openEmbeddedStore(home: string): Promise<EmbeddedStore> {
     if (/in use/i.test((err as Error).message)) {
       throw new CliError(
         EXIT.FAILED,
-        `The embedded store in ${dataDir} is in use by another process that did not record its address in ${storeRecordPath(home)}; stop it, or point COFFER_ENDPOINT at it.`,
+        `The embedded store in ${dataDir} is in use by another process that did not record its address in ${paths.storeRecord}; stop it, or point COFFER_ENDPOINT at it.`,
       );
     }
     throw err;
   }
-  const forget = await writeStoreRecord(storeRecordPath(home), running.url);
+  const forget = await writeStoreRecord(paths.storeRecord, running.url);
   return {
     ...base,
     url: running.url,

@@ -1,9 +1,8 @@
 // GET / PUT ?acl on buckets and objects, limited to the canned ACLs the store enforces: private, public-read,
-// public-read-write (and "default" for objects: inherit the bucket's).
+// public-read-write (and "default" for objects: inherit the bucket's). Grants are not supported.
 import { requireSigned } from '../http/access';
 import { CosError } from '../http/cos-error';
 import { sendEmpty, sendXml } from '../http/respond';
-import { parseXmlBody, xmlText } from '../http/xml';
 import type { CannedAcl } from '../meta/metadata-db';
 import { header, parseCannedAcl, readSmallBody, requireBucket, validateObjectKey, type HandlerContext } from './context';
 
@@ -18,33 +17,24 @@ function policy(appid: string, acl: CannedAcl) {
   return { Owner: owner, AccessControlList: { Grant: grants } };
 }
 
-/** Reduces an AccessControlPolicy body to the canned ACL it expresses. */
-function cannedFromBody(doc: Record<string, unknown>): CannedAcl {
-  const list = doc.AccessControlList as Record<string, unknown> | undefined;
-  const grants = Array.isArray(list?.Grant) ? (list!.Grant as Array<Record<string, unknown>>) : [];
-  let read = false;
-  let write = false;
-  for (const g of grants) {
-    const grantee = g.Grantee as Record<string, unknown> | undefined;
-    if (xmlText(grantee?.URI) !== ALL_USERS) continue;
-    const p = xmlText(g.Permission);
-    if (p === 'READ' || p === 'FULL_CONTROL') read = true;
-    if (p === 'WRITE' || p === 'FULL_CONTROL') write = true;
-  }
-  if (read && write) return 'public-read-write';
-  if (read) return 'public-read';
-  if (write) throw new CosError('InvalidArgument', 'A public WRITE grant without READ is not supported.');
-  return 'private';
+const GRANT_HEADERS = ['x-cos-grant-read', 'x-cos-grant-write', 'x-cos-grant-read-acp', 'x-cos-grant-write-acp', 'x-cos-grant-full-control'];
+
+function onlyCanned(what: string): CosError {
+  return new CosError('NotImplemented', `${what} are not supported by this store: only canned ACLs are, set with the x-cos-acl header (private, public-read, public-read-write).`);
 }
 
+/**
+ * The canned ACL a PUT ?acl asks for. Grants to other accounts (grant headers, or an AccessControlPolicy body) are
+ * refused rather than reduced to the nearest canned ACL: the caller would believe a grant exists that does not.
+ */
 async function requestedAcl(ctx: HandlerContext, forBucket: boolean): Promise<CannedAcl> {
+  const grant = GRANT_HEADERS.find((name) => header(ctx, name) !== undefined);
+  if (grant) throw onlyCanned(`Grants (${grant})`);
+  const body = await readSmallBody(ctx.req);
+  if (body.toString('utf8').trim() !== '') throw onlyCanned('ACL documents (an AccessControlPolicy body)');
   const canned = parseCannedAcl(header(ctx, 'x-cos-acl'), forBucket);
-  if (canned) {
-    ctx.req.resume();
-    return canned;
-  }
-  const raw = await readSmallBody(ctx.req);
-  return cannedFromBody(parseXmlBody(raw.toString('utf8'), 'AccessControlPolicy'));
+  if (!canned) throw new CosError('InvalidArgument', 'PUT ?acl needs the x-cos-acl header: private, public-read or public-read-write.');
+  return canned;
 }
 
 export async function getAcl(ctx: HandlerContext): Promise<void> {

@@ -1,5 +1,6 @@
 // What every handler receives, and the small request helpers they share (bucket lookup, bounded bodies,
 // metadata headers, object key rules).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS } from '../config';
 import { CosError } from '../http/cos-error';
@@ -50,6 +51,19 @@ export async function readSmallBody(req: IncomingMessage, limit: number = LIMITS
     chunks.push(c);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * An XML request body as text, after checking it against its Content-MD5 when the client sent one (COS asks for it
+ * on Delete Multiple Objects and bucket configuration; the official SDKs send it).
+ */
+export async function readXmlBody(ctx: HandlerContext): Promise<string> {
+  const md5 = parseContentMd5(header(ctx, 'content-md5'));
+  const raw = await readSmallBody(ctx.req);
+  if (md5 && !timingSafeEqual(md5, createHash('md5').update(raw).digest())) {
+    throw new CosError('BadDigest', 'The Content-MD5 you specified did not match what we received.');
+  }
+  return raw.toString('utf8');
 }
 
 /** COS object key rules: non-empty, at most 850 bytes, no NUL, no `.`/`..` path segments. */

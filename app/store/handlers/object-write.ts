@@ -3,7 +3,7 @@ import { LIMITS } from '../config';
 import { authorizeWrite, requireSigned } from '../http/access';
 import { CosError } from '../http/cos-error';
 import { sendEmpty, sendXml } from '../http/respond';
-import { parseXmlBody, xmlText } from '../http/xml';
+import { malformedXml, parseXmlBody, xmlBoolean, xmlElement, xmlText } from '../http/xml';
 import { writeObject } from '../objects/object-writes';
 import { effectiveSse, parseSseRequest, sseEchoHeaders, type SseRecord } from '../objects/sse-request';
 import {
@@ -13,7 +13,7 @@ import {
   parseContentLength,
   parseContentMd5,
   quoteEtag,
-  readSmallBody,
+  readXmlBody,
   requireBucket,
   validateObjectKey,
   type HandlerContext,
@@ -55,6 +55,9 @@ export async function deleteObject(ctx: HandlerContext): Promise<void> {
   const bucket = requireBucket(ctx);
   authorizeWrite(ctx.principal, bucket);
   validateObjectKey(ctx.target.key);
+  if (ctx.target.query.has('versionId')) {
+    throw new CosError('NotImplemented', 'Versioning is not supported by this store, so a versionId cannot be honoured; delete without it.');
+  }
   // A WalSyncError (committed, maybe not durable) leaves the data files in place and answers 500.
   const previous = await ctx.store.meta.deleteObjectGrouped(bucket.name, ctx.target.key);
   if (previous) await ctx.store.removeDataOf(previous.parts);
@@ -65,17 +68,26 @@ export async function deleteObject(ctx: HandlerContext): Promise<void> {
 export async function deleteMultipleObjects(ctx: HandlerContext): Promise<void> {
   const bucket = requireBucket(ctx);
   requireSigned(ctx.principal);
-  const body = parseXmlBody((await readSmallBody(ctx.req)).toString('utf8'), 'Delete');
-  const quiet = xmlText(body.Quiet) === 'true';
-  const objects = Array.isArray(body.Object) ? (body.Object as Array<Record<string, unknown>>) : [];
-  if (objects.length === 0) throw new CosError('MalformedXML', 'The Delete request must name at least one <Object>.');
-  if (objects.length > LIMITS.maxDeleteObjects) throw new CosError('MalformedXML', `At most ${LIMITS.maxDeleteObjects} objects may be deleted in one request.`);
+  // The whole document is read and checked before anything is deleted: a value the schema does not allow
+  // refuses the request instead of being taken for a default.
+  const body = xmlElement(parseXmlBody(await readXmlBody(ctx), 'Delete'), 'Delete', ['Quiet', 'Object']);
+  const quiet = xmlBoolean(body.Quiet, 'Quiet') ?? false;
+  const objects = Array.isArray(body.Object) ? body.Object : [];
+  if (objects.length === 0) throw malformedXml('The Delete request must name at least one <Object>.');
+  if (objects.length > LIMITS.maxDeleteObjects) throw malformedXml(`At most ${LIMITS.maxDeleteObjects} objects may be deleted in one request.`);
+  const keys = objects.map((o: unknown) => {
+    const object = xmlElement(o, 'Object', ['Key', 'VersionId']);
+    // Deleting "a version" as the current object would delete what the client meant to keep.
+    if (object.VersionId !== undefined) throw new CosError('NotImplemented', 'Versioning is not supported by this store, so <VersionId> cannot be honoured; name only the <Key>.');
+    const key = Array.isArray(object.Key) ? undefined : xmlText(object.Key, 'Key');
+    if (key === undefined) throw malformedXml('Each <Object> needs exactly one <Key>.');
+    return key;
+  });
 
   const deleted: Array<{ Key: string }> = [];
   const errors: Array<{ Key: string; Code: string; Message: string }> = [];
   const valid: string[] = [];
-  for (const o of objects) {
-    const key = xmlText(o.Key) ?? '';
+  for (const key of keys) {
     try {
       validateObjectKey(key);
       valid.push(key);

@@ -47,9 +47,10 @@ export async function readPostForm(req: IncomingMessage): Promise<PostForm> {
       defParamCharset: 'utf8', // browsers send UTF-8 filenames raw
       limits: { fieldNameSize: 1024, fieldSize: MAX_FORM_FIELD_BYTES + 1, parts: MAX_PARTS, headerPairs: 100 },
     });
-  } catch (err) {
+  } catch {
     await discardBody(req, DISCARD_LIMIT_BYTES);
-    throw malformed(`The multipart/form-data body cannot be parsed: ${(err as Error).message}.`);
+    // busboy refuses the Content-Type itself (no boundary); its wording is not for clients.
+    throw malformed('The Content-Type of your POST request needs a multipart boundary (multipart/form-data; boundary=…).');
   }
 
   const fields = new Map<string, string>();
@@ -107,7 +108,7 @@ export async function readPostForm(req: IncomingMessage): Promise<PostForm> {
     resolveForm({ fields, filename: info.filename ?? '', file: stream, done, abandon });
   });
   bb.on('partsLimit', () => fail(malformed(`The form has more than ${MAX_PARTS} parts.`)));
-  bb.on('error', (err) => fail(malformed(`The multipart/form-data body is malformed: ${(err as Error).message}.`)));
+  bb.on('error', () => fail(malformed('The body of your POST request is not well-formed multipart/form-data.')));
   bb.on('close', () => {
     if (!fileSeen) fail(new CosError('IncorrectNumberOfFilesInPostRequest', 'POST requires exactly one file upload per request; the form has none.'));
     else if (afterFile) rejectDone(afterFile);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { crc64Combine } from '../../cos/crc64';
 import { LIMITS } from '../config';
 import { CosError } from '../http/cos-error';
-import { parseXmlBody, xmlText } from '../http/xml';
+import { malformedXml, parseXmlBody, xmlElement, xmlText } from '../http/xml';
 import { MetaNotFoundError, type CompletedUpload, type DataPart, type ObjectRecord, type PartRecord, type UploadRecord } from '../meta/metadata-db';
 import type { CustomerKey } from '../sse/customer-key';
 import type { Store } from '../store';
@@ -23,20 +23,21 @@ export interface ListedPart {
 
 /** Parses `<CompleteMultipartUpload><Part><PartNumber/><ETag/></Part>…`; ETag quotes are optional. */
 export function parseCompleteBody(text: string): ListedPart[] {
-  const body = parseXmlBody(text, 'CompleteMultipartUpload');
+  const body = xmlElement(parseXmlBody(text, 'CompleteMultipartUpload'), 'CompleteMultipartUpload', ['Part']);
   const parts = Array.isArray(body.Part) ? (body.Part as unknown[]) : [];
-  if (parts.length === 0) throw new CosError('MalformedXML', 'The CompleteMultipartUpload document must list at least one <Part>.');
+  if (parts.length === 0) throw malformedXml('The CompleteMultipartUpload document must list at least one <Part>.');
   if (parts.length > LIMITS.maxPartNumber) {
-    throw new CosError('MalformedXML', `The CompleteMultipartUpload document lists more than ${LIMITS.maxPartNumber} parts.`);
+    throw malformedXml(`The CompleteMultipartUpload document lists more than ${LIMITS.maxPartNumber} parts.`);
   }
   return parts.map((p, i) => {
-    const node = typeof p === 'object' && p !== null ? (p as Record<string, unknown>) : {};
-    const n = xmlText(node.PartNumber)?.trim() ?? '';
-    const etag = xmlText(node.ETag)?.trim().replace(/^"(.*)"$/, '$1') ?? '';
+    // Other children (S3's part checksums, which some SDKs add) are not read; an ignored checksum changes nothing.
+    const node = xmlElement(p, 'Part', null);
+    const n = xmlText(node.PartNumber, 'PartNumber')?.trim() ?? '';
+    const etag = xmlText(node.ETag, 'ETag')?.trim().replace(/^"(.*)"$/, '$1') ?? '';
     if (!/^\d{1,5}$/.test(n) || Number(n) < 1 || Number(n) > LIMITS.maxPartNumber) {
-      throw new CosError('MalformedXML', `Part ${i + 1} of the list needs a <PartNumber> between 1 and ${LIMITS.maxPartNumber}.`);
+      throw malformedXml(`Part ${i + 1} of the list needs a <PartNumber> between 1 and ${LIMITS.maxPartNumber}.`);
     }
-    if (etag === '') throw new CosError('MalformedXML', `Part ${n} of the list needs an <ETag>.`);
+    if (etag === '') throw malformedXml(`Part ${n} of the list needs an <ETag>.`);
     return { partNumber: Number(n), etag: etag.toLowerCase() };
   });
 }

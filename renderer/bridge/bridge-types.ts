@@ -1,0 +1,29 @@
+// What the rest of the renderer sees of the core: the contract's API, the one event subscription, and the two
+// things that differ by transport hidden behind plain functions (starting an upload from Files the page holds,
+// and handing over a finished browser-mode download). Nothing above this folder knows which transport it has.
+import type { AppEvent, CofferApi, Envelope, JobSummary, Prefix, SseChoice } from '../../shared/contract';
+import type { z } from 'zod';
+
+/** A File from a drop or an <input type=file>, with its path under the drop target ('album/2026/a.jpg'). */
+export interface PageFile {
+  file: File;
+  relativePath: string;
+}
+
+export interface UploadFilesRequest {
+  connectionId: string;
+  bucket: string;
+  /** The prefix the files were dropped onto; each key is prefix + relativePath. */
+  prefix: z.input<typeof Prefix>;
+  sse: SseChoice;
+  files: PageFile[];
+}
+
+export interface Bridge {
+  api: CofferApi;
+  /** The one event subscription; returns the function that ends it. */
+  onEvent(listener: (event: AppEvent) => void): () => void;
+  uploadFiles(request: UploadFilesRequest): Promise<Envelope<{ job: JobSummary }>>;
+  /** Saves a finished browser-mode download (JobSummary.attachment) through the browser's own download. */
+  openAttachment(downloadId: string, name: string): void;
+}

@@ -1,0 +1,24 @@
+// Electron: the preload's `window.coffer` already is the contract's API (named functions over ipcRenderer),
+// and dropped or picked Files have paths on disk (webUtils.getPathForFile), so uploads read from the paths.
+import { fail, type CofferApi, type CofferPreload } from '../../shared/contract';
+import type { Bridge } from './bridge-types';
+import { uploadItems } from './upload-items';
+
+export function electronBridge(preload: CofferPreload): Bridge {
+  const { onEvent: _onEvent, pathForFile: _pathForFile, ...api } = preload;
+  return {
+    api: api as CofferApi,
+    onEvent: (listener) => preload.onEvent(listener),
+    async uploadFiles({ files, ...target }) {
+      const missing = files.find((f) => !preload.pathForFile(f.file));
+      if (missing) {
+        return fail('usage', 'NoFilePath', `Coffer cannot read "${missing.file.name}" from the disk; drop it from a folder instead.`, { path: missing.relativePath });
+      }
+      const items = uploadItems(target.prefix, files, (f) => ({ kind: 'path', path: preload.pathForFile(f.file) }));
+      return preload.jobs.startUpload({ ...target, items });
+    },
+    openAttachment() {
+      // Electron downloads are written to the path chosen in "Save as…"; there is no attachment to open.
+    },
+  };
+}

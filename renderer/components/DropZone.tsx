@@ -1,0 +1,65 @@
+// Drag and drop anywhere on the table. While files hover, an overlay names where they will go and the
+// encryption that will really apply; folders keep their structure.
+import { useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Upload } from 'lucide-react';
+import { collectDroppedFiles, takeDropEntries } from '../lib/drop-files';
+import { placeLabel } from '../lib/format';
+import { findBucket } from '../stores/connections-store';
+import { useConnections, useListing, useUpload as useUploadStore } from '../stores/model-context';
+import { effectiveSse } from '../stores/upload-store';
+import { useUpload } from './use-upload';
+
+const hasFiles = (e: React.DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+
+export function DropZone({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const location = useListing((s) => s.location);
+  const bucket = useConnections((s) => (location ? findBucket(s, location.connectionId, location.bucket) : undefined));
+  const choice = useUploadStore((s) => s.choice);
+  const { uploadFiles } = useUpload();
+  const [active, setActive] = useState(false);
+  const depth = useRef(0);
+
+  if (!location) return <div className="drop-zone">{children}</div>;
+  const { label } = effectiveSse(choice, bucket);
+  const place = placeLabel(location.bucket, location.prefix);
+
+  return (
+    <div
+      className="drop-zone"
+      data-testid="drop-zone"
+      onDragEnter={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        depth.current++;
+        setActive(true);
+      }}
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={() => {
+        depth.current = Math.max(0, depth.current - 1);
+        if (depth.current === 0) setActive(false);
+      }}
+      onDrop={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        depth.current = 0;
+        setActive(false);
+        const taken = takeDropEntries(e.dataTransfer);
+        void collectDroppedFiles(taken).then(uploadFiles);
+      }}
+    >
+      {children}
+      {active && (
+        <div className="drop-overlay" role="status" aria-live="polite">
+          <Upload className="icon big" aria-hidden />
+          <p>{label === 'none' ? t('drop.overlayNone', { place }) : t('drop.overlay', { place, mode: label })}</p>
+        </div>
+      )}
+    </div>
+  );
+}

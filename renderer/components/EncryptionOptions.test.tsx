@@ -1,0 +1,37 @@
+// The encryption popover: "No encryption" is confirmed once ("Upload without encryption?"); keeping
+// encryption changes nothing; once confirmed, drops upload without asking again.
+import { screen, waitFor, fireEvent } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { BUCKET, object } from '../test-support/memory-bridge';
+import { dropData, fileEntry } from '../test-support/fake-entries';
+import { renderApp } from '../test-support/render-app';
+
+describe('encryption options', () => {
+  it('asks "Upload without encryption?" once, and only a confirmation turns encryption off', async () => {
+    const { user, model, bridge } = await renderApp({ objects: { [BUCKET]: [object('a.txt')] } });
+    await screen.findByText('a.txt');
+
+    await user.click(screen.getByRole('button', { name: 'Encryption for uploads: SSE-COS' }));
+    await user.click(screen.getByRole('radio', { name: 'No encryption' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Upload without encryption?' });
+    expect(dialog.textContent).toContain('stored unencrypted');
+    await user.click(screen.getByRole('button', { name: 'Keep encryption' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(model.upload.getState().choice).toBeNull();
+    expect((screen.getByRole('radio', { name: 'Bucket default (SSE-COS)' }) as HTMLInputElement).checked).toBe(true);
+
+    // Still in the popover: choose it again and confirm.
+    await user.click(screen.getByRole('radio', { name: 'No encryption' }));
+    await user.click(await screen.findByRole('button', { name: 'Upload without encryption' }));
+    expect(model.upload.getState().choice).toEqual({ mode: 'none' });
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Encryption for uploads: No encryption' })).toBeTruthy());
+
+    // A drop now uploads without encryption and without asking again.
+    const data = dropData([fileEntry('plain.txt')]);
+    fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: data });
+    await waitFor(() => expect(bridge.callsOf('jobs.startUpload')).toHaveLength(1));
+    expect(bridge.callsOf('jobs.startUpload')[0]!.sse).toEqual({ mode: 'none' });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+});

@@ -1,0 +1,112 @@
+// The options popover beside Upload: which encryption new uploads get. "Bucket default" follows the bucket
+// (SSE-COS when it has none). Choosing "No encryption" asks "Upload without encryption?" once, here.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ChevronDown, Lock, LockOpen } from 'lucide-react';
+import { Button, Dialog, DialogTrigger, Label, ListBox, ListBoxItem, Popover, Radio, RadioGroup, Select, SelectValue } from 'react-aria-components';
+import type { SseChoice } from '../../shared/contract';
+import { findBucket } from '../stores/connections-store';
+import { useConnections, useListing, useModel, useUpload } from '../stores/model-context';
+import { effectiveSse } from '../stores/upload-store';
+import { ConfirmDialog } from './ConfirmDialog';
+
+type Option = 'default' | 'sse-cos' | 'sse-kms' | 'sse-c' | 'none';
+
+export function EncryptionOptions() {
+  const { t } = useTranslation();
+  const model = useModel();
+  const location = useListing((s) => s.location);
+  const bucket = useConnections((s) => (location ? findBucket(s, location.connectionId, location.bucket) : undefined));
+  const choice = useUpload((s) => s.choice);
+  const [askNone, setAskNone] = useState(false);
+  const [sseCKeys, setSseCKeys] = useState<Array<{ id: string; fingerprint: string }> | null>(null);
+  const [sseCKey, setSseCKey] = useState<string | null>(null);
+  const current = effectiveSse(choice, bucket);
+  const defaultLabel = effectiveSse(null, bucket).label;
+
+  useEffect(() => {
+    let live = true;
+    void model.bridge.api.vault.sseCKeys({}).then((a) => live && setSseCKeys(a.ok ? a.value.keys : []));
+    return () => {
+      live = false;
+    };
+  }, [model]);
+
+  const setChoice = (c: SseChoice | null) => model.upload.getState().setChoice(c);
+  const selected: Option = choice === null ? 'default' : choice.mode;
+
+  const onChange = (value: string) => {
+    const v = value as Option;
+    if (v === 'none') return setAskNone(true);
+    if (v === 'default') return setChoice(null);
+    if (v === 'sse-cos') return setChoice({ mode: 'sse-cos' });
+    if (v === 'sse-kms') return setChoice({ mode: 'sse-kms' });
+    const id = sseCKey ?? sseCKeys?.[0]?.id;
+    if (id) {
+      setSseCKey(id);
+      setChoice({ mode: 'sse-c', vaultKeyId: id });
+    }
+  };
+
+  return (
+    <>
+      <DialogTrigger>
+        <Button className="button" aria-label={t('encryptionOptions.button', { mode: modeWords(t, current.label) })}>
+          {current.label === 'none' ? <LockOpen className="icon" aria-hidden /> : <Lock className="icon" aria-hidden />}
+          {modeWords(t, current.label)}
+          <ChevronDown className="icon" aria-hidden />
+        </Button>
+        <Popover className="popover" placement="bottom end">
+          <Dialog className="dialog" aria-label={t('encryptionOptions.title')}>
+            <RadioGroup value={selected} onChange={onChange}>
+              <Label className="dialog-title">{t('encryptionOptions.title')}</Label>
+              <Radio value="default">{t('encryptionOptions.bucketDefault', { mode: modeWords(t, defaultLabel) })}</Radio>
+              <Radio value="sse-cos">{t('encryptionOptions.sseCos')}</Radio>
+              <Radio value="sse-kms">{t('encryptionOptions.sseKms')}</Radio>
+              <Radio value="sse-c" isDisabled={!sseCKeys?.length}>
+                {t('encryptionOptions.sseC')}
+              </Radio>
+              <Radio value="none">{t('encryptionOptions.none')}</Radio>
+            </RadioGroup>
+            {!sseCKeys?.length && <p className="hint">{t('encryptionOptions.noSseCKeys')}</p>}
+            {selected === 'sse-c' && sseCKeys && sseCKeys.length > 0 && (
+              <Select
+                selectedKey={sseCKey ?? sseCKeys[0]!.id}
+                onSelectionChange={(k) => {
+                  setSseCKey(String(k));
+                  setChoice({ mode: 'sse-c', vaultKeyId: String(k) });
+                }}
+              >
+                <Label>{t('encryptionOptions.sseCKey')}</Label>
+                <Button className="button">
+                  <SelectValue />
+                  <ChevronDown className="icon" aria-hidden />
+                </Button>
+                <Popover className="popover">
+                  <ListBox items={sseCKeys}>{(k) => <ListBoxItem id={k.id}>{k.id}</ListBoxItem>}</ListBox>
+                </Popover>
+              </Select>
+            )}
+          </Dialog>
+        </Popover>
+      </DialogTrigger>
+      <ConfirmDialog
+        isOpen={askNone}
+        title={t('confirmNone.title')}
+        body={t('confirmNone.body')}
+        confirmLabel={t('confirmNone.confirm')}
+        cancelLabel={t('confirmNone.cancel')}
+        destructive
+        onConfirm={() => {
+          setAskNone(false);
+          setChoice({ mode: 'none' });
+        }}
+        onCancel={() => setAskNone(false)}
+      />
+    </>
+  );
+}
+
+export function modeWords(t: (k: string) => string, label: 'SSE-COS' | 'SSE-KMS' | 'SSE-C' | 'none'): string {
+  return label === 'none' ? t('encryptionOptions.noneShort') : label;
+}

@@ -1,0 +1,147 @@
+// The object table over an in-memory core: virtualized rows, paging on scroll, statuses for visible rows only,
+// the Encryption cell's words, empty and error states, and the notice when a partly loaded list is sorted.
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { VIEWPORT_HEIGHT } from '../test-support/setup';
+import { BUCKET, manyObjects, object } from '../test-support/memory-bridge';
+import { renderApp } from '../test-support/render-app';
+import { PAGE_SIZE } from '../stores/listing-store';
+import { ROW_HEIGHT } from './ObjectTable';
+
+const dataRows = () => Array.from(document.querySelectorAll<HTMLElement>('[role=row][data-index]'));
+
+async function scrollTo(top: number) {
+  const box = screen.getByTestId('object-table-scroll');
+  await act(async () => {
+    box.scrollTop = top;
+    fireEvent.scroll(box);
+  });
+}
+
+describe('ObjectTable', () => {
+  it('shows only the rows on screen out of 20,000, loading a page at a time', async () => {
+    const { bridge } = await renderApp({ objects: { [BUCKET]: manyObjects(20_000) } });
+    await screen.findByText('file-00000.txt');
+    const rendered = dataRows().length;
+    // 640 px of 32 px rows is 20 on screen, plus a few of overscan; never thousands.
+    expect(rendered).toBeGreaterThanOrEqual(VIEWPORT_HEIGHT / ROW_HEIGHT);
+    expect(rendered).toBeLessThan(40);
+    expect(screen.queryByText('file-00500.txt')).toBeNull();
+    // Only the first page was asked for.
+    expect(bridge.callsOf('objects.list')).toHaveLength(1);
+    expect(bridge.callsOf('objects.list')[0]).toMatchObject({ bucket: BUCKET, prefix: '', pageSize: PAGE_SIZE });
+  });
+
+  it('asks for the next page when scrolled near the end of what is loaded, and only then', async () => {
+    const { bridge } = await renderApp({ objects: { [BUCKET]: manyObjects(20_000) } });
+    await screen.findByText('file-00000.txt');
+    await scrollTo(500 * ROW_HEIGHT);
+    expect(bridge.callsOf('objects.list')).toHaveLength(1);
+    await scrollTo((PAGE_SIZE - 30) * ROW_HEIGHT);
+    await waitFor(() => expect(bridge.callsOf('objects.list')).toHaveLength(2));
+    expect(bridge.callsOf('objects.list')[1]).toMatchObject({ marker: 'file-00999.txt' });
+    await screen.findByText('file-00990.txt');
+    expect(dataRows().length).toBeLessThan(40);
+  });
+
+  it('asks the encryption of the visible rows only, and drops what scrolled away', async () => {
+    const { bridge, frame } = await renderApp({ objects: { [BUCKET]: manyObjects(5_000) } });
+    await screen.findByText('file-00000.txt');
+    await waitFor(() => expect(bridge.callsOf('objects.status')).toHaveLength(1));
+    const first = bridge.callsOf('objects.status')[0]!;
+    expect(first.rows.map((r) => r.key)).toEqual(Array.from({ length: VIEWPORT_HEIGHT / ROW_HEIGHT - 1 }, (_, i) => `file-${String(i).padStart(5, '0')}.txt`));
+    expect(first.view).toBe('table');
+
+    // An answer turns "Checking…" into words with an icon.
+    const row0 = screen.getByText('file-00000.txt').closest('[role=row]') as HTMLElement;
+    expect(within(row0).getByText('Checking…')).toBeTruthy();
+    bridge.emit({ type: 'object.status', connectionId: 'local', bucket: BUCKET, key: 'file-00000.txt', etag: '"e0"', encryption: { state: 'encrypted', mode: 'SSE-COS' } });
+    bridge.emit({ type: 'object.status', connectionId: 'local', bucket: BUCKET, key: 'file-00001.txt', etag: '"e1"', encryption: { state: 'not-encrypted' } });
+    bridge.emit({
+      type: 'object.status', connectionId: 'local', bucket: BUCKET, key: 'file-00002.txt', etag: '"e2"',
+      encryption: { state: 'error', error: { kind: 'failed', code: 'SlowDown', message: 'The server is busy.', details: {} } },
+    });
+    await frame();
+    expect(within(row0).getByText('Encrypted (SSE-COS)')).toBeTruthy();
+    expect(screen.getByText('Not encrypted')).toBeTruthy();
+    expect(screen.getByText(/Couldn't check/)).toBeTruthy();
+
+    // Scrolling far: the new request names only the rows now on screen (the old ones are superseded).
+    await scrollTo(3000 * ROW_HEIGHT);
+    await waitFor(() => expect(bridge.callsOf('objects.status').length).toBeGreaterThanOrEqual(2));
+    const last = bridge.callsOf('objects.status').at(-1)!;
+    expect(last.rows.length).toBeLessThanOrEqual(VIEWPORT_HEIGHT / ROW_HEIGHT + 1);
+    expect(last.rows.every((r) => r.key >= 'file-02999.txt' && r.key <= 'file-03021.txt')).toBe(true);
+
+    // "Retry" asks again for that one row, skipping the cache.
+    await scrollTo(0);
+    await act(async () => screen.getByRole('button', { name: 'Retry' }).click());
+    const retry = bridge.callsOf('objects.status').find((r) => r.force);
+    expect(retry?.rows).toEqual([{ key: 'file-00002.txt', etag: '"e2"' }]);
+  });
+
+  it('shows folders first, opens one, and goes back with the breadcrumb', async () => {
+    const { bridge, user } = await renderApp({ objects: { [BUCKET]: [object('z.txt'), object('2026/a.jpg'), object('2026/b.jpg'), object('a.txt')] } });
+    await screen.findByText('z.txt');
+    expect(dataRows().map((r) => r.textContent?.split('1.2')[0])).toEqual(['2026/', 'a.txt', 'z.txt']);
+    await user.click(screen.getByRole('button', { name: '2026/' }));
+    await screen.findByText('a.jpg');
+    expect(bridge.callsOf('objects.list').at(-1)).toMatchObject({ prefix: '2026/' });
+    const crumbs = screen.getByRole('navigation', { name: 'Location' });
+    expect(within(crumbs).getByText('2026').getAttribute('aria-current')).toBe('page');
+    await user.click(within(crumbs).getByRole('button', { name: 'photos' }));
+    await screen.findByText('z.txt');
+  });
+
+  it('says when sorting covers only the rows loaded so far', async () => {
+    const { user } = await renderApp({ objects: { [BUCKET]: manyObjects(2_500) } });
+    await screen.findByText('file-00000.txt');
+    expect(screen.queryByRole('note')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Size' }));
+    expect(screen.getByRole('note').textContent).toBe('Sorted among the 1000 rows loaded so far; scroll down to load the rest.');
+    expect(screen.getByRole('columnheader', { name: /Size/ }).getAttribute('aria-sort')).toBe('ascending');
+  });
+
+  it('shows the empty state of a bucket with nothing in it', async () => {
+    await renderApp({ objects: {} });
+    expect(await screen.findByText('Drop files here, or click Upload')).toBeTruthy();
+  });
+
+  it('shows a listing failure as a sentence with the code and request id under Details, and retries', async () => {
+    let fail = true;
+    const { bridge, user } = await renderApp({
+      objects: { [BUCKET]: [object('a.txt')] },
+      handlers: {
+        'objects.list': () => {
+          if (fail) throw Object.assign(new Error('Access was refused for cos://photos-1250000000: check the SecretKey.'), { code: 'AccessDenied' });
+          return { folders: [], objects: [object('a.txt')], nextMarker: null, truncated: false };
+        },
+      },
+    });
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByText('Access was refused for cos://photos-1250000000: check the SecretKey.')).toBeTruthy();
+    expect(within(alert).getByText('Details')).toBeTruthy();
+    expect(within(alert).getByText('Test')).toBeTruthy(); // the code, from the memory core's taxonomy
+    expect(alert.textContent).not.toMatch(/at .*\.ts|Error:/);
+    fail = false;
+    await user.click(within(alert).getByRole('button', { name: 'Retry' }));
+    await screen.findByText('a.txt');
+    expect(bridge.callsOf('objects.list')).toHaveLength(2);
+  });
+
+  it('shows a new upload at once with its verified encryption, without asking for its status', async () => {
+    const { bridge, frame } = await renderApp({ objects: { [BUCKET]: [object('a.txt')] } });
+    await screen.findByText('a.txt');
+    bridge.emit({
+      type: 'object.changed', connectionId: 'local', bucket: BUCKET, change: 'put',
+      object: object('new.pdf', { etag: '"n"' }), encryption: { state: 'encrypted', mode: 'SSE-COS' },
+    });
+    bridge.emit({ type: 'object.changed', connectionId: 'local', bucket: BUCKET, change: 'put', object: object('album/x.jpg'), encryption: { state: 'encrypted', mode: 'SSE-COS' } });
+    await frame();
+    const row = screen.getByText('new.pdf').closest('[role=row]') as HTMLElement;
+    expect(within(row).getByText('Encrypted (SSE-COS)')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'album/' })).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(bridge.callsOf('objects.status').flatMap((c) => c.rows.map((r) => r.key))).not.toContain('new.pdf');
+  });
+});

@@ -1,0 +1,33 @@
+// Acting on selected rows: Delete asks first and removes the rows the core deleted; Download in browser mode
+// asks for an attachment and hands the finished file to the browser.
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { BUCKET, job, object } from '../test-support/memory-bridge';
+import { renderApp } from '../test-support/render-app';
+
+describe('selection actions', () => {
+  it('deletes the selected file after asking, from the keyboard', async () => {
+    const { bridge, user } = await renderApp({ objects: { [BUCKET]: [object('a.txt'), object('b.txt')] } });
+    const row = (await screen.findByText('a.txt')).closest('[role=row]') as HTMLElement;
+    await user.click(row);
+    expect(row.getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(row, { key: 'Delete' });
+    const dialog = await screen.findByRole('alertdialog', { name: 'Delete 1 file?' });
+    expect(bridge.callsOf('objects.delete')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(screen.queryByText('a.txt')).toBeNull());
+    expect(bridge.callsOf('objects.delete')).toEqual([{ connectionId: 'local', bucket: BUCKET, keys: ['a.txt'] }]);
+    expect(screen.getByText('b.txt')).toBeTruthy();
+  });
+
+  it('downloads as a browser attachment where there are no native dialogs', async () => {
+    const { bridge, user, frame } = await renderApp({ objects: { [BUCKET]: [object('a.txt')] } });
+    await user.click(await screen.findByText('a.txt'));
+    await user.click(screen.getByRole('button', { name: 'Download' }));
+    await waitFor(() => expect(bridge.callsOf('jobs.startDownload')).toHaveLength(1));
+    expect(bridge.callsOf('jobs.startDownload')[0]).toMatchObject({ keys: ['a.txt'], prefixes: [], destination: { kind: 'attachment' } });
+    bridge.emit({ type: 'job.done', jobId: 'job-1', job: job({ kind: 'download', state: 'completed', sse: null, attachment: { downloadId: 'd-1', name: 'a.txt' } }) });
+    await frame();
+    expect(bridge.attachments).toEqual([{ downloadId: 'd-1', name: 'a.txt' }]);
+  });
+});

@@ -1,0 +1,70 @@
+// The transfers panel: totals, a job's progress in words, its actions, failures as sentences, a job from
+// before a restart, and the server's unfinished uploads with Abort (asked first).
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { BUCKET, T0, job, object } from '../test-support/memory-bridge';
+import { renderApp } from '../test-support/render-app';
+
+const running = job({
+  id: 'job-run',
+  subject: 'film.mov',
+  progress: { bytesDone: 50_000_000, bytesTotal: 200_000_000, filesDone: 0, filesTotal: 1, filesFailed: 0, rate: 2_000_000, etaSeconds: 75 },
+});
+const failed = job({
+  id: 'job-failed',
+  state: 'failed',
+  subject: 'a.txt',
+  finishedAt: T0,
+  progress: { bytesDone: 10, bytesTotal: 10, filesDone: 1, filesTotal: 3, filesFailed: 2, rate: 0, etaSeconds: null },
+  failures: [{ key: 'b.txt', error: { kind: 'integrity', code: 'not-encrypted', message: 'The server stored b.txt without the encryption asked for; it was deleted.', details: { requestId: 'req-9' } } }],
+});
+const restored = job({ id: 'job-old', state: 'interrupted', subject: 'album', restored: true, createdAt: '2026-12-01T10:00:00.000Z' });
+
+describe('transfers panel', () => {
+  it('lists jobs with progress, speed and time left, failures as sentences, and jobs from before a restart', async () => {
+    await renderApp({ objects: { [BUCKET]: [object('a.txt')] }, handlers: { 'jobs.list': () => ({ jobs: [restored, failed, running] }) } });
+    const panel = screen.getByRole('region', { name: 'Transfers' });
+    expect(within(panel).getByRole('heading').textContent).toBe('Transfers (1 running · 2 MB/s · 2 min left · 1 with failures)');
+    const run = within(panel).getByRole('listitem', { name: 'Uploading film.mov to photos' });
+    expect(within(run).getByText('50 MB of 200 MB · 2 MB/s · 2 min left')).toBeTruthy();
+    expect((within(run).getByRole('progressbar') as HTMLProgressElement).value).toBe(25);
+    const bad = within(panel).getByRole('listitem', { name: 'Uploading a.txt and 2 more files to photos' });
+    expect(within(bad).getByText('Finished with failures')).toBeTruthy();
+    expect(bad.textContent).toContain('b.txt: The server stored b.txt without the encryption asked for; it was deleted.');
+    expect(bad.textContent).toContain('and 1 more failure');
+    const old = within(panel).getByRole('listitem', { name: 'Uploading album to photos' });
+    expect(within(old).getByText('Stopped when Coffer closed')).toBeTruthy();
+    expect(within(old).getByText('From before Coffer restarted.')).toBeTruthy();
+  });
+
+  it('pauses, resumes, retries and cancels through the core', async () => {
+    const { bridge, user } = await renderApp({ objects: {}, handlers: { 'jobs.list': () => ({ jobs: [running, failed] }) } });
+    const panel = screen.getByRole('region', { name: 'Transfers' });
+    const run = () => within(panel).getByRole('listitem', { name: 'Uploading film.mov to photos' });
+    await user.click(within(run()).getByRole('button', { name: 'Pause' }));
+    expect(bridge.callsOf('jobs.pause')).toEqual([{ jobId: 'job-run' }]);
+    await waitFor(() => expect(within(run()).getByText('Paused')).toBeTruthy());
+    await user.click(within(run()).getByRole('button', { name: 'Resume' }));
+    expect(bridge.callsOf('jobs.resume')).toEqual([{ jobId: 'job-run' }]);
+    const bad = within(panel).getByRole('listitem', { name: /a\.txt and 2 more/ });
+    await user.click(within(bad).getByRole('button', { name: 'Retry the failed files' }));
+    expect(bridge.callsOf('jobs.retry')).toEqual([{ jobId: 'job-failed' }]);
+    await waitFor(() => expect(within(run()).getByRole('button', { name: 'Cancel' })).toBeTruthy());
+    await user.click(within(run()).getByRole('button', { name: 'Cancel' }));
+    expect(bridge.callsOf('jobs.cancel')).toEqual([{ jobId: 'job-run' }]);
+  });
+
+  it("shows the server's unfinished uploads and aborts one only after asking", async () => {
+    const { bridge, user } = await renderApp({
+      objects: { [BUCKET]: [object('a.txt')] },
+      handlers: { 'multipart.list': () => ({ uploads: [{ key: 'big.iso', uploadId: 'u-1', initiated: T0, ownedByJob: false }], truncated: false }) },
+    });
+    expect(await screen.findByText('1 unfinished upload on the server')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Abort the unfinished upload of big.iso' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Abort this unfinished upload?' });
+    expect(bridge.callsOf('multipart.abort')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Abort' }));
+    await waitFor(() => expect(bridge.callsOf('multipart.abort')).toEqual([{ connectionId: 'local', bucket: BUCKET, key: 'big.iso', uploadId: 'u-1' }]));
+    await waitFor(() => expect(screen.queryByText('1 unfinished upload on the server')).toBeNull());
+  });
+});

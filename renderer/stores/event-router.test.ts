@@ -1,0 +1,57 @@
+// The one event subscription: events reach the stores once per animation frame, progress collapses to the
+// latest per job, and order between a job's progress and its end is kept.
+import { describe, expect, it } from 'vitest';
+import { createAppModel } from './app-model';
+import { BUCKET, createMemoryBridge, job } from '../test-support/memory-bridge';
+import { manualFrames } from '../test-support/render-app';
+
+describe('event routing', () => {
+  it('coalesces 500 progress events into one transfers-store update per frame, keeping the latest', async () => {
+    const bridge = createMemoryBridge();
+    const frames = manualFrames();
+    const model = createAppModel(bridge, frames.schedule);
+    bridge.emit({ type: 'job.added', job: job() });
+    frames.flush();
+    let updates = 0;
+    model.transfers.subscribe(() => updates++);
+
+    for (let i = 1; i <= 500; i++) {
+      bridge.emit({ type: 'job.progress', jobId: 'job-1', progress: { ...job().progress, bytesDone: i, rate: i * 10, etaSeconds: 5 } });
+    }
+    expect(updates).toBe(0);
+    expect(frames.pending).toBe(1);
+    expect(frames.flush()).toBe(1);
+    expect(updates).toBe(1);
+    expect(model.transfers.getState().jobs['job-1']!.progress.bytesDone).toBe(500);
+
+    // A frame with progress then the end: the end wins, in one update.
+    bridge.emit({ type: 'job.progress', jobId: 'job-1', progress: { ...job().progress, bytesDone: 999 } });
+    bridge.emit({ type: 'job.done', jobId: 'job-1', job: job({ state: 'completed', progress: { ...job().progress, bytesDone: 1000, filesDone: 1 } }) });
+    frames.flush();
+    expect(updates).toBe(2);
+    expect(model.transfers.getState().jobs['job-1']).toMatchObject({ state: 'completed', progress: { bytesDone: 1000 } });
+  });
+
+  it('batches status answers into one statuses-store update per frame', () => {
+    const bridge = createMemoryBridge();
+    const frames = manualFrames();
+    const model = createAppModel(bridge, frames.schedule);
+    let updates = 0;
+    model.statuses.subscribe(() => updates++);
+    for (let i = 0; i < 100; i++) {
+      bridge.emit({ type: 'object.status', connectionId: 'local', bucket: BUCKET, key: `k${i}`, etag: '"e"', encryption: { state: 'encrypted', mode: 'SSE-COS' } });
+    }
+    frames.flush();
+    expect(updates).toBe(1);
+    expect(model.statuses.getState().entries.size).toBe(100);
+  });
+
+  it('stops delivering after dispose', () => {
+    const bridge = createMemoryBridge();
+    const frames = manualFrames();
+    const model = createAppModel(bridge, frames.schedule);
+    model.dispose();
+    bridge.emit({ type: 'job.added', job: job() });
+    expect(frames.pending).toBe(0);
+  });
+});

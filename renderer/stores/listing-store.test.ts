@@ -1,0 +1,60 @@
+// The listing: pages follow markers, a late page for an old place is dropped, a filter starts over, and rows
+// this app changed are folded in where they belong.
+import { describe, expect, it } from 'vitest';
+import { createListingStore } from './listing-store';
+import { BUCKET, createMemoryBridge, manyObjects, object } from '../test-support/memory-bridge';
+import type { Handlers } from '../../shared/contract';
+
+const loc = { connectionId: 'local', bucket: BUCKET, prefix: '' };
+
+describe('listing store', () => {
+  it('loads page after page with the marker until the end', async () => {
+    const bridge = createMemoryBridge({ objects: { [BUCKET]: manyObjects(2_100) } });
+    const store = createListingStore(bridge);
+    await store.getState().open(loc);
+    expect(store.getState()).toMatchObject({ status: 'ready', truncated: true, nextMarker: 'file-00999.txt' });
+    await store.getState().loadMore();
+    await store.getState().loadMore();
+    await store.getState().loadMore(); // at the end: asks nothing
+    expect(store.getState().objects).toHaveLength(2_100);
+    expect(store.getState().truncated).toBe(false);
+    expect(bridge.callsOf('objects.list').map((r) => r.marker)).toEqual([undefined, 'file-00999.txt', 'file-01999.txt']);
+  });
+
+  it('drops a page that arrives after the user went elsewhere', async () => {
+    let release: () => void = () => {};
+    const slow: Partial<Handlers> = {
+      'objects.list': (r) =>
+        r.prefix === 'slow/'
+          ? new Promise((res) => (release = () => res({ folders: [], objects: [object('slow/x')], nextMarker: null, truncated: false })))
+          : { folders: [], objects: [object('fast')], nextMarker: null, truncated: false },
+    };
+    const store = createListingStore(createMemoryBridge({ handlers: slow }));
+    const first = store.getState().open({ ...loc, prefix: 'slow/' });
+    await new Promise((r) => setTimeout(r, 0));
+    await store.getState().open(loc);
+    release();
+    await first;
+    expect(store.getState().objects.map((o) => o.key)).toEqual(['fast']);
+  });
+
+  it('sends the name filter and folds uploads, new folders and deletes into the loaded rows', async () => {
+    const bridge = createMemoryBridge({ objects: { [BUCKET]: [object('b.txt'), object('d.txt'), object('report.pdf')] } });
+    const store = createListingStore(bridge);
+    await store.getState().open(loc);
+    const put = (key: string) => ({ type: 'object.changed' as const, connectionId: 'local', bucket: BUCKET, change: 'put' as const, object: object(key), encryption: { state: 'encrypted' as const, mode: 'SSE-COS' as const } });
+    store.getState().applyChanges([
+      put('c.txt'),
+      put('album/2026/x.jpg'),
+      put('a.txt'),
+      { type: 'object.changed', connectionId: 'local', bucket: BUCKET, change: 'deleted', key: 'd.txt' },
+      { type: 'object.changed', connectionId: 'local', bucket: 'other-1250000000', change: 'deleted', key: 'b.txt' },
+    ]);
+    expect(store.getState().objects.map((o) => o.key)).toEqual(['a.txt', 'b.txt', 'c.txt', 'report.pdf']);
+    expect(store.getState().folders).toEqual([{ prefix: 'album/', name: 'album' }]);
+
+    await store.getState().setFilter('rep');
+    expect(bridge.callsOf('objects.list').at(-1)).toMatchObject({ nameFilter: 'rep' });
+    expect(store.getState().objects.map((o) => o.key)).toEqual(['report.pdf']);
+  });
+});

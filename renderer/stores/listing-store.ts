@@ -1,0 +1,195 @@
+// The prefix on screen: its rows, loaded a page at a time as the user scrolls (never everything at once), the
+// name filter, the sort, and the rows this app changed (uploads, deletes, new folders) folded in without a reload.
+import { createStore } from 'zustand/vanilla';
+import type { AppError, EventOf, FolderRow, ObjectRow } from '../../shared/contract';
+import type { Bridge } from '../bridge/bridge';
+
+export interface Location {
+  connectionId: string;
+  bucket: string;
+  prefix: string;
+}
+
+export type SortColumn = 'name' | 'size' | 'lastModified' | 'storageClass' | 'encryption';
+export interface Sort {
+  column: SortColumn;
+  direction: 'asc' | 'desc';
+}
+
+export interface ListingState {
+  location: Location | null;
+  filter: string;
+  folders: FolderRow[];
+  objects: ObjectRow[];
+  nextMarker: string | null;
+  truncated: boolean;
+  /** 'loading': the first page is on its way; 'ready': rows (maybe none) are shown. */
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  pageLoading: boolean;
+  error: AppError | null;
+  sort: Sort;
+  /** Selected rows by key (folders by their prefix). */
+  selected: ReadonlySet<string>;
+  /** The "Delete N files?" question is showing. */
+  confirmingDelete: boolean;
+  open(location: Location): Promise<void>;
+  setFilter(filter: string): Promise<void>;
+  refresh(): Promise<void>;
+  loadMore(): Promise<void>;
+  setSort(column: SortColumn): void;
+  applyChanges(changes: EventOf<'object.changed'>[]): void;
+  select(keys: Iterable<string>): void;
+  toggle(key: string): void;
+  askDelete(ask: boolean): void;
+}
+
+export const PAGE_SIZE = 1000;
+
+const sameLocation = (a: Location | null, b: Location | null) =>
+  !!a && !!b && a.connectionId === b.connectionId && a.bucket === b.bucket && a.prefix === b.prefix;
+
+export function createListingStore(bridge: Bridge) {
+  // Bumped on every navigation, filter or refresh so a page that arrives late for an old view is dropped.
+  let generation = 0;
+
+  return createStore<ListingState>()((set, get) => {
+    async function fetchPage(first: boolean): Promise<void> {
+      const { location, filter, nextMarker } = get();
+      if (!location) return;
+      const mine = first ? ++generation : generation;
+      set(
+        first
+          ? { status: 'loading', pageLoading: true, error: null, folders: [], objects: [], nextMarker: null, truncated: false, selected: new Set(), confirmingDelete: false }
+          : { pageLoading: true },
+      );
+      const answer = await bridge.api.objects.list({
+        connectionId: location.connectionId,
+        bucket: location.bucket,
+        prefix: location.prefix,
+        pageSize: PAGE_SIZE,
+        ...(first || !nextMarker ? {} : { marker: nextMarker }),
+        ...(filter ? { nameFilter: filter } : {}),
+      });
+      if (mine !== generation) return;
+      if (!answer.ok) {
+        set({ status: first ? 'error' : 'ready', pageLoading: false, error: answer.error });
+        return;
+      }
+      const page = answer.value;
+      set((s) => ({
+        status: 'ready',
+        pageLoading: false,
+        folders: first ? page.folders : [...s.folders, ...page.folders],
+        objects: first ? page.objects : [...s.objects, ...page.objects],
+        nextMarker: page.nextMarker,
+        truncated: page.truncated,
+      }));
+      // A filtered page can come back empty while more remain: keep going so the user sees matches or the end.
+      if (page.truncated && page.folders.length + page.objects.length === 0 && page.nextMarker) await fetchPage(false);
+    }
+
+    return {
+      location: null,
+      filter: '',
+      folders: [],
+      objects: [],
+      nextMarker: null,
+      truncated: false,
+      status: 'idle',
+      pageLoading: false,
+      error: null,
+      sort: { column: 'name', direction: 'asc' },
+      selected: new Set(),
+      confirmingDelete: false,
+
+      async open(location) {
+        if (sameLocation(get().location, location) && get().status !== 'error') return;
+        set({ location, filter: '' });
+        await fetchPage(true);
+      },
+      async setFilter(filter) {
+        if (filter === get().filter) return;
+        set({ filter });
+        await fetchPage(true);
+      },
+      async refresh() {
+        await fetchPage(true);
+      },
+      async loadMore() {
+        const s = get();
+        if (s.status !== 'ready' || s.pageLoading || !s.truncated || !s.nextMarker) return;
+        await fetchPage(false);
+      },
+      setSort(column) {
+        set((s) => ({ sort: { column, direction: s.sort.column === column && s.sort.direction === 'asc' ? 'desc' : 'asc' } }));
+      },
+
+      select(keys) {
+        set({ selected: new Set(keys) });
+      },
+      toggle(key) {
+        const next = new Set(get().selected);
+        if (next.has(key)) next.delete(key);
+        else next.add(key);
+        set({ selected: next });
+      },
+      askDelete(ask) {
+        set({ confirmingDelete: ask && [...get().selected].some((k) => !k.endsWith('/')) });
+      },
+
+      applyChanges(changes) {
+        const s = get();
+        const loc = s.location;
+        if (!loc) return;
+        let folders = s.folders;
+        let objects = s.objects;
+        const lastLoaded = objects.length ? objects[objects.length - 1]!.key : '';
+        for (const c of changes) {
+          if (c.connectionId !== loc.connectionId || c.bucket !== loc.bucket) continue;
+          const key = c.change === 'put' ? c.object.key : c.change === 'folder' ? c.folder.prefix : c.key;
+          if (!key.startsWith(loc.prefix)) continue;
+          const rest = key.slice(loc.prefix.length);
+          const slash = rest.indexOf('/');
+          if (slash >= 0 && slash < rest.length - 1) {
+            // Something inside a subfolder: make sure the subfolder shows (deletes leave folders to a refresh).
+            if (c.change === 'deleted') continue;
+            const prefix = loc.prefix + rest.slice(0, slash + 1);
+            if (!folders.some((f) => f.prefix === prefix)) folders = insertSorted(folders, { prefix, name: rest.slice(0, slash) }, (f) => f.prefix);
+            continue;
+          }
+          if (c.change === 'folder') {
+            if (!folders.some((f) => f.prefix === c.folder.prefix)) folders = insertSorted(folders, c.folder, (f) => f.prefix);
+          } else if (c.change === 'deleted') {
+            objects = objects.filter((o) => o.key !== c.key);
+            if (s.selected.has(c.key)) {
+              const selected = new Set(get().selected);
+              selected.delete(c.key);
+              set({ selected });
+            }
+          } else {
+            const i = objects.findIndex((o) => o.key === c.object.key);
+            const row = { ...c.object, name: rest };
+            if (i >= 0) objects = objects.map((o, j) => (j === i ? row : o));
+            // Beyond the loaded pages it arrives with its page; within them (or when all is loaded) it shows now.
+            else if (!s.truncated || c.object.key <= lastLoaded) objects = insertSorted(objects, row, (o) => o.key);
+          }
+        }
+        if (folders !== s.folders || objects !== s.objects) set({ folders, objects });
+      },
+    };
+  });
+}
+
+export type ListingStore = ReturnType<typeof createListingStore>;
+
+function insertSorted<T>(list: T[], item: T, keyOf: (t: T) => string): T[] {
+  const k = keyOf(item);
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keyOf(list[mid]!) < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return [...list.slice(0, lo), item, ...list.slice(lo)];
+}

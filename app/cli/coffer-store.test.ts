@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import COS from 'cos-nodejs-sdk-v5';
 import { newSdkClient } from '../store/test-support/store-fixture';
 import { runCli, spawnStore, storeArgs, storeScope, type StoreProcess } from '../store/test-support/store-process';
+import { COFFER_STORE_BIN } from './test-support/bins';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coffer-store.mjs');
+const BIN = COFFER_STORE_BIN;
 const scope = storeScope('coffer-cli-');
 afterEach(() => scope.cleanup());
 const dirs = () => scope.dirs();
@@ -33,7 +34,7 @@ function serveWithoutCredentials(dataDir: string, keyring: string, extra: string
 }
 
 describe('coffer-store serve', () => {
-  it('generates credentials once (0600), prints the real port, and drains on SIGTERM', async () => {
+  it('generates credentials once (0600), prints them on every start, prints the real port, and drains on SIGTERM', async () => {
     const { dataDir, keyring } = await dirs();
     const first = serveWithoutCredentials(dataDir, keyring);
     const out = await first.listening;
@@ -50,7 +51,10 @@ describe('coffer-store serve', () => {
 
     const second = serveWithoutCredentials(dataDir, keyring);
     const out2 = await second.listening;
-    expect(out2).not.toContain(secretKey); // printed once only
+    // Shown again on every start (standard output only), so a new user can always find them.
+    expect(out2).toContain(`SecretId:  ${secretId}`);
+    expect(out2).toContain(`SecretKey: ${secretKey}`);
+    expect(out2).not.toContain('Generated');
     const port2 = Number(/:(\d+)\s*$/m.exec(out2.trim())![1]);
     const list = await newSdkClient(port2, { secretId, secretKey }).getService({});
     expect(list.Buckets.map((b) => b.Name)).toContain('cli-1250000000');
@@ -85,11 +89,28 @@ describe('coffer-store serve', () => {
     }
   });
 
+  it('--help lists every command with its options, --json included', () => {
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const line of [
+      /coffer-store serve --data DIR \[--port N\|0\]/,
+      /--port: 9000 unless given/,
+      /coffer-store credentials --data DIR \[--json\]/,
+      /coffer-store keys --data DIR \[--keyring PATH\] \[--json\]/,
+      /coffer-store fsck --data DIR \[--keyring PATH\] \[--json\]/,
+      /coffer-store kms create-key --data DIR \[--alias NAME\] \[--json\]/,
+      /coffer-store kms list --data DIR \[--json\]/,
+    ]) {
+      expect(help.stdout).toMatch(line);
+    }
+  });
+
   it('refuses a keyring inside the data directory', async () => {
     const { dataDir } = await dirs();
     const r = runCli(['serve', ...storeArgs(dataDir, join(dataDir, 'keyring.json'), ['--port', '0'])]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/keyring/i);
+    expect(r.stderr).toMatch(/keyring \S+ is inside the data directory/);
+    await expect(stat(dataDir)).rejects.toThrow(); // refused before anything was created
   });
 
   it('serves HTTPS with a kept self-signed certificate', async () => {
@@ -117,6 +138,9 @@ describe('coffer-store serve', () => {
 describe('coffer-store admin commands', () => {
   it('creates and lists KMS keys, rotates the master key and lists key versions with object counts', async () => {
     const { dataDir, keyring } = await dirs();
+    const made = await spawnStore(dataDir, keyring);
+    made.child.kill('SIGTERM');
+    await made.exited;
     const created = runCli(['kms', 'create-key', '--alias', 'finance', '--json', ...storeArgs(dataDir, keyring)]);
     expect(created.code).toBe(0);
     const keyId = JSON.parse(created.stdout).keyId as string;

@@ -1,4 +1,5 @@
 // Runtime configuration of one store instance, as the CLI (or a test) builds it.
+import { COS_SSE_REGIONS } from '../cos/sse-regions';
 
 export interface StoreCredentials {
   secretId: string;
@@ -8,8 +9,13 @@ export interface StoreCredentials {
 export interface StoreConfig {
   /** Data directory: metadata database and encrypted data files. */
   dataDir: string;
-  /** Master keyring file; must live outside dataDir. */
+  /** Master keyring file; must live outside dataDir. Only the keyring the data folder records is accepted. */
   keyringPath: string;
+  /**
+   * The id a store created by this open gets (random when absent): lets the caller name the default keyring after
+   * the store before it exists. Ignored for an existing store.
+   */
+  newStoreId?: string;
   /** Local KMS key file (SSE-KMS); defaults beside the keyring. */
   kmsPath: string;
   host: string;
@@ -32,7 +38,8 @@ export interface StoreConfig {
   log: (line: string) => void;
 }
 
-export const DEFAULT_SSE_REGIONS = ['ap-beijing', 'ap-shanghai', 'ap-guangzhou'];
+/** COS's own rule (app/cos/sse-regions.ts), which clients check before sending; `--sse-regions` replaces it. */
+export const DEFAULT_SSE_REGIONS: string[] = [...COS_SSE_REGIONS];
 export const DEFAULT_APPID = '1250000000';
 /** `coffer-store serve` (and so `npm start`) listens on 127.0.0.1 at this port unless told otherwise. */
 export const DEFAULT_STORE_PORT = 9000;

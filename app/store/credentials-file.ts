@@ -1,5 +1,5 @@
-// The store's API credentials when none are given: generated once, kept in an owner-only file in the data
-// directory, and shown to the user only when they are first created.
+// The store's API credentials when none are given: generated once and kept in an owner-only file in the data
+// directory; `coffer-store serve` shows them on every start and `coffer-store credentials` prints them.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,18 +18,38 @@ function generate(): StoreCredentials {
   return { secretId: id, secretKey: key };
 }
 
-/** Loads the kept credentials, or creates them; `created` tells the caller to print them (once). */
-export async function loadOrCreateCredentials(dataDir: string): Promise<{ credentials: StoreCredentials; created: boolean }> {
+/** The kept credentials, or undefined when the data directory has none. */
+export async function readCredentials(dataDir: string): Promise<StoreCredentials | undefined> {
   const path = credentialsPath(dataDir);
+  let text: string;
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as StoreCredentials;
-    if (typeof parsed.secretId !== 'string' || typeof parsed.secretKey !== 'string') throw new Error(`${path} is not a credentials file`);
-    return { credentials: parsed, created: false };
+    text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
+  let parsed: Partial<StoreCredentials> | undefined;
+  try {
+    parsed = JSON.parse(text) as Partial<StoreCredentials>;
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed?.secretId !== 'string' || typeof parsed.secretKey !== 'string') throw new Error(`${path} is not a credentials file`);
+  return { secretId: parsed.secretId, secretKey: parsed.secretKey };
+}
+
+/** Loads the kept credentials, or creates them; `created` tells the caller they are new. */
+export async function loadOrCreateCredentials(dataDir: string): Promise<{ credentials: StoreCredentials; created: boolean }> {
+  const kept = await readCredentials(dataDir);
+  if (kept) return { credentials: kept, created: false };
   await makeDirs(dataDir, 0o700);
   const credentials = generate();
-  await writeSecretFile(path, JSON.stringify(credentials, null, 2), { exclusive: true });
+  try {
+    await writeSecretFile(credentialsPath(dataDir), JSON.stringify(credentials, null, 2), { exclusive: true });
+  } catch (err) {
+    // Another process created them first: use theirs.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { credentials: (await readCredentials(dataDir))!, created: false };
+    throw err;
+  }
   return { credentials, created: true };
 }

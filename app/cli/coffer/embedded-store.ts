@@ -6,7 +6,7 @@
 import { DEFAULT_APPID, DEFAULT_REGION, DEFAULT_ROTATION_DAYS, DEFAULT_SSE_REGIONS } from '../../store/config';
 import { loadOrCreateCredentials } from '../../store/credentials-file';
 import { readStoreRecord, writeStoreRecord } from '../../store/running-record';
-import { startStore, type RunningStore } from '../../store/server';
+import type { RunningStore } from '../../store/server';
 import { cofferPaths, ensureCofferHome } from '../../vault';
 import { CliError, EXIT } from './errors';
 
@@ -43,15 +43,30 @@ export async function openEmbeddedStore(home: string): Promise<EmbeddedStore> {
   await ensureCofferHome(home);
   const paths = cofferPaths(home);
   const dataDir = paths.store;
-  const { credentials } = await loadOrCreateCredentials(dataDir);
-  const base = { appid: DEFAULT_APPID, region: DEFAULT_REGION, credentials };
-
   const record = await readStoreRecord(paths.storeRecord);
   if (record && alive(record.pid) && (await answers(record.url))) {
-    return { ...base, url: record.url, started: false, release: async () => {} };
+    const { credentials } = await loadOrCreateCredentials(dataDir);
+    return { appid: DEFAULT_APPID, region: DEFAULT_REGION, credentials, url: record.url, started: false, release: async () => {} };
   }
 
   const keyringPath = paths.storeKeyring;
+  // Imported here, not above: a command that uses a running store (or COFFER_ENDPOINT) never loads the store.
+  const [{ startStore }, { planStoreOpen }, { WrongKeyringError }] = await Promise.all([
+    import('../../store/server'),
+    import('../../store/store-binding'),
+    import('../../store/sse/keyring'),
+  ]);
+  // Before anything is written (credentials included): the store opens only with the keyring its folder records.
+  try {
+    await planStoreOpen(dataDir, keyringPath);
+  } catch (err) {
+    if (err instanceof WrongKeyringError) {
+      throw new CliError(EXIT.USAGE, `The embedded store in ${dataDir} was not opened: ${err.problem} Put this store's keyring back at ${keyringPath} (from your backup).`);
+    }
+    throw err;
+  }
+  const { credentials } = await loadOrCreateCredentials(dataDir);
+  const base = { appid: DEFAULT_APPID, region: DEFAULT_REGION, credentials };
   let running: RunningStore;
   try {
     running = await startStore({

@@ -125,8 +125,11 @@ export const CONNECTION_PRAGMAS = [
   'PRAGMA cache_size = -16384',
 ];
 
-/** Creates or upgrades the schema (in one transaction) and returns the store id. */
-export function ensureSchema(db: Database): string {
+/**
+ * Creates or upgrades the schema (in one transaction) and returns the store id: `newStoreId` when this creates
+ * the store (the id its data folder's store-id.json already names), else the one it was created with.
+ */
+export function ensureSchema(db: Database, newStoreId?: string): string {
   db.exec('BEGIN IMMEDIATE');
   try {
     const hasMeta = db.get(`SELECT 1 AS x FROM sqlite_schema WHERE type = 'table' AND name = 'meta'`) !== null;
@@ -147,7 +150,7 @@ export function ensureSchema(db: Database): string {
       db.run(`INSERT OR REPLACE INTO meta(name, value) VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
     }
     // Generated once, with the schema; identifies this store (e.g. in the keyring's AAD or an app's profile).
-    db.run(`INSERT OR IGNORE INTO meta(name, value) VALUES ('store_id', ?)`, [randomBytes(16).toString('hex')]);
+    db.run(`INSERT OR IGNORE INTO meta(name, value) VALUES ('store_id', ?)`, [newStoreId ?? randomBytes(16).toString('hex')]);
     const id = db.get(`SELECT value FROM meta WHERE name = 'store_id'`);
     db.exec('COMMIT');
     return String(id!.value);

@@ -106,7 +106,8 @@ export class MetadataDb {
     });
   }
 
-  static open(dataDir: string): MetadataDb {
+  /** `newStoreId`: the id a store created by this open gets (ignored when meta.db already has one). */
+  static open(dataDir: string, newStoreId?: string): MetadataDb {
     mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, 'meta.db');
     const db = new Database(file);
@@ -118,7 +119,7 @@ export class MetadataDb {
         // SQLite answers a journal mode it cannot enter by staying in the old one, silently.
         const mode = db.get('PRAGMA journal_mode')?.journal_mode;
         if (mode !== 'wal') throw new Error(`meta.db could not switch to WAL journaling (it is in ${String(mode)} mode)`);
-        return ensureSchema(db);
+        return ensureSchema(db, newStoreId);
       });
       assertNoHotJournal(file);
       return new MetadataDb(new SqlSession(db), file, id);
@@ -420,6 +421,11 @@ export class MetadataDb {
       `SELECT (SELECT count(*) FROM objects WHERE sse_kid = ?1) + (SELECT count(*) FROM uploads WHERE sse_kid = ?1) AS n`,
       [kid],
     )!.n as number;
+  }
+
+  /** How many objects have their key wrapped by a master-key version other than `kid` (what a rotation left). */
+  countObjectsNotUnderKid(kid: number): number {
+    return this.sql.one(`SELECT count(*) AS n FROM objects WHERE sse_kid IS NOT NULL AND sse_kid <> ?`, [kid])!.n as number;
   }
 
   /** Whether any object or uploaded part points at this data file (the sweep after a crash asks per file). */

@@ -82,6 +82,18 @@ export class StoreLock {
     }
   }
 
+  /**
+   * Throws StoreBusyError when a live process holds the data directory; reads only. Lets a command say so before
+   * it does anything else (e.g. before `serve` checks its port, which the holder may be listening on).
+   */
+  static async assertFree(dataDir: string): Promise<void> {
+    const dir = path.resolve(dataDir);
+    const owner = await readOwner(path.join(dir, LOCK_FILE)).catch(() => null);
+    if (owner !== null && (owner !== process.pid || heldHere.has(path.join(dir, LOCK_FILE))) && isAlive(owner)) {
+      throw new StoreBusyError(dir, owner);
+    }
+  }
+
   /** Removes the lock file. Close the MetadataDb first. Idempotent. */
   async release(): Promise<void> {
     if (this.released) return;

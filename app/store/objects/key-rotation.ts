@@ -57,6 +57,8 @@ export class KeyRotation {
   /** Makes a new master key active and starts the background re-wrap pass. */
   async rotateNow(): Promise<MasterKeyInfo> {
     const info = await this.store.keys.keyring.rotate();
+    // The data folder learns the new key's check value before any older key can be retired (store-binding.ts).
+    await this.store.binding.remember(this.store.keys.keyring);
     await this.writeState({ after: null, rewrapped: 0, done: false });
     this.startPass();
     return info;
@@ -141,6 +143,9 @@ export class KeyRotation {
   /** Retires every decrypt-only master version that no object or open upload references any more. */
   async retireUnreferenced(): Promise<number[]> {
     const keyring = this.store.keys.keyring;
+    // Normally a no-op: rotateNow already recorded the active key's check value, which must be known before the
+    // keys it was recognised by are retired.
+    await this.store.binding.remember(keyring);
     const retired: number[] = [];
     for (const k of keyring.list()) {
       if (k.state !== 'decrypt-only') continue;

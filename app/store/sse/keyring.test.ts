@@ -236,3 +236,29 @@ describe('Keyring refusals', () => {
     expect(files).toEqual(['keyring.json', 'keyring.json.bak', 'keyring.json.escrow.json']);
   });
 });
+
+describe('keyring identity (what a data folder records)', () => {
+  it('is the same for every copy of a keyring and different for a new one; a missing file is not created when create is false', async () => {
+    const { readKeyringIdentity, WrongKeyringError } = await import('./keyring');
+    const { root, dataDir, path } = await layout();
+    const kr = await Keyring.open(path, { storeId: STORE, dataDir });
+    const idn = kr.identity();
+    expect(idn).toMatchObject({ storeId: STORE, id: expect.stringMatching(/^[0-9a-f]{16}$/), created: kr.list()[0].created });
+    expect([...idn.checks]).toEqual([[1, kr.list()[0].kcv]]);
+    const copy = join(root, 'copy.json');
+    await writeFile(copy, await readFile(path));
+    expect((await readKeyringIdentity(copy))?.id).toBe(idn.id);
+    // Rotation and retirement keep the id; the check values follow the keys that hold material.
+    await kr.rotate();
+    await kr.retire(1);
+    const later = await readKeyringIdentity(path);
+    expect(later?.id).toBe(idn.id);
+    expect([...later!.checks.keys()]).toEqual([2]);
+    const other = join(root, 'other', 'keyring.json');
+    expect((await Keyring.open(other, { storeId: STORE, dataDir })).identity().id).not.toBe(idn.id);
+    expect(await readKeyringIdentity(join(root, 'none.json'))).toBeUndefined();
+    const missing = join(root, 'missing', 'keyring.json');
+    await expect(Keyring.open(missing, { storeId: STORE, dataDir, create: false })).rejects.toBeInstanceOf(WrongKeyringError);
+    await expect(stat(join(root, 'missing'))).rejects.toThrow();
+  });
+});

@@ -2,7 +2,7 @@
 // mode 0600, changed only by atomic replace (previous version kept as `<path>.bak`). Retired key material moves
 // to `<path>.escrow.json` so metadata in old backups can still be unwrapped after a restore.
 
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { decodeBase64Strict, wipe } from './sse-encoding';
@@ -24,6 +24,37 @@ export interface KeyringOpenOptions {
   dataDir: string;
   /** Told about problems that were repaired, e.g. a keyring file readable by group/other. */
   onWarning?: (message: string) => void;
+  /**
+   * Create the file when it does not exist (default true). False for a store that already holds data: a missing
+   * keyring then fails instead of being replaced by a new one that opens none of the objects.
+   */
+  create?: boolean;
+}
+
+/**
+ * Which keyring a file is, told without its secrets (what a data folder records, see store-binding.ts).
+ * `id` is derived from the first master key's check value, so every copy and backup of one keyring has the same
+ * id and a keyring made later (even for the same store) has another; `checks` are the check values (KCVs) of
+ * the keys whose material the file holds, each verified against that material when the file was read.
+ */
+export interface KeyringIdentity {
+  storeId: string;
+  id: string;
+  /** Creation date of the first master key: when the keyring was made. */
+  created: string;
+  checks: Map<number, string>;
+}
+
+/** A keyring that is not the one asked for (another store's, missing, or not the data folder's): refused, exit 2. */
+export class WrongKeyringError extends Error {
+  constructor(
+    /** What is wrong, without the advice (a caller that cannot take --keyring gives its own). */
+    readonly problem: string,
+    advice = 'Pass --keyring with the right file.',
+  ) {
+    super(`${problem} ${advice}`);
+    this.name = 'WrongKeyringError';
+  }
 }
 
 interface KeyRecord extends MasterKeyInfo {
@@ -72,14 +103,12 @@ export class Keyring {
   static async open(path: string, opts: KeyringOpenOptions): Promise<Keyring> {
     if (typeof opts.storeId !== 'string' || opts.storeId === '') throw new Error('keyring: storeId is required');
     const file = resolve(path);
-    if (await isInside(file, opts.dataDir)) {
-      throw new Error(
-        `keyring ${file} is inside the data directory ${resolve(opts.dataDir)}; keep it on another volume or path, ` +
-          'otherwise anyone holding the data also holds the keys',
-      );
-    }
+    await assertKeyringOutside(file, opts.dataDir);
     let text = await readIfExists(file);
     if (text === undefined) {
+      if (opts.create === false) {
+        throw new WrongKeyringError(`the keyring of store ${opts.storeId} was not found at ${file}.`);
+      }
       await makeDirs(dirname(file), 0o700);
       const fresh: KeyringState = { storeId: opts.storeId, active: 1, lastId: 1, keys: [newKey(1)] };
       try {
@@ -97,6 +126,10 @@ export class Keyring {
 
   get activeKid(): number {
     return this.state.active;
+  }
+
+  identity(): KeyringIdentity {
+    return identityOf(this.state);
   }
 
   /** A copy of master key `kid` (the caller may and should wipe it). Throws for unknown or retired kids. */
@@ -273,7 +306,7 @@ function serializeEscrow(storeId: string, keys: EscrowEntry[]): string {
 }
 
 /** Strict validation: any oddity means the file was edited or damaged, and guessing could lose data. */
-function parseKeyring(text: string, path: string, storeId: string): KeyringState {
+function parseKeyring(text: string, path: string, storeId: string | undefined): KeyringState {
   const bad = (why: string): Error => new Error(`keyring ${path} is corrupt: ${why}`);
   let doc: Record<string, unknown>;
   try {
@@ -284,9 +317,9 @@ function parseKeyring(text: string, path: string, storeId: string): KeyringState
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw bad('not a JSON object');
   if (doc.format !== FORMAT) throw bad(`format is ${JSON.stringify(doc.format)}, expected "${FORMAT}"`);
   if (typeof doc.storeId !== 'string') throw bad('storeId missing');
-  if (doc.storeId !== storeId) {
-    throw new Error(
-      `keyring ${path} belongs to store ${doc.storeId}, but this data directory is store ${storeId}; refusing to use it`,
+  if (storeId !== undefined && doc.storeId !== storeId) {
+    throw new WrongKeyringError(
+      `keyring ${path} belongs to store ${doc.storeId}, but this data directory is store ${storeId}; refusing to use it.`,
     );
   }
   const protection = doc.protection as { kind?: unknown } | undefined;
@@ -332,10 +365,45 @@ function parseKeyring(text: string, path: string, storeId: string): KeyringState
     const maxId = Math.max(...ids);
     const lastId = doc.lastId === undefined ? maxId : doc.lastId;
     if (typeof lastId !== 'number' || !Number.isSafeInteger(lastId) || lastId < maxId) throw bad('lastId is below the highest key id');
-    return { storeId, active: actives[0].id, lastId, keys };
+    return { storeId: doc.storeId as string, active: actives[0].id, lastId, keys };
   } catch (err) {
     for (const k of keys) wipe(k.material ?? undefined);
     throw err;
+  }
+}
+
+/**
+ * The identity of the keyring at `path`, read without changing anything (the file is fully validated, KCVs
+ * included); undefined when there is no file there.
+ */
+export async function readKeyringIdentity(path: string): Promise<KeyringIdentity | undefined> {
+  const file = resolve(path);
+  const text = await readIfExists(file);
+  if (text === undefined) return undefined;
+  const state = parseKeyring(text, file, undefined);
+  try {
+    return identityOf(state);
+  } finally {
+    wipeState(state);
+  }
+}
+
+function identityOf(s: KeyringState): KeyringIdentity {
+  const first = s.keys.reduce((a, b) => (b.id < a.id ? b : a));
+  const id = createHash('sha256').update(`coffer-keyring-id/1\0${s.storeId}\0${first.id}\0${first.kcv}`).digest('hex').slice(0, 16);
+  const checks = new Map<number, string>();
+  for (const k of s.keys) if (k.material) checks.set(k.id, k.kcv);
+  return { storeId: s.storeId, id, created: first.created, checks };
+}
+
+/** Refuses a keyring path inside the data directory (a stolen disk would carry its own keys). */
+export async function assertKeyringOutside(path: string, dataDir: string): Promise<void> {
+  const file = resolve(path);
+  if (await isInside(file, dataDir)) {
+    throw new Error(
+      `keyring ${file} is inside the data directory ${resolve(dataDir)}; keep it on another volume or path, ` +
+        'otherwise anyone holding the data also holds the keys',
+    );
   }
 }
 

@@ -15,8 +15,9 @@ import { TamperProxy } from '../engine/upload/test-support/tamper-proxy';
 import { tempPathsFor } from '../engine/download';
 import { DEFAULT_UPLOAD_OPTIONS } from '../engine/upload';
 import { keyringToolsMissing, startKeyringSession } from '../platform/test-support/keyring-session';
+import { COFFER_BIN, COFFER_START_BIN } from './test-support/bins';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'coffer.mjs');
+const BIN = COFFER_BIN;
 const PASSPHRASE = 'correct horse battery staple for tests';
 const NEW_PASSPHRASE = 'a different passphrase after the change';
 const PROFILE_SECRET = 'profileSecretKeyValue0123456789ab';
@@ -345,7 +346,7 @@ describe('coffer against a store configured from the environment', () => {
     const rmOne = coffer(['rm', 'cos://cli/photos/album/cover.jpg'], env);
     expect(rmOne.code).toBe(0);
     expect(coffer(['rm', 'cos://cli/photos/album/cover.jpg'], env).code).toBe(3);
-    const rmAll = coffer(['rm', '--recursive', 'cos://cli/photos/', '--json'], env);
+    const rmAll = coffer(['rm', '--recursive', 'cos://cli/photos/', '--yes', '--json'], env);
     expect(rmAll.code).toBe(0);
     expect(json(rmAll)).toMatchObject({ deleted: ['photos/album/2024/summer/beach.jpg'], errors: [] });
     expect(json<{ objects: unknown[] }>(coffer(['ls', '-r', 'cos://cli/photos/', '--json'], env)).objects).toEqual([]);
@@ -873,7 +874,7 @@ describe('coffer beside `npm start`', () => {
 
   /** `npm start` is `node bin/coffer-start.mjs`; --port 0 keeps the test off the default port. */
   async function npmStart(env: Record<string, string>) {
-    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'coffer-start.mjs'), '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [COFFER_START_BIN, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

@@ -2,21 +2,14 @@
 // command line, resolves a connection (profile, environment, or the embedded store), runs one command from
 // app/cli/coffer/commands, and turns the outcome into output and an exit code that means something.
 import { parseCommandLine, type ParsedArgs } from './coffer/args';
-import { connect, type RunContext } from './coffer/connection';
+import type { Connection, RunContext } from './coffer/connection';
 import { describeError, EXIT, UsageError, type ExitCode } from './coffer/errors';
 import { Output, type Streams } from './coffer/output';
-import { checkCp, cp } from './coffer/commands/cp';
-import { checkHead, checkLs, checkRm, checkShare, head, ls, rm, share } from './coffer/commands/objects';
-import { checkMb, mb } from './coffer/commands/buckets';
-import { checkEncrypt, encrypt } from './coffer/commands/encrypt';
-import { checkProfile, profile } from './coffer/commands/profile';
-import { checkSseCKey, sseCKey } from './coffer/commands/sse-c-key';
-import { checkVault, vault } from './coffer/commands/vault';
 
 export const USAGE = `Usage: coffer <command> [options]
 
 Commands:
-  ls [cos://bucket[/prefix]] [--recursive]     list buckets, or objects and folders under a prefix
+  ls [cos://bucket[/folder]] [--recursive]     list buckets, or the object and the folder a name means
        [--encryption]                          with each object's encryption (a HEAD each) and a count per mode;
                                                for buckets, each one's default encryption
   cp LOCAL cos://bucket/key [--recursive]      upload a file (or a folder with --recursive), verified; a folder
@@ -25,19 +18,30 @@ Commands:
        [--part-size 16M] [--parallel 4]        files above 16 MiB go up in parts of this size (a bare number is
                                                MiB; 1M to 5G; larger when the file needs it to fit 10,000 parts),
                                                this many at a time
-  cp cos://bucket/key LOCAL [--recursive]      download an object (or a prefix), CRC64-checked
+       [--content-type TYPE]                   the Content-Type stored (default: guessed from each file's extension,
+                                               for standard input from the key's; else application/octet-stream)
+  cp cos://bucket/key LOCAL [--recursive]      download an object (or a folder), CRC64-checked
        [--sse-c-key NAME]
   cp - cos://bucket/key, cp cos://bucket/key - upload standard input / write the object to standard output
                                                (checked as it ends: a CRC64 mismatch exits 5, discard the output)
   head cos://bucket/key [--sse-c-key NAME]     size, ETag, dates, type, metadata and encryption
   head cos://bucket                            the bucket's region, default encryption and access (ACL)
   encrypt cos://bucket/key [--sse cos|kms|c] [--kms-key-id ID] [--sse-c-key NAME]
-  encrypt cos://bucket/prefix --recursive ...  encrypt in place what is not encrypted yet (metadata and ACL kept,
+  encrypt cos://bucket/folder --recursive ...  encrypt in place what is not encrypted yet (metadata and ACL kept,
                                                bytes stay on the server; objects already encrypted are left alone)
        [--rekey [--from-sse-c-key OLD]]        also move objects encrypted otherwise to the encryption asked for
                                                (e.g. SSE-COS to SSE-KMS; an SSE-C key rotation from key OLD)
   share cos://bucket/key [--expires 1h]        a pre-signed download URL (units s, m, h, d; at most 7d)
-  rm cos://bucket/key | rm cos://bucket/prefix --recursive
+  rm cos://bucket/key [--dry-run]              delete one object
+  rm cos://bucket/folder --recursive           delete the folder's objects: says how many and how much, then asks
+       [--yes | --dry-run]                     (y/N); --yes for scripts (without a terminal it refuses), --dry-run
+                                               only lists them
+  uploads ls cos://bucket[/folder]             multipart uploads never finished: started, parts and bytes held
+                                               (billed until aborted), and which this machine can resume
+  uploads abort cos://bucket/key [--upload-id ID] [--dry-run]    discard one (its parts are deleted)
+  uploads abort cos://bucket[/folder] --older-than 7d [--yes | --dry-run]
+                                               discard every one started longer ago (units s, m, h, d, w), after
+                                               the same confirmation as rm --recursive
   mb cos://bucket [--default-encryption cos|kms [--kms-key-id ID]]
                                                create a bucket (that encrypts objects uploaded without SSE headers)
   profile add --name N --region R --appid A --secret-id ID [--kind cos|local-store] [--endpoint URL]
@@ -58,6 +62,12 @@ Options:
   --json           print one JSON document on stdout instead of text
   -h, --help       this help
 
+Addresses:
+  cos://bucket/pics with --recursive (and in ls) means the object pics, if there is one, and everything under
+  pics/, never pics2/… or picsX.txt; cos://bucket/pics/ means only what is under pics/. A download of both puts
+  the folder's objects in pics/ and reports the object pics as not downloaded (a file and a folder cannot share
+  a name).
+
 Connection, when no --profile is given:
   COFFER_ENDPOINT  a COS region (ap-guangzhou) or a store URL (http://127.0.0.1:9000)
   COFFER_SECRET_ID, COFFER_SECRET_KEY, COFFER_SESSION_TOKEN (optional), COFFER_APPID (default 1250000000
@@ -77,22 +87,59 @@ Exit codes:
   3  not found (bucket, object, local file, profile)
   4  access or credentials problem (refused signature, access denied, locked vault)
   5  integrity or encryption verification failed (CRC64 mismatch, object not encrypted as asked)
+  130 interrupted (Ctrl-C); cp says what was kept and that the same command resumes
 
 Secrets are never accepted as flag values and never printed.`;
 
-type Command = { check: (a: ParsedArgs) => void; needsConnection: boolean; run: (ctx: RunContext, a: ParsedArgs, conn?: Awaited<ReturnType<typeof connect>>) => Promise<ExitCode> };
+type Command = { check: (a: ParsedArgs) => void; needsConnection: boolean; run: (ctx: RunContext, a: ParsedArgs, conn?: Connection) => Promise<ExitCode> };
 
-const COMMANDS: Record<string, Command> = {
-  ls: { check: checkLs, needsConnection: true, run: (c, a, conn) => ls(c, conn!, a) },
-  cp: { check: checkCp, needsConnection: true, run: (c, a, conn) => cp(c, conn!, a) },
-  head: { check: checkHead, needsConnection: true, run: (c, a, conn) => head(c, conn!, a) },
-  encrypt: { check: checkEncrypt, needsConnection: true, run: (c, a, conn) => encrypt(c, conn!, a) },
-  share: { check: checkShare, needsConnection: true, run: (c, a, conn) => share(c, conn!, a) },
-  rm: { check: checkRm, needsConnection: true, run: (c, a, conn) => rm(c, conn!, a) },
-  mb: { check: checkMb, needsConnection: true, run: (c, a, conn) => mb(c, conn!, a) },
-  profile: { check: checkProfile, needsConnection: false, run: (c, a) => profile(c, a) },
-  'sse-c-key': { check: checkSseCKey, needsConnection: false, run: (c, a) => sseCKey(c, a) },
-  vault: { check: checkVault, needsConnection: false, run: (c, a) => vault(c, a) },
+// Each command's module (with the COS client, the vault or the store it needs) is imported only when that command
+// runs: from the bundle (scripts/bundle.mjs) `coffer --help` or a usage error then starts about as fast as Node.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  ls: async () => {
+    const m = await import('./coffer/commands/objects');
+    return { check: m.checkLs, needsConnection: true, run: (c, a, conn) => m.ls(c, conn!, a) };
+  },
+  cp: async () => {
+    const m = await import('./coffer/commands/cp');
+    return { check: m.checkCp, needsConnection: true, run: (c, a, conn) => m.cp(c, conn!, a) };
+  },
+  head: async () => {
+    const m = await import('./coffer/commands/objects');
+    return { check: m.checkHead, needsConnection: true, run: (c, a, conn) => m.head(c, conn!, a) };
+  },
+  encrypt: async () => {
+    const m = await import('./coffer/commands/encrypt');
+    return { check: m.checkEncrypt, needsConnection: true, run: (c, a, conn) => m.encrypt(c, conn!, a) };
+  },
+  share: async () => {
+    const m = await import('./coffer/commands/objects');
+    return { check: m.checkShare, needsConnection: true, run: (c, a, conn) => m.share(c, conn!, a) };
+  },
+  rm: async () => {
+    const m = await import('./coffer/commands/objects');
+    return { check: m.checkRm, needsConnection: true, run: (c, a, conn) => m.rm(c, conn!, a) };
+  },
+  uploads: async () => {
+    const m = await import('./coffer/commands/uploads');
+    return { check: m.checkUploads, needsConnection: true, run: (c, a, conn) => m.uploads(c, conn!, a) };
+  },
+  mb: async () => {
+    const m = await import('./coffer/commands/buckets');
+    return { check: m.checkMb, needsConnection: true, run: (c, a, conn) => m.mb(c, conn!, a) };
+  },
+  profile: async () => {
+    const m = await import('./coffer/commands/profile');
+    return { check: m.checkProfile, needsConnection: false, run: (c, a) => m.profile(c, a) };
+  },
+  'sse-c-key': async () => {
+    const m = await import('./coffer/commands/sse-c-key');
+    return { check: m.checkSseCKey, needsConnection: false, run: (c, a) => m.sseCKey(c, a) };
+  },
+  vault: async () => {
+    const m = await import('./coffer/commands/vault');
+    return { check: m.checkVault, needsConnection: false, run: (c, a) => m.vault(c, a) };
+  },
 };
 
 /**
@@ -132,12 +179,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       process.stdout.write(USAGE + '\n');
       return EXIT.OK;
     }
-    const command = COMMANDS[name];
-    if (!command) throw new UsageError(`Unknown command "${name}"; run \`coffer --help\` for the list.`);
+    if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`Unknown command "${name}"; run \`coffer --help\` for the list.`);
+    const command = await COMMANDS[name]();
     const args: ParsedArgs = { flags: parsed.flags, positionals: rest };
     command.check(args);
     const ctx: RunContext = { env, out, profile: parsed.flags.profile };
     if (!command.needsConnection) return await command.run(ctx, args);
+    const { connect } = await import('./coffer/connection');
     const conn = await connect(ctx);
     try {
       return await command.run(ctx, args, conn);

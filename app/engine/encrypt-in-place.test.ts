@@ -4,6 +4,9 @@
 // SSE-C sources read with their key, the ACL kept (public, grants to other accounts, unreadable) — with no secret in
 // any error or result.
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CosServiceError, type CosClient } from '../cos/client';
 import { testClient } from '../cos/client/test-support/client-fixture';
@@ -12,6 +15,7 @@ import { startFixture, type StoreFixture } from '../store/test-support/store-fix
 import { EngineProxy } from './test-support/engine-proxy';
 import { findSecrets, secretForms, SSEC_KEY } from './test-support/secret-scan';
 import { encryptInPlace, EncryptInPlaceError, ObjectChangedError } from './encrypt-in-place';
+import { UploadEngine } from './upload';
 
 const B = 'inplace';
 const MiB = 1024 * 1024;
@@ -266,6 +270,31 @@ describe('encryptInPlace: multipart', () => {
     expect((await client.listMultipartUploads(B, { prefix: 'big-race' })).uploads).toEqual([]);
     expect((await client.getObjectBuffer(B, 'big-race.bin')).toString()).toBe('the writer won');
     expect((await client.headObject(B, 'big-race.bin')).encryption).toEqual({ mode: 'none' });
+  });
+});
+
+describe('encryptInPlace: what it reports and keeps', () => {
+  it('reports the encryption the copy\'s (or Complete\'s) answer echoes, and keeps the Content-Type an upload guessed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inplace-types-'));
+    try {
+      await writeFile(join(dir, 'photo.jpg'), randomBytes(1000));
+      await writeFile(join(dir, 'scan.pdf'), randomBytes(2 * MiB + 3));
+      const engine = new UploadEngine(client, join(dir, 'journals'), { singlePutThreshold: MiB, partSize: MiB });
+      const up = await engine.start(await engine.plan([join(dir, 'photo.jpg'), join(dir, 'scan.pdf')], { bucket: B, prefix: 'types/', encryption: { mode: 'none' } })).done;
+      expect(up.state).toBe('completed');
+      const kmsKeyId = (await f.running.store.keys.kms.createKey({ alias: 'inplace-report' })).keyId;
+
+      const copied = await encryptInPlace(client, { bucket: B, key: 'types/photo.jpg', encryption: { mode: 'SSE-KMS', keyId: kmsKeyId } });
+      seen.push(copied);
+      expect(copied.appliedEncryption).toEqual({ mode: 'SSE-KMS', keyId: kmsKeyId, byBucketDefault: false });
+      const parts = await encryptInPlace(client, { bucket: B, key: 'types/scan.pdf', encryption: { mode: 'SSE-COS' }, multipartThreshold: MiB, partSize: MiB });
+      expect(parts).toMatchObject({ method: 'multipart', appliedEncryption: { mode: 'SSE-COS', byBucketDefault: false } });
+
+      expect((await client.headObject(B, 'types/photo.jpg')).contentType).toBe('image/jpeg');
+      expect((await client.headObject(B, 'types/scan.pdf')).contentType).toBe('application/pdf');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { CosServiceError, type CosClient, type ObjectGrants, type ObjectInfo, type SseInfo, type SseRequest } from '../cos/client';
 import { aclToCarry, type CarriedAcl } from './encrypt-in-place-acl';
+import { appliedEncryption, type AppliedEncryption } from './upload/upload-encryption';
 import { EncryptInPlaceError, ObjectChangedError } from './encrypt-in-place-errors';
 import { boundedAll } from './upload/semaphore';
 
@@ -43,6 +44,11 @@ export interface EncryptInPlaceResult {
   after: { etag: string; size: number; crc64?: bigint; encryption: SseInfo };
   /** True when both HEADs carried a CRC64 and they agree (a missing CRC64 after a present one fails instead). */
   crc64Verified: boolean;
+  /**
+   * The encryption the server reports it applied: the copy's (or Complete's) echo, or the verifying HEAD's when the
+   * answer carried none; checked against the encryption asked for before this result exists.
+   */
+  appliedEncryption: AppliedEncryption;
   /**
    * The object's ACL: re-applied with the copy (`canned` "default" when it had only its owner's grant), or not,
    * when it could not be read (no permission to read ACLs): the copy then has the bucket's default ACL.
@@ -109,11 +115,12 @@ export async function encryptInPlace(client: CosClient, opts: EncryptInPlaceOpti
   const source = { bucket, key, region, ifMatch: before.etag, sseCustomerKey: opts.sourceSseCustomerKey };
   const meta = { ...metadataOf(before), acl: carried.acl?.acl, grants: carried.acl?.grants };
   const method = before.size > threshold ? 'multipart' : 'copy';
+  let echo: SseInfo;
   try {
     if (method === 'copy') {
-      await client.copyObject(source, bucket, key, { ...meta, metadataDirective: 'Replaced', sse: opts.encryption, signal, region });
+      echo = (await client.copyObject(source, bucket, key, { ...meta, metadataDirective: 'Replaced', sse: opts.encryption, signal, region })).encryption;
     } else {
-      await multipartCopy(client, opts, before, source, meta);
+      echo = await multipartCopy(client, opts, before, source, meta);
     }
   } catch (e) {
     if (isPreconditionFailed(e)) throw new ObjectChangedError(bucket, key, before.etag, e);
@@ -133,7 +140,9 @@ export async function encryptInPlace(client: CosClient, opts: EncryptInPlaceOpti
   const acl: EncryptInPlaceResult['acl'] = carried.acl
     ? { kept: true, canned: carried.acl.acl ?? 'default', grants: carried.acl.grantCount }
     : { kept: false, reason: carried.reason };
-  return { bucket, key, method, before: pick(before), after: pick(after), crc64Verified: before.crc64 !== undefined, acl };
+  // An answer without the echo (a server that echoes only on HEAD) is described by the HEAD that verified the result.
+  const applied = appliedEncryption(opts.encryption, echo.mode === 'none' && !echo.unrecognized ? after.encryption : echo);
+  return { bucket, key, method, before: pick(before), after: pick(after), crc64Verified: before.crc64 !== undefined, acl, appliedEncryption: applied };
 }
 
 /** The ACL to carry, or why it cannot be: a caller allowed to rewrite the object may lack READ_ACP (403). */
@@ -152,7 +161,7 @@ async function multipartCopy(
   before: ObjectInfo,
   source: Parameters<CosClient['copyObject']>[0],
   meta: ReturnType<typeof metadataOf> & { acl?: string; grants?: ObjectGrants },
-): Promise<void> {
+): Promise<SseInfo> {
   const { bucket, key, signal, region } = opts;
   const partSize = Math.max(MiB, opts.partSize ?? 512 * MiB);
   const destKey = opts.encryption.mode === 'SSE-C' ? opts.encryption.key : undefined;
@@ -167,13 +176,14 @@ async function multipartCopy(
     // that came after the parts could be overwritten (COS has no condition on Complete).
     const now = await client.headObject(bucket, key, { sseCustomerKey: opts.sourceSseCustomerKey, signal, region });
     if (now.etag !== before.etag) throw new ObjectChangedError(bucket, key, before.etag);
-    await client.completeMultipartUpload(
+    const done = await client.completeMultipartUpload(
       bucket,
       key,
       init.uploadId,
       ranges.map((r, i) => ({ partNumber: r.partNumber, etag: parts[i]!.etag })),
       { signal, region },
     );
+    return done.encryption;
   } catch (e) {
     const err = isPreconditionFailed(e) ? new ObjectChangedError(bucket, key, before.etag, e) : e;
     try {

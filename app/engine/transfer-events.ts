@@ -3,6 +3,7 @@
 // the renderer; style.md "Renderer state"). Every field is public: paths, keys, counts and messages; never a
 // credential or an SSE-C key.
 import { EventEmitter } from 'node:events';
+import type { AppliedEncryption } from './upload/upload-encryption';
 
 export type ItemState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type TransferState = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
@@ -16,6 +17,8 @@ export interface ItemProgress {
   bytesTotal: number;
   /** A sentence the user can act on when state is 'failed'. */
   error?: string;
+  /** Once 'completed': the encryption the server reports it applied (not the one asked for). */
+  appliedEncryption?: AppliedEncryption;
 }
 
 export interface ProgressEvent {
@@ -47,6 +50,8 @@ export interface DoneEvent {
    * …), a COS error code ('NoSuchBucket', 'AccessDenied', …), a file-system code ('ENOENT', …), or 'failed'.
    */
   failed: Array<{ key: string; error: string; code: string }>;
+  /** Every object written, with the encryption the server reports it applied (the bucket's default may have). */
+  completed: Array<{ key: string; bytes: number; appliedEncryption: AppliedEncryption }>;
 }
 
 export interface TransferEventMap {

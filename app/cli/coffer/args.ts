@@ -1,7 +1,8 @@
 // Command-line parsing for `coffer`: one option table for every command (each command says which it accepts),
 // `cos://bucket/key` addresses, `--expires` durations and the transfer tuning flags.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { MAX_PART_SIZE, MIN_PART_SIZE, MiB } from '../../engine/upload';
+import { MAX_PART_SIZE, MIN_PART_SIZE, MiB } from '../../engine/upload/upload-plan';
+import { describeParseArgsError, isParseArgsError } from '../parse-args-error';
 import { UsageError } from './errors';
 
 export const OPTIONS = {
@@ -24,12 +25,16 @@ export const OPTIONS = {
   endpoint: { type: 'string' },
   generate: { type: 'boolean' },
   'key-stdin': { type: 'boolean' },
-  yes: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  'dry-run': { type: 'boolean' },
+  'older-than': { type: 'string' },
+  'upload-id': { type: 'string' },
   out: { type: 'string' },
   rekey: { type: 'boolean' },
   'default-encryption': { type: 'string' },
   'from-sse-c-key': { type: 'string' },
   'part-size': { type: 'string' },
+  'content-type': { type: 'string' },
   parallel: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
@@ -54,8 +59,8 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     return { flags: values as Flags, positionals };
   } catch (err) {
-    // node's messages name the option, never its value.
-    throw new UsageError(`${(err as Error).message.split('\n')[0]} See \`coffer --help\`.`);
+    if (!isParseArgsError(err)) throw err;
+    throw new UsageError(`${describeParseArgsError(err, argv, OPTIONS)} See \`coffer --help\`.`);
   }
 }
 

@@ -1,10 +1,10 @@
 // The `coffer` CLI's exit codes and the one place that turns any failure into a sentence and a code. Scripts
 // branch on the code; people read the sentence. Client and vault errors are already free of secrets; the
 // output layer redacts once more before anything is written.
-import { CosIntegrityError, CosNetworkError, CosServiceError } from '../../cos/client';
-import { DownloadIntegrityError, UnsafeKeyError } from '../../engine/download';
-import { UploadError } from '../../engine/upload';
-import { isVaultError } from '../../vault';
+import { CosIntegrityError, CosNetworkError, CosServiceError } from '../../cos/client/errors';
+import { DownloadIntegrityError, UnsafeKeyError } from '../../engine/download/errors';
+import { UploadError } from '../../engine/upload/upload-encryption';
+import { isVaultError } from '../../vault/errors';
 
 export const EXIT = {
   OK: 0,

@@ -2,7 +2,7 @@
 // progress on stderr (a redrawn bar on a TTY, an occasional plain line otherwise), and errors on stderr. Every
 // text is passed through a redactor that knows the secrets this run has seen, so a secret cannot reach the
 // terminal even if some message below happened to carry one.
-import { buildRedactor } from '../../vault';
+import { buildRedactor } from '../../vault/redact';
 
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };

@@ -1,5 +1,7 @@
 // Reading secrets without echoing them: from stdin when piped (`--secret-key-stdin`), or typed at a TTY prompt
-// whose keystrokes are not shown. The prompt text goes to stderr so stdout stays clean for scripts.
+// whose keystrokes are not shown; and yes/no questions before something that cannot be undone. The prompt text
+// goes to stderr so stdout stays clean for scripts.
+import { createInterface } from 'node:readline';
 
 /** All of stdin, split into lines (trailing newline removed). */
 export async function readStdinLines(stdin: NodeJS.ReadableStream = process.stdin): Promise<string[]> {
@@ -41,5 +43,28 @@ export function promptHidden(question: string): Promise<string> {
       }
     };
     stdin.on('data', onData);
+  });
+}
+
+/**
+ * Asks a yes/no question on the terminal; only `y` or `yes` is a yes. Enter, anything else, Ctrl-C and Ctrl-D are a
+ * no, so the default is always to leave things as they are.
+ */
+export function askYesNo(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (yes: boolean) => {
+      if (settled) return;
+      settled = true;
+      rl.close();
+      resolve(yes);
+    };
+    rl.on('SIGINT', () => {
+      process.stderr.write('\n');
+      finish(false);
+    });
+    rl.on('close', () => finish(false));
+    rl.question(question, (answer) => finish(/^y(es)?$/i.test(answer.trim())));
   });
 }

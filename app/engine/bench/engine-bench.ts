@@ -282,10 +282,8 @@ async function main() {
   const results: Record<string, number> = {};
   let sdkFilesMethod = '';
   try {
-    // Measure the store users run: the bundled store, without a TypeScript loader in its process.
-    log('building the store bundle…');
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-store.mjs')], { stdio: 'ignore' });
-    store = await spawnStore(dataDir, keyring, { bin: join(ROOT, 'dist', 'store', 'coffer-store.mjs') });
+    // Measure the store users run: the coffer-store bin, which runs the bundle (dist/cli), no TypeScript loader.
+    store = await spawnStore(dataDir, keyring);
     const port = store.port;
     client = new CosClient({ endpoint: `http://127.0.0.1:${port}`, appid: APPID, region: REGION, credentials: async () => ({ ...TEST_CREDENTIALS }) });
     await client.createBucket(BUCKET);

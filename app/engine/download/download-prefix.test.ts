@@ -1,7 +1,8 @@
-// downloadPrefix against the real store: nested keys land at their relative paths, folder markers become
-// folders, concurrency stays bounded (counted at a proxy), and hostile keys — `..` segments (served by a
-// hostile listing, since the store itself refuses such names), absolute keys, backslashes, a symlink planted in
-// the destination — are refused with nothing written outside the destination folder.
+// downloadPrefix against the real store: nested keys land at their relative paths, a name is a folder (never a
+// raw prefix) and the object and folder of one name do not clash on disk, folder markers become folders,
+// concurrency stays bounded (counted at a proxy), and hostile keys — `..` segments (served by a hostile listing,
+// since the store itself refuses such names), absolute keys, backslashes, a symlink planted in the destination —
+// are refused with nothing written outside the destination folder.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import type { CosClient } from '../../cos/client';
 import { testClient } from '../../cos/client/test-support/client-fixture';
 import { startFixture, type StoreFixture } from '../../store/test-support/store-fixture';
 import { downloadPrefix, type PrefixProgress } from './download-prefix';
+import { resolveTarget } from '../object-target';
 import { safeJoin } from './safe-path';
 import { EngineProxy } from '../test-support/engine-proxy';
 import { findSecrets } from '../test-support/secret-scan';
@@ -84,7 +86,7 @@ describe('downloadPrefix', () => {
 
     const dest = join(root, 'run1', 'dest');
     const events: PrefixProgress[] = [];
-    const res = await downloadPrefix(client, { bucket: B, prefix: 'tree/', destDir: dest, concurrency: 2, onProgress: (p) => events.push(p) });
+    const res = await downloadPrefix(client, { bucket: B, target: { prefix: 'tree/' }, destDir: dest, concurrency: 2, onProgress: (p) => events.push(p) });
 
     for (const [k, v] of Object.entries(files)) expect((await readFile(join(dest, k.slice('tree/'.length)))).equals(v)).toBe(true);
     expect(res.downloaded).toHaveLength(Object.keys(files).length);
@@ -108,14 +110,37 @@ describe('downloadPrefix', () => {
     expect(findSecrets([res, ...events])).toEqual([]);
   });
 
-  it('paths are relative to the prefix\'s last "/" when the prefix is not a folder', async () => {
-    await client.putObject(B, 'docs/2024-01/a.txt', Buffer.from('jan'));
-    await client.putObject(B, 'docs/2024-02/b.txt', Buffer.from('feb'));
+  it('reads a name as a folder: `docs/2024` is the object and docs/2024/…, never docs/2024-01/…; the folder keeps its name', async () => {
+    await client.putObject(B, 'docs/2024/a.txt', Buffer.from('a'));
+    await client.putObject(B, 'docs/2024/sub/b.txt', Buffer.from('b'));
+    await client.putObject(B, 'docs/2024-01/jan.txt', Buffer.from('jan'));
+    await client.putObject(B, 'docs/2024x.txt', Buffer.from('x'));
+    await client.putObject(B, 'docs/2024', Buffer.from('the object docs/2024'));
     const dest = join(root, 'run2');
-    const res = await downloadPrefix(client, { bucket: B, prefix: 'docs/2024', destDir: dest });
-    expect(res.downloaded).toHaveLength(2);
-    expect(await readFile(join(dest, '2024-01/a.txt'), 'utf8')).toBe('jan');
-    expect(await readFile(join(dest, '2024-02/b.txt'), 'utf8')).toBe('feb');
+    const res = await downloadPrefix(client, { bucket: B, target: resolveTarget('docs/2024', true), destDir: dest });
+    expect(res.downloaded.map((d) => d.key).sort()).toEqual(['docs/2024/a.txt', 'docs/2024/sub/b.txt']);
+    expect(await readFile(join(dest, '2024', 'a.txt'), 'utf8')).toBe('a');
+    expect(await readFile(join(dest, '2024', 'sub', 'b.txt'), 'utf8')).toBe('b');
+    expect((await readdir(dest)).sort()).toEqual(['2024']);
+    // The object `docs/2024` would be the file <dest>/2024, which is the folder: reported, not written.
+    expect(res.failed.map((x) => [x.key, x.error.name])).toEqual([['docs/2024', 'PathConflictError']]);
+    expect(res.failed[0]!.error.message).toBe(
+      `${join(dest, '2024')} is where the objects under ${B}/docs/2024/ go (a folder), and a file cannot have the same name as a folder; nothing was written for it: download it on its own, to another name`,
+    );
+
+    // With a trailing slash only the folder's contents, directly in the destination.
+    const contents = join(root, 'run2-contents');
+    const inside = await downloadPrefix(client, { bucket: B, target: resolveTarget('docs/2024/', true), destDir: contents });
+    expect(inside.failed).toEqual([]);
+    expect((await readdir(contents)).sort()).toEqual(['a.txt', 'sub']);
+
+    // A name that is only an object is that object; a folder already in its place is not replaced.
+    const single = join(root, 'run2-single');
+    const one = await downloadPrefix(client, { bucket: B, target: resolveTarget('docs/2024x.txt', true), destDir: single });
+    expect(one.downloaded.map((d) => d.dest)).toEqual([join(single, '2024x.txt')]);
+    await mkdir(join(single, 'taken', '2024x.txt'), { recursive: true });
+    const blocked = await downloadPrefix(client, { bucket: B, target: resolveTarget('docs/2024x.txt', true), destDir: join(single, 'taken') });
+    expect(blocked.failed.map((x) => x.error.message)).toEqual([`${join(single, 'taken', '2024x.txt')} is a folder, and a file cannot replace it; nothing was written for it: move the folder away or download the object elsewhere`]);
   });
 
   it('refuses an absolute key and a key whose folder is a symlink leading outside', async () => {
@@ -128,7 +153,7 @@ describe('downloadPrefix', () => {
     const dest = join(root, 'run3');
     await mkdir(dest, { recursive: true });
     await symlink(outside, join(dest, 'link'));
-    const res = await downloadPrefix(client, { bucket: 'hostile', prefix: '', destDir: dest });
+    const res = await downloadPrefix(client, { bucket: 'hostile', target: { prefix: '' }, destDir: dest });
     expect(res.refused.map((r) => r.key).sort()).toEqual(['/abs', 'link/escape.txt']);
     expect(res.refused.find((r) => r.key === '/abs')?.reason).toMatch(/absolute/);
     expect(await readdir(outside)).toEqual([]);
@@ -141,7 +166,7 @@ describe('downloadPrefix', () => {
     await client.putObject('partial', 'broken.txt', Buffer.from('broken'));
     proxy.use({ match: (r) => r.method === 'GET' && (r.url ?? '').startsWith('/broken.txt'), flipByteAt: 0 });
     const dest = join(root, 'run4');
-    const res = await downloadPrefix(client, { bucket: 'partial', prefix: '', destDir: dest });
+    const res = await downloadPrefix(client, { bucket: 'partial', target: { prefix: '' }, destDir: dest });
     expect(res.downloaded.map((d) => d.key)).toEqual(['ok.txt']);
     expect(res.failed.map((x) => [x.key, x.error.name])).toEqual([['broken.txt', 'DownloadIntegrityError']]);
     expect(existsSync(join(dest, 'broken.txt'))).toBe(false);

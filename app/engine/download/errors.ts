@@ -1,6 +1,6 @@
 // Errors a download can end with, beyond the COS client's own (service, network, abort). Messages carry only
 // public facts: bucket, key, destination path, sizes and checksums.
-import { CosIntegrityError } from '../../cos/client';
+import { CosIntegrityError } from '../../cos/client/errors';
 
 /** The bytes received do not match the object's CRC64 (or size); the partial file has been deleted. */
 export class DownloadIntegrityError extends CosIntegrityError {

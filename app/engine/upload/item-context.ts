@@ -23,6 +23,11 @@ export interface ResolvedUploadOptions {
   partRetries: number;
   retryBaseDelayMs: number;
   progressIntervalMs: number;
+  /**
+   * Regions where server-side encryption may be asked for (default: COS's rule, app/cos/sse-regions.ts); a store
+   * started with other `--sse-regions` is described by its own list.
+   */
+  sseRegions: readonly string[];
 }
 
 export interface ItemContext {

@@ -9,7 +9,7 @@ import { journalId, type JournalPart, type UploadJournal } from '../journal';
 import { unchangedSince } from './file-source';
 import { withRetries, withTap, type ItemContext, type SendTap } from './item-context';
 import { boundedAll } from './semaphore';
-import { crcMismatch, journalEncryption, sameJournalEncryption, sseRequestOf, UploadError, verifyEcho } from './upload-encryption';
+import { crcMismatch, journalEncryption, sameJournalEncryption, sseRequestOf, UploadError, verifyEcho, type AppliedEncryption } from './upload-encryption';
 import { MAX_PARTS, MiB, partSizeFor, type UploadItem } from './upload-plan';
 import type { ChunkReader } from './chunk-reader';
 
@@ -71,9 +71,10 @@ function combinedCrc(parts: DonePart[]): bigint {
 /**
  * Complete, then check the echo and the whole-object CRC64. Complete is not repeated by the client (a lost
  * answer to a Complete that worked turns a retry into NoSuchUpload), so it is repeated here, and a NoSuchUpload
- * on a repeat is resolved by a HEAD: the object with our CRC64 means the earlier Complete went through.
+ * on a repeat is resolved by a HEAD: the object with our CRC64 means the earlier Complete went through. Returns the
+ * encryption the Complete answer (or that HEAD) reports.
  */
-async function complete(ctx: ItemContext, item: UploadItem, uploadId: string, parts: DonePart[]): Promise<void> {
+async function complete(ctx: ItemContext, item: UploadItem, uploadId: string, parts: DonePart[]): Promise<AppliedEncryption> {
   const { bucket, key } = item;
   const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
   const local = combinedCrc(sorted);
@@ -89,12 +90,13 @@ async function complete(ctx: ItemContext, item: UploadItem, uploadId: string, pa
       throw err;
     }
   });
-  verifyEcho(item.encryption, answer.encryption, { bucket, key, step: 'Complete' });
+  const applied = verifyEcho(item.encryption, answer.encryption, { bucket, key, step: 'Complete' });
   const remote = answer.crc64 ?? (await ctx.client.headObject(bucket, key, { sseCustomerKey: customerKey(item), signal: ctx.signal })).crc64;
   if (remote !== local) {
     await ctx.client.deleteObject(bucket, key).catch(() => undefined);
     throw crcMismatch(bucket, key, remote === undefined ? 'the server reported no CRC64' : `sent ${local}, stored ${remote}`);
   }
+  return applied;
 }
 
 /**
@@ -117,7 +119,7 @@ async function sendPart(
   );
 }
 
-export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, path: string, size: number, mtimeMs: number): Promise<void> {
+export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, path: string, size: number, mtimeMs: number): Promise<AppliedEncryption> {
   const { bucket, key } = item;
   const id = journalId(bucket, key, path);
   const encryption = journalEncryption(item.encryption);
@@ -210,21 +212,23 @@ export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, pa
       key,
     );
   }
+  let applied: AppliedEncryption;
   try {
-    await complete(ctx, item, journal.uploadId, [...done.values()]);
+    applied = await complete(ctx, item, journal.uploadId, [...done.values()]);
   } catch (err) {
     // After a verification failure the upload is gone (completed or deleted); nothing is left to resume.
     if (err instanceof UploadError) await ctx.journal.remove(id);
     throw err;
   }
   await ctx.journal.remove(id);
+  return applied;
 }
 
 /**
  * A stream larger than the threshold: parts read one at a time from `reader`. `declaredSize` (when known)
  * picks the part size and is checked against what the stream actually held.
  */
-export async function uploadStreamMultipart(ctx: ItemContext, item: UploadItem, reader: ChunkReader, declaredSize: number | undefined): Promise<void> {
+export async function uploadStreamMultipart(ctx: ItemContext, item: UploadItem, reader: ChunkReader, declaredSize: number | undefined): Promise<AppliedEncryption> {
   const { bucket, key } = item;
   const partSize = partSizeFor(declaredSize ?? 0, ctx.options.partSize);
   const uploadId = await initiate(ctx, item);
@@ -264,7 +268,7 @@ export async function uploadStreamMultipart(ctx: ItemContext, item: UploadItem, 
     if (declaredSize !== undefined && total !== declaredSize) {
       throw new UploadError('size-mismatch', `${bucket}/${key}: the stream held ${total} bytes but ${declaredSize} were declared`, bucket, key);
     }
-    await complete(ctx, item, uploadId, done);
+    return await complete(ctx, item, uploadId, done);
   } catch (err) {
     await Promise.allSettled(inflight);
     if (!ctx.signal.aborted) await abortQuietly(ctx, bucket, key, uploadId);

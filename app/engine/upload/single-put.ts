@@ -7,7 +7,7 @@ import { CosIntegrityError } from '../../cos/client';
 import { crc64 } from '../../cos/crc64';
 import { unchangedSince } from './file-source';
 import { withRetries, withTap, type ItemContext } from './item-context';
-import { crcMismatch, sseRequestOf, UploadError, verifyEcho } from './upload-encryption';
+import { crcMismatch, sseRequestOf, UploadError, verifyEcho, type AppliedEncryption } from './upload-encryption';
 import type { UploadItem } from './upload-plan';
 
 interface PutAnswer {
@@ -22,11 +22,13 @@ async function serverCrc(ctx: ItemContext, item: UploadItem, res: PutAnswer): Pr
   return head.crc64;
 }
 
-async function verified(ctx: ItemContext, item: UploadItem, res: PutAnswer, local: bigint): Promise<void> {
-  verifyEcho(item.encryption, res.encryption, { bucket: item.bucket, key: item.key, step: 'PUT' });
+/** The encryption the PUT's answer reports, once the answer and the stored CRC64 have been checked. */
+async function verified(ctx: ItemContext, item: UploadItem, res: PutAnswer, local: bigint): Promise<AppliedEncryption> {
+  const applied = verifyEcho(item.encryption, res.encryption, { bucket: item.bucket, key: item.key, step: 'PUT' });
   const remote = await serverCrc(ctx, item, res);
   if (remote === undefined) throw crcMismatch(item.bucket, item.key, 'the server reported no CRC64');
   if (remote !== local) throw crcMismatch(item.bucket, item.key, `sent ${local}, stored ${remote}`);
+  return applied;
 }
 
 /** Deletes what was stored when it is not the bytes meant (corrupted in transit, or read from a changing file). */
@@ -40,16 +42,16 @@ async function deleteCorrupt(ctx: ItemContext, item: UploadItem, err: unknown): 
  * A file above IN_MEMORY_MAX_BYTES and up to the single-PUT threshold, streamed from disk. Written to while it was
  * sent, the object holds no single version of the file: it is deleted and the upload fails, asking to send it again.
  */
-export async function putFile(ctx: ItemContext, item: UploadItem, path: string, size: number, mtimeMs: number): Promise<void> {
+export async function putFile(ctx: ItemContext, item: UploadItem, path: string, size: number, mtimeMs: number): Promise<AppliedEncryption> {
   const sse = sseRequestOf(item.encryption);
-  await withRetries(ctx, () =>
+  return withRetries(ctx, () =>
     withTap(ctx, size, async (tap) => {
       const res = await ctx.client.putObject(item.bucket, item.key, { path, start: 0, end: size - 1, size, observer: tap }, { sse, contentType: item.contentType, signal: ctx.signal });
-      await verified(ctx, item, res, tap.digest());
+      return verified(ctx, item, res, tap.digest());
     }),
   )
-    .then(async () => {
-      if (await unchangedSince(path, size, mtimeMs)) return;
+    .then(async (applied) => {
+      if (await unchangedSince(path, size, mtimeMs)) return applied;
       throw new UploadError(
         'source-changed',
         `${path} changed while it was being uploaded, so what reached ${item.bucket}/${item.key} matched no version of it and was deleted; upload it again once nothing is writing to it`,
@@ -60,13 +62,13 @@ export async function putFile(ctx: ItemContext, item: UploadItem, path: string, 
     .catch((err) => deleteCorrupt(ctx, item, err));
 }
 
-export async function putBuffer(ctx: ItemContext, item: UploadItem, data: Buffer): Promise<void> {
+export async function putBuffer(ctx: ItemContext, item: UploadItem, data: Buffer): Promise<AppliedEncryption> {
   const sse = sseRequestOf(item.encryption);
   const local = crc64(data);
-  await withRetries(ctx, () =>
+  return withRetries(ctx, () =>
     withTap(ctx, data.length, async () => {
       const res = await ctx.client.putObject(item.bucket, item.key, data, { sse, contentType: item.contentType, signal: ctx.signal, bodyCrc64: local });
-      await verified(ctx, item, res, local);
+      return verified(ctx, item, res, local);
     }),
   ).catch((err) => deleteCorrupt(ctx, item, err));
 }

@@ -11,7 +11,7 @@ export type UploadEncryption = SseRequest | { mode: 'none' };
 
 export const DEFAULT_ENCRYPTION: UploadEncryption = { mode: 'SSE-COS' };
 
-export type UploadErrorCode = 'not-encrypted' | 'crc-mismatch' | 'size-mismatch' | 'sse-key-mismatch' | 'too-large' | 'bad-source' | 'source-changed';
+export type UploadErrorCode = 'not-encrypted' | 'crc-mismatch' | 'size-mismatch' | 'sse-key-mismatch' | 'too-large' | 'bad-source' | 'source-changed' | 'bad-content-type';
 
 /** An upload that failed our own verification; the message is public and names the object. */
 export class UploadError extends Error {
@@ -70,14 +70,49 @@ function describe(info: SseInfo): string {
 }
 
 /**
- * Throws unless `echo` shows the encryption asked for. `step` names the answer checked (PUT, Initiate,
- * Complete) so a log can tell which one lied.
+ * The encryption an object got, as the server's answer says (never as asked), in a JSON-safe shape for results and
+ * events. `byBucketDefault`: nothing was asked for and the bucket's default encryption applied it.
  */
-export function verifyEcho(requested: UploadEncryption, echo: SseInfo, where: { bucket: string; key: string; step: string }): void {
+export interface AppliedEncryption {
+  mode: 'none' | 'SSE-COS' | 'SSE-KMS' | 'SSE-C' | 'unrecognized';
+  /** SSE-KMS: the key the server names. */
+  keyId?: string;
+  /** SSE-C: the MD5 fingerprint of the customer key (never the key). */
+  keyMd5?: string;
+  /** 'unrecognized': the algorithm the server named. */
+  algorithm?: string;
+  byBucketDefault: boolean;
+}
+
+/** What the echo of an answer says was applied to an upload that asked for `requested`. */
+export function appliedEncryption(requested: UploadEncryption | SseRequest, echo: SseInfo): AppliedEncryption {
+  const byBucketDefault = requested.mode === 'none' && (echo.mode !== 'none' || echo.unrecognized !== undefined);
+  switch (echo.mode) {
+    case 'none':
+      return echo.unrecognized ? { mode: 'unrecognized', algorithm: echo.unrecognized, byBucketDefault } : { mode: 'none', byBucketDefault: false };
+    case 'SSE-COS':
+      return { mode: 'SSE-COS', byBucketDefault };
+    case 'SSE-KMS':
+      return echo.keyId ? { mode: 'SSE-KMS', keyId: echo.keyId, byBucketDefault } : { mode: 'SSE-KMS', byBucketDefault };
+    case 'SSE-C':
+      return { mode: 'SSE-C', keyMd5: echo.keyMd5, byBucketDefault };
+    default: {
+      const never: never = echo;
+      throw new TypeError(`unknown encryption echo ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
+ * Throws unless `echo` shows the encryption asked for; returns what was applied. `step` names the answer checked
+ * (PUT, Initiate, Complete) so a log can tell which one lied. Asking for none accepts any answer: the bucket's
+ * default encryption may apply, and the result says so.
+ */
+export function verifyEcho(requested: UploadEncryption, echo: SseInfo, where: { bucket: string; key: string; step: string }): AppliedEncryption {
   let ok: boolean;
   switch (requested.mode) {
     case 'none':
-      return;
+      return appliedEncryption(requested, echo);
     case 'SSE-COS':
       ok = echo.mode === 'SSE-COS';
       break;
@@ -101,6 +136,7 @@ export function verifyEcho(requested: UploadEncryption, echo: SseInfo, where: { 
       where.key,
     );
   }
+  return appliedEncryption(requested, echo);
 }
 
 export function crcMismatch(bucket: string, key: string, detail: string): UploadError {

@@ -5,10 +5,12 @@
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import type { CosClient } from '../../cos/client';
-import { readBucketDefaultEncryption } from '../bucket-settings';
+import { COS_SSE_REGIONS } from '../../cos/sse-regions';
+import { checkWriteTarget, readBucketDefaultEncryption, type WriteTarget } from '../bucket-settings';
 import { JournalStore } from '../journal';
 import type { ResolvedUploadOptions } from './item-context';
-import { DEFAULT_ENCRYPTION, type UploadEncryption } from './upload-encryption';
+import { contentTypeFor, parseContentType } from './content-type';
+import { DEFAULT_ENCRYPTION, UploadError, type UploadEncryption } from './upload-encryption';
 import { MiB, MIN_PART_SIZE, normalizePrefix, planItems, type Destination, type SourceInput, type UploadItem, type UploadPlan } from './upload-plan';
 import { UploadTransfer } from './upload-transfer';
 
@@ -31,9 +33,13 @@ export const DEFAULT_UPLOAD_OPTIONS: ResolvedUploadOptions = {
   partRetries: 3,
   retryBaseDelayMs: 200,
   progressIntervalMs: 100,
+  sseRegions: COS_SSE_REGIONS,
 };
 
-/** One object to upload without a plan: a file path, or a stream with its declared size when known. */
+/**
+ * One object to upload without a plan: a file path, or a stream with its declared size when known. `contentType`
+ * overrides the type guessed from the file's name (for a stream, from the key).
+ */
 export type SingleUpload = { bucket: string; key: string; encryption?: UploadEncryption; contentType?: string } & (
   | { path: string }
   | { stream: Readable; size?: number }
@@ -62,16 +68,28 @@ export class UploadEngine {
     this.journal = new JournalStore(journalDir);
   }
 
+  /**
+   * The check made once before anything is sent: the bucket exists (else the client's NoSuchBucket) and offers the
+   * encryption asked for in its region (else SseRegionError). `plan()` makes it; call it before `start()` of a
+   * single upload, so a job that cannot work fails once instead of once per object.
+   */
+  checkDestination(bucket: string, encryption: UploadEncryption = DEFAULT_ENCRYPTION): Promise<WriteTarget> {
+    return checkWriteTarget(this.client, bucket, { encrypted: encryption.mode !== 'none', sseRegions: this.options.sseRegions });
+  }
+
   /** Everything the drop becomes, with counts, bytes and the bucket's default encryption, before anything starts. */
   async plan(sources: SourceInput[], destination: Destination): Promise<UploadPlan> {
     const encryption = destination.encryption ?? DEFAULT_ENCRYPTION;
+    const contentType = checkedContentType(destination.contentType);
+    const target = await this.checkDestination(destination.bucket, encryption);
     const [{ items, skipped }, bucketDefaultEncryption] = await Promise.all([
-      planItems(sources, destination, encryption),
+      planItems(sources, { ...destination, contentType }, encryption),
       readBucketDefaultEncryption(this.client, destination.bucket),
     ]);
     return {
       kind: 'plan',
       bucket: destination.bucket,
+      region: target.region,
       prefix: normalizePrefix(destination.prefix),
       items,
       skipped,
@@ -103,6 +121,17 @@ export class UploadEngine {
 
 function singleItem(t: SingleUpload): UploadItem {
   const encryption = t.encryption ?? DEFAULT_ENCRYPTION;
-  if ('path' in t) return { bucket: t.bucket, key: t.key, source: { kind: 'file', path: resolve(t.path) }, encryption, contentType: t.contentType };
-  return { bucket: t.bucket, key: t.key, source: { kind: 'stream', stream: t.stream, size: t.size }, encryption, contentType: t.contentType };
+  const given = checkedContentType(t.contentType);
+  // The type follows the name the data has: the file's own name (as `aws s3 cp`), or for a stream, which has none,
+  // the key it is given.
+  if ('path' in t) return { bucket: t.bucket, key: t.key, source: { kind: 'file', path: resolve(t.path) }, encryption, contentType: given ?? contentTypeFor(t.path) };
+  return { bucket: t.bucket, key: t.key, source: { kind: 'stream', stream: t.stream, size: t.size }, encryption, contentType: given ?? contentTypeFor(t.key) };
+}
+
+/** A caller's Content-Type in its normal form; a malformed one is refused before anything is sent. */
+function checkedContentType(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseContentType(value);
+  if (!parsed) throw new UploadError('bad-content-type', `"${value}" is not a media type; give one as type/subtype, e.g. image/jpeg or text/plain`);
+  return parsed;
 }

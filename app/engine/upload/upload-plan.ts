@@ -6,6 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BucketEncryption } from '../../cos/client';
+import { contentTypeFor } from './content-type';
 import { boundedAll } from './semaphore';
 import { UploadError, type UploadEncryption } from './upload-encryption';
 
@@ -25,6 +26,7 @@ export interface UploadItem {
   key: string;
   source: FileSource | StreamSource;
   encryption: UploadEncryption;
+  /** Sent as the object's Content-Type; undefined leaves the client's default, application/octet-stream. */
   contentType?: string;
 }
 
@@ -39,6 +41,8 @@ export interface Destination {
   /** Key prefix; a trailing `/` is added when missing. */
   prefix?: string;
   encryption?: UploadEncryption;
+  /** One Content-Type for every object (already checked); by default each is guessed from its file's name. */
+  contentType?: string;
 }
 
 /** Something inside a dropped folder that will not be uploaded, and why (shown with the plan, never silent). */
@@ -50,6 +54,8 @@ export interface PlanSkip {
 export interface UploadPlan {
   kind: 'plan';
   bucket: string;
+  /** The bucket's region (as the server reports it; the client's when it would not say). */
+  region: string;
   prefix: string;
   items: UploadItem[];
   /** Entries of dropped folders left out: broken links, links to folders, devices, pipes, unreadable folders. */
@@ -124,7 +130,7 @@ export async function planItems(sources: SourceInput[], dest: Destination, encry
   for (const src of sources) {
     if (typeof src !== 'string' && 'stream' in src) {
       if (src.size !== undefined && src.size > MAX_OBJECT_SIZE) throw tooLarge(src.name, src.size);
-      items.push({ bucket: dest.bucket, key: prefix + src.name, source: { kind: 'stream', stream: src.stream, size: src.size }, encryption });
+      items.push({ bucket: dest.bucket, key: prefix + src.name, source: { kind: 'stream', stream: src.stream, size: src.size }, encryption, contentType: dest.contentType ?? contentTypeFor(src.name) });
       continue;
     }
     const abs = resolve(typeof src === 'string' ? src : src.path);
@@ -138,10 +144,10 @@ export async function planItems(sources: SourceInput[], dest: Destination, encry
       files.forEach((file, i) => {
         const size = sizes[i]!;
         if (size instanceof Error) return void skipped.push({ path: file, reason: size.code === 'ENOENT' ? 'it disappeared while the upload was planned' : `it could not be read (${size.code ?? size.message})` });
-        items.push({ bucket: dest.bucket, key: toKey(prefix, relative(parent, file)), source: { kind: 'file', path: file, size }, encryption });
+        items.push({ bucket: dest.bucket, key: toKey(prefix, relative(parent, file)), source: { kind: 'file', path: file, size }, encryption, contentType: dest.contentType ?? contentTypeFor(file) });
       });
     } else if (st.isFile()) {
-      items.push({ bucket: dest.bucket, key: prefix + basename(abs), source: { kind: 'file', path: abs, size: st.size }, encryption });
+      items.push({ bucket: dest.bucket, key: prefix + basename(abs), source: { kind: 'file', path: abs, size: st.size }, encryption, contentType: dest.contentType ?? contentTypeFor(abs) });
     } else {
       throw new UploadError('bad-source', `${abs} is neither a file nor a folder`);
     }

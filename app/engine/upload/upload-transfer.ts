@@ -12,7 +12,7 @@ import type { ItemContext, ResolvedUploadOptions } from './item-context';
 import { uploadFileMultipart, uploadStreamMultipart } from './multipart-upload';
 import { IN_MEMORY_MAX_BYTES, openFileSource, SmallFileReads } from './file-source';
 import { putBuffer, putFile } from './single-put';
-import { UploadError } from './upload-encryption';
+import { UploadError, type AppliedEncryption } from './upload-encryption';
 import type { UploadItem } from './upload-plan';
 import { Semaphore } from './semaphore';
 
@@ -27,6 +27,8 @@ interface ItemRecord {
   error?: string;
   errorCode?: string;
   upload?: { bucket: string; key: string; uploadId: string; journalId?: string };
+  /** What the server's answer says it applied, once completed. */
+  applied?: AppliedEncryption;
   /** A stream source that has been read from and cannot be sent again. */
   consumed: boolean;
 }
@@ -125,6 +127,7 @@ export class UploadTransfer {
       r.state = 'queued';
       r.bytesDone = 0;
       r.error = undefined;
+      r.applied = undefined;
       this.changed.add(r);
     }
     this.finished = false;
@@ -173,7 +176,7 @@ export class UploadTransfer {
     try {
       await this.waitIfPaused();
       this.setState(rec, 'running');
-      await this.upload(rec, this.itemContext(rec));
+      rec.applied = await this.upload(rec, this.itemContext(rec));
       rec.bytesTotal = Math.max(rec.bytesTotal, rec.bytesDone);
       this.setState(rec, 'completed');
     } catch (err) {
@@ -188,7 +191,7 @@ export class UploadTransfer {
     }
   }
 
-  private async upload(rec: ItemRecord, ctx: ItemContext): Promise<void> {
+  private async upload(rec: ItemRecord, ctx: ItemContext): Promise<AppliedEncryption> {
     const { item } = rec;
     const threshold = this.options.singlePutThreshold;
     if (item.source.kind === 'file') {
@@ -196,10 +199,9 @@ export class UploadTransfer {
       const src = await openFileSource(path, IN_MEMORY_MAX_BYTES, item.source.size, this.smallReads);
       if (!src.isFile) throw new UploadError('bad-source', `${path} is not a file`, item.bucket, item.key);
       rec.bytesTotal = src.size;
-      if (src.data) await putBuffer(ctx, item, src.data);
-      else if (src.size <= threshold) await putFile(ctx, item, path, src.size, src.mtimeMs!);
-      else await this.multipartSlots.run(() => uploadFileMultipart(ctx, item, path, src.size, src.mtimeMs!));
-      return;
+      if (src.data) return putBuffer(ctx, item, src.data);
+      if (src.size <= threshold) return putFile(ctx, item, path, src.size, src.mtimeMs!);
+      return this.multipartSlots.run(() => uploadFileMultipart(ctx, item, path, src.size, src.mtimeMs!));
     }
     const declared = item.source.size;
     rec.consumed = true;
@@ -211,12 +213,11 @@ export class UploadTransfer {
           throw new UploadError('size-mismatch', `${item.bucket}/${item.key}: the stream held ${head.length} bytes but ${declared} were declared`, item.bucket, item.key);
         }
         rec.bytesTotal = head.length;
-        await putBuffer(ctx, item, head);
-        return;
+        return putBuffer(ctx, item, head);
       }
       reader.unshift(head);
     }
-    await this.multipartSlots.run(() => uploadStreamMultipart(ctx, item, reader, declared));
+    return this.multipartSlots.run(() => uploadStreamMultipart(ctx, item, reader, declared));
   }
 
   private itemContext(rec: ItemRecord): ItemContext {
@@ -308,6 +309,7 @@ export class UploadTransfer {
       state: this.state(),
       counts: this.counts(),
       failed: this.records.filter((r) => r.state === 'failed').map((r) => ({ key: r.item.key, error: r.error ?? 'failed', code: r.errorCode ?? 'failed' })),
+      completed: this.records.flatMap((r) => (r.state === 'completed' && r.applied ? [{ key: r.item.key, bytes: r.bytesTotal, appliedEncryption: r.applied }] : [])),
     };
   }
 }
@@ -315,5 +317,6 @@ export class UploadTransfer {
 function itemProgress(r: ItemRecord): ItemProgress {
   const p: ItemProgress = { index: r.index, key: r.item.key, state: r.state, bytesDone: r.bytesDone, bytesTotal: Math.max(r.bytesTotal, r.bytesDone) };
   if (r.error) p.error = r.error;
+  if (r.state === 'completed' && r.applied) p.appliedEncryption = r.applied;
   return p;
 }

@@ -7,6 +7,8 @@ import { basename, join, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { downloadObject, downloadPrefix } from '../../../engine/download';
+import { describeEmptyTarget, resolveTarget } from '../../../engine/object-target';
+import { explainDownloadInterrupt, explainFolderDownloadInterrupt, explainStdoutInterrupt, explainUploadInterrupt, onInterrupt } from './cp-interrupt';
 import { CosIntegrityError } from '../../../cos/client';
 import { UploadEngine, type TransferResult, type UploadEngineOptions, type UploadTransfer } from '../../../engine/upload';
 import { cofferPaths, ensureCofferHome } from '../../../vault';
@@ -14,7 +16,9 @@ import { allowOnly, isCosUrl, parseCosUrl, parseParallel, parsePartSize, type Pa
 import type { Connection, RunContext } from '../connection';
 import { CliError, describeError, EXIT, exitCodeForItemFailure, UsageError, type ExitCode } from '../errors';
 import { formatBytes, type Output } from '../output';
-import { bucketDefaultJson, describeBucketDefault, describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
+import { bucketDefaultJson, describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
+import { appliedJson, commonApplied, describeApplied, describePlannedEncryption, withSseRegionAdvice } from './applied-encryption';
+import { parseContentType } from '../../../engine/upload/content-type';
 
 function endpoints(args: ParsedArgs): { from: string; to: string } {
   if (args.positionals.length !== 2) throw new UsageError(`\`coffer cp\` takes a source and a destination (got ${args.positionals.length} arguments): coffer cp LOCAL cos://bucket/key, or coffer cp cos://bucket/key LOCAL.`);
@@ -31,10 +35,11 @@ const STDIO = '-';
 export function checkCp(args: ParsedArgs): void {
   const { from, to } = endpoints(args);
   if (isCosUrl(to)) {
-    allowOnly('cp', args.flags, ['recursive', 'sse', 'kms-key-id', 'sse-c-key', 'part-size', 'parallel']);
+    allowOnly('cp', args.flags, ['recursive', 'sse', 'kms-key-id', 'sse-c-key', 'part-size', 'parallel', 'content-type']);
     const { bucket, key } = parseCosUrl(to);
     requireBucket(bucket, 'cp');
     uploadTuning(args);
+    contentTypeFlag(args);
     if (from === STDIO) {
       if (args.flags.recursive) throw new UsageError('Standard input is one object; --recursive does not apply to `coffer cp -`.');
       if (key === '' || key.endsWith('/')) throw new UsageError(`Standard input has no file name: give the object's full key, e.g. cos://${bucket}/${key}data.bin.`);
@@ -49,6 +54,18 @@ export function checkCp(args: ParsedArgs): void {
     if (args.flags.recursive) requireBucket(bucket, 'cp');
     else requireKey(bucket, key, 'cp');
   }
+}
+
+/**
+ * `--content-type TYPE`: one type for every object uploaded, instead of the one guessed from each file's name (for
+ * standard input, from the key's); checked here so a typo fails before anything is sent.
+ */
+function contentTypeFlag(args: ParsedArgs): string | undefined {
+  const value = args.flags['content-type'];
+  if (value === undefined) return undefined;
+  const parsed = parseContentType(value);
+  if (!parsed) throw new UsageError(`--content-type takes a media type written as type/subtype, e.g. image/jpeg or "text/plain; charset=utf-8", not "${value}".`);
+  return parsed;
 }
 
 /** The engine options `--part-size` and `--parallel` set (the engine's defaults otherwise). */
@@ -77,8 +94,16 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
   if (st?.isDirectory() && !args.flags.recursive) throw new UsageError(`${local} is a folder; add --recursive to upload it with everything inside.`);
   if (st && !st.isDirectory() && !st.isFile()) throw new UsageError(`${local} is neither a file nor a folder.`);
   const encryption = await uploadEncryption(ctx, args.flags);
+  const contentType = contentTypeFlag(args);
   await ensureCofferHome(conn.home);
   const engine = new UploadEngine(conn.client, cofferPaths(conn.home).journals, uploadTuning(args));
+  // A missing bucket, or SSE asked for where the region has none, is said once here, before anything is read or
+  // sent (a folder's plan makes the same check first).
+  const checked = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((err: unknown) => {
+      throw withSseRegionAdvice(err, 'cp');
+    });
+  if (!st?.isDirectory()) await checked(engine.checkDestination(bucket, encryption));
 
   let transfer: UploadTransfer;
   let planDoc: Record<string, unknown> | undefined;
@@ -86,11 +111,11 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     // Size unknown: the engine sends it in one PUT if it ends below the multipart threshold, else part by part
     // (buffered, partConcurrency parts at a time). A stream cannot be resumed after a crash, only retried per part.
     if (process.stdin.isTTY) out.note('coffer: reading what you type as the object; end it with Ctrl-D (Ctrl-Z, Enter on Windows).');
-    transfer = engine.start({ bucket, key, stream: process.stdin, encryption });
+    transfer = engine.start({ bucket, key, stream: process.stdin, encryption, contentType });
   } else if (st.isDirectory()) {
     // `album/` (ending in a separator, as rsync reads it) uploads the folder's contents; `album` keeps its name.
     const contents = local.endsWith('/') || local.endsWith(sep);
-    const plan = await engine.plan([contents ? { path: local, contents } : local], { bucket, prefix: key, encryption });
+    const plan = await checked(engine.plan([contents ? { path: local, contents } : local], { bucket, prefix: key, encryption, contentType }));
     // Left-out entries are named before anything moves (and in the JSON document), never dropped silently.
     for (const s of plan.skipped) out.note(`coffer: skipping ${s.path}: ${s.reason}`);
     if (plan.count === 0) {
@@ -100,13 +125,13 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     // The plan before anything moves: what, how much, how it will be encrypted, and what the bucket does by default.
     planDoc = { count: plan.count, bytes: plan.totalBytes, skipped: plan.skipped, bucketDefaultEncryption: bucketDefaultJson(plan.bucketDefaultEncryption) };
     out.note(
-      `uploading ${plan.count} file${plan.count === 1 ? '' : 's'} (${formatBytes(plan.totalBytes)}) to cos://${bucket}/${plan.prefix} with ` +
-        `${describeEncryption(encryption)}; the bucket's default encryption: ${describeBucketDefault(plan.bucketDefaultEncryption)}`,
+      `uploading ${plan.count} file${plan.count === 1 ? '' : 's'} (${formatBytes(plan.totalBytes)}) to cos://${bucket}/${plan.prefix} ` +
+        describePlannedEncryption(encryption, plan.bucketDefaultEncryption),
     );
     transfer = engine.start(plan);
   } else {
     const objectKey = key === '' || key.endsWith('/') ? key + basename(local) : key;
-    transfer = engine.start({ bucket, key: objectKey, path: local, encryption });
+    transfer = engine.start({ bucket, key: objectKey, path: local, encryption, contentType });
   }
   transfer.onProgress((e) => out.progress(`→ cos://${bucket}/${key}`, e.bytesDone, e.bytesTotal, { rate: e.rate, etaSeconds: e.etaSeconds }));
   // Resumed or restarted uploads say so as it happens (stderr), and in the JSON document.
@@ -115,20 +140,34 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     notices.push({ key: n.key, message: n.message });
     out.note(`coffer: ${n.message}`);
   });
-  const result: TransferResult = await transfer.done;
+  // Ctrl-C says what is kept and how to resume (cp-interrupt.ts).
+  const journalDir = cofferPaths(conn.home).journals;
+  const stopGuard = onInterrupt(out, () => explainUploadInterrupt(transfer, { bucket, where: `cos://${bucket}/${key}`, journalDir, fromStdin }));
+  const result: TransferResult = await transfer.done.finally(stopGuard);
   out.clearBar();
   const items = transfer.snapshot().items;
   const sources = new Map(items.map((i) => [i.index, i]));
+  // Each object's encryption is what the server's answer reports, not what was asked: with --sse none, a bucket's
+  // default encryption still encrypts it, and that is said.
   for (const item of sources.values()) {
-    if (item.state === 'completed') out.line(`uploaded cos://${bucket}/${item.key} (${item.bytesTotal} bytes, ${describeEncryption(encryption)})`);
+    if (item.state === 'completed') out.line(`uploaded cos://${bucket}/${item.key} (${item.bytesTotal} bytes, ${item.appliedEncryption ? describeApplied(item.appliedEncryption) : describeEncryption(encryption)})`);
     else out.error(`could not upload cos://${bucket}/${item.key}: ${item.error ?? item.state}`);
   }
+  const applied = commonApplied(result.completed.map((c) => c.appliedEncryption));
   out.document({
     operation: 'upload',
     bucket,
-    encryption: encryptionJson(encryption),
+    // What the objects got (when they all got the same; each object says its own), and what was asked for.
+    ...(applied ? { encryption: appliedJson(applied) } : {}),
+    requestedEncryption: encryptionJson(encryption),
     state: result.state,
-    objects: items.map((i) => ({ key: i.key, size: i.bytesTotal, state: i.state, ...(i.error ? { error: i.error } : {}) })),
+    objects: items.map((i) => ({
+      key: i.key,
+      size: i.bytesTotal,
+      state: i.state,
+      ...(i.appliedEncryption ? { encryption: appliedJson(i.appliedEncryption) } : {}),
+      ...(i.error ? { error: i.error } : {}),
+    })),
     failed: result.failed,
     notices,
     ...(planDoc ? { plan: planDoc } : {}),
@@ -147,13 +186,19 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
   const sseCustomerKey = args.flags['sse-c-key'] ? await sseCustomerKeyNamed(ctx, args.flags['sse-c-key']) : undefined;
 
   if (args.flags.recursive) {
+    const target = resolveTarget(key, true);
+    let filesDone = 0;
+    const stopGuard = onInterrupt(out, () => explainFolderDownloadInterrupt(`cos://${bucket}/${key}`, local, filesDone));
     const res = await downloadPrefix(conn.client, {
       bucket,
-      prefix: key,
+      target,
       destDir: local,
       sseCustomerKey,
-      onProgress: (p) => out.progress(`← cos://${bucket}/${key}`, p.receivedBytes, undefined, undefined, ` (${p.filesDone} files done)`),
-    });
+      onProgress: (p) => {
+        filesDone = p.filesDone;
+        out.progress(`← cos://${bucket}/${key}`, p.receivedBytes, undefined, undefined, ` (${p.filesDone} files done)`);
+      },
+    }).finally(stopGuard);
     out.clearBar();
     for (const d of res.downloaded) out.line(`downloaded cos://${bucket}/${d.key} → ${d.dest} (${d.size} bytes${d.crc64Verified ? ', CRC64 verified' : ''})`);
     for (const r of res.refused) out.error(`${r.message} (${r.reason}).`);
@@ -162,14 +207,15 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
     out.document({
       operation: 'download',
       bucket,
-      prefix: key,
+      prefix: target.prefix,
+      ...(target.exactKey !== undefined ? { exactKey: target.exactKey } : {}),
       destDir: resolve(local),
       objects: res.downloaded.map((d) => ({ key: d.key, dest: d.dest, size: d.size, etag: d.etag, crc64Verified: d.crc64Verified, encryption: encryptionJson(d.encryption) })),
       refused: res.refused.map((r) => ({ key: r.key, reason: r.reason })),
       failed: failures.map((f) => ({ key: f.key, error: f.message })),
     });
     if (res.downloaded.length === 0 && res.failed.length === 0 && res.refused.length === 0 && res.folders.length === 0) {
-      throw new CliError(EXIT.NOT_FOUND, `Nothing found under cos://${bucket}/${key}; nothing was downloaded.`);
+      throw new CliError(EXIT.NOT_FOUND, `Nothing to download: ${describeEmptyTarget(bucket, target)}.`);
     }
     if (failures.length > 0) return worstOf(failures.map((f) => f.exitCode), EXIT.FAILED);
     return res.refused.length > 0 ? EXIT.FAILED : EXIT.OK;
@@ -181,6 +227,7 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
   const isDir = local.endsWith('/') || local.endsWith(sep) || (await stat(local).then((s) => s.isDirectory(), () => false));
   if (isDir) dest = join(local, basename(key));
   let saidResumed = false;
+  const stopGuard = onInterrupt(out, () => explainDownloadInterrupt(bucket, key, dest));
   const res = await downloadObject(conn.client, {
     bucket,
     key,
@@ -193,9 +240,11 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
       }
       out.progress(`← cos://${bucket}/${key}`, p.receivedBytes, p.totalBytes);
     },
-  }).catch((err: unknown) => {
-    throw withSseCustomerKeyHint(err, args.flags['sse-c-key']);
-  });
+  })
+    .catch((err: unknown) => {
+      throw withSseCustomerKeyHint(err, args.flags['sse-c-key']);
+    })
+    .finally(stopGuard);
   out.clearBar();
   out.document({ operation: 'download', bucket, key, dest: res.dest, size: res.size, etag: res.etag, crc64Verified: res.crc64Verified, resumedFrom: res.resumedFrom, encryption: encryptionJson(res.encryption) });
   out.line(`downloaded cos://${bucket}/${key} → ${res.dest} (${res.size} bytes${res.crc64Verified ? ', CRC64 verified' : ''}; stored with ${describeEncryption(res.encryption)})`);
@@ -219,6 +268,7 @@ async function downloadToStdout(out: Output, conn: Connection, bucket: string, k
       cb(null, chunk);
     },
   });
+  const stopGuard = onInterrupt(out, () => explainStdoutInterrupt(bucket, key, sent));
   try {
     await pipeline(res.body, meter, process.stdout);
   } catch (err) {
@@ -228,6 +278,7 @@ async function downloadToStdout(out: Output, conn: Connection, bucket: string, k
     }
     throw err;
   } finally {
+    stopGuard();
     out.clearBar();
   }
   return EXIT.OK;

@@ -4,21 +4,28 @@
 // mode, are left alone, unless --rekey asks to move those encrypted otherwise (another mode, KMS key or SSE-C key)
 // to the encryption asked for: e.g. SSE-COS to SSE-KMS, or an SSE-C key rotation with --from-sse-c-key OLD.
 import { CosServiceError, type SseRequest } from '../../../cos/client';
+import { checkWriteTarget } from '../../../engine/bucket-settings';
 import { encryptInPlace, EncryptInPlaceError } from '../../../engine/encrypt-in-place';
+import type { AppliedEncryption } from '../../../engine/upload';
+import { appliedJson, describeApplied, withSseRegionAdvice } from './applied-encryption';
+import { listTarget, resolveTarget } from '../../../engine/object-target';
 import { EncryptionStatusService, type EncryptionStatus } from '../../../engine/encryption-status';
 import { Semaphore } from '../../../engine/upload/semaphore';
 import { allowOnly, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { describeError, EXIT, UsageError, type ExitCode } from '../errors';
-import { describeEncryption, encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
+import { encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
 import { statusJson } from './encryption-audit';
 
 /** Server-side copies at once (each is one request; COS does the work). */
 const COPIES_IN_FLIGHT = 4;
 
 type Outcome =
-  /** `aclNote`: why the object's ACL could not be carried over (it then has the bucket's default). */
-  | { key: string; state: 'encrypted'; aclKept: boolean; aclNote?: string; from?: Record<string, unknown> }
+  /**
+   * `aclNote`: why the object's ACL could not be carried over (it then has the bucket's default). `applied`: the
+   * encryption the server reports for the copy (not only the one asked for).
+   */
+  | { key: string; state: 'encrypted'; aclKept: boolean; aclNote?: string; from?: Record<string, unknown>; applied: AppliedEncryption }
   | { key: string; state: 'already-encrypted'; encryption: Record<string, unknown> }
   | { key: string; state: 'failed'; code: string; message: string; exitCode: ExitCode };
 
@@ -77,7 +84,8 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
       try {
         const sourceSseCustomerKey = now.mode === 'SSE-C' ? fromKey : undefined;
         const res = await encryptInPlace(conn.client, { bucket, key: objectKey, encryption, sourceSseCustomerKey });
-        return { key: objectKey, state: 'encrypted' as const, ...from, ...(res.acl.kept ? { aclKept: true } : { aclKept: false, aclNote: res.acl.reason }) };
+        const acl = res.acl.kept ? { aclKept: true } : { aclKept: false, aclNote: res.acl.reason };
+        return { key: objectKey, state: 'encrypted' as const, ...from, ...acl, applied: res.appliedEncryption };
       } catch (err) {
         return failure(objectKey, withSseCustomerKeyHint(err, fromKeyName));
       }
@@ -87,7 +95,8 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
     outcomes.push(o);
     const where = `cos://${bucket}/${o.key}`;
     if (o.state === 'encrypted') {
-      out.line(o.from ? `re-encrypted ${where} (${String(o.from.mode)} → ${describeEncryption(encryption)})` : `encrypted ${where} (${describeEncryption(encryption)})`);
+      const now = describeApplied(o.applied);
+      out.line(o.from ? `re-encrypted ${where} (${String(o.from.mode)} → ${now})` : `encrypted ${where} (${now})`);
       if (o.aclNote) out.note(`coffer: ${where}: ${o.aclNote}`);
     } else if (o.state === 'already-encrypted') {
       if (!args.flags.recursive) out.line(`${where} is already encrypted${rekey ? ' as asked' : ''}; nothing to do.`);
@@ -96,11 +105,16 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
     }
   };
 
+  // A missing bucket, or a region where the server offers no SSE, is said once, before any object is touched.
+  await checkWriteTarget(conn.client, bucket, { encrypted: true }).catch((err: unknown) => {
+    throw withSseRegionAdvice(err, 'encrypt');
+  });
   if (!args.flags.recursive) {
     if (!(await objectExists(conn.client, bucket, key))) throw notFound(bucket, key);
     report(await one(key, statuses.get(bucket, key)));
   } else {
-    for await (const page of conn.client.listObjectPages(bucket, { prefix: key })) {
+    // `cos://b/pics -r` is the object pics and what is under pics/, never pics2/… (engine/object-target.ts).
+    for await (const page of listTarget(conn.client, bucket, resolveTarget(key, true))) {
       // Every HEAD and copy of the page is queued at once; results are reported in listing order as they land.
       const pending = page.contents.map((o) => one(o.key, statuses.get(bucket, o.key, { etag: o.etag, lastModified: o.lastModified })));
       for (const p of pending) report(await p);
@@ -114,7 +128,12 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
     const moved = rekey ? `, ${counts.reencrypted} re-encrypted` : '';
     out.line(`${outcomes.length} object${outcomes.length === 1 ? '' : 's'}: ${counts.encrypted} encrypted now${moved}, ${counts.alreadyEncrypted} already encrypted${rekey ? ' as asked' : ''}, ${counts.failed} failed`);
   }
-  const objects = outcomes.map((o) => (o.state === 'failed' ? { key: o.key, state: o.state, code: o.code, message: o.message } : o));
+  const objects = outcomes.map((o) => {
+    if (o.state === 'failed') return { key: o.key, state: o.state, code: o.code, message: o.message };
+    if (o.state !== 'encrypted') return o;
+    const { applied, ...rest } = o;
+    return { ...rest, encryption: appliedJson(applied) };
+  });
   out.document({ operation: 'encrypt', bucket, prefix: args.flags.recursive ? key : undefined, encryption: encryptionJson(encryption), counts, objects });
   const firstFailure = outcomes.find((o): o is Extract<Outcome, { state: 'failed' }> => o.state === 'failed');
   return firstFailure ? firstFailure.exitCode : EXIT.OK;

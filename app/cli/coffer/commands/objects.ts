@@ -1,5 +1,7 @@
 // `coffer ls`, `head`, `share`, `rm` of objects: one request or one listing each (`ls --encryption` adds a HEAD per
-// object). The bucket-level forms (`ls` with no bucket, `head cos://bucket`) and `mb` are in buckets.ts.
+// object). The bucket-level forms (`ls` with no bucket, `head cos://bucket`) and `mb` are in buckets.ts. `ls` and
+// `rm --recursive` read a name as a folder (engine/object-target.ts): `cos://b/pics` is the object `pics` and what
+// is under `pics/`, never `pics2/…`; a recursive delete says what it will delete and asks first (confirm.ts).
 import { allowOnly, parseCosUrl, parseDuration, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
@@ -8,7 +10,10 @@ import { headBucket, listBuckets } from './buckets';
 import { EncryptionStatusService, unrecognizedEncryption } from '../../../engine/encryption-status';
 import { ENCRYPTION_LABEL, EncryptionTally, statusJson } from './encryption-audit';
 import { formatBytes } from '../output';
-import { describeEncryption, encryptionJson, notFound, objectExists, onePositional, requireBucket, requireKey, sseCustomerKeyNamed, withSseCustomerKeyHint } from './common';
+import { describeEmptyTarget, describeTarget, findObject, listTarget, resolveTarget } from '../../../engine/object-target';
+import type { ObjectSummary } from '../../../cos/client';
+import { confirmDestruction } from './confirm';
+import { describeEncryption, encryptionJson, notFound, onePositional, requireBucket, requireKey, sseCustomerKeyNamed, withSseCustomerKeyHint } from './common';
 
 export function checkLs(args: ParsedArgs): void {
   allowOnly('ls', args.flags, ['recursive', 'encryption']);
@@ -18,16 +23,20 @@ export function checkLs(args: ParsedArgs): void {
 }
 
 export async function ls(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
-  const { bucket, key: prefix } = parseCosUrl(onePositional(args, 'ls', true) ?? 'cos://');
+  const { bucket, key } = parseCosUrl(onePositional(args, 'ls', true) ?? 'cos://');
   const { out } = ctx;
   if (!bucket) return listBuckets(ctx, conn, args.flags.encryption === true);
   const recursive = Boolean(args.flags.recursive);
+  // The address names a folder with or without -r; -r lists everything under it instead of one level.
+  const target = resolveTarget(key, true);
+  const prefix = target.prefix ?? '';
+  const exact = target.exactKey !== undefined ? { exactKey: target.exactKey } : {};
   // --encryption: one HEAD per object (the listing does not say), at most 16 in flight, rows printed in listing order.
   const statuses = args.flags.encryption ? new EncryptionStatusService(conn.client, { concurrency: 16 }) : undefined;
   const audit = new EncryptionTally();
   const prefixes: string[] = [];
   const objects: ListedObject[] = [];
-  for await (const page of conn.client.listObjectPages(bucket, { prefix, delimiter: recursive ? undefined : '/' })) {
+  for await (const page of listTarget(conn.client, bucket, target, { delimiter: recursive ? undefined : '/' })) {
     for (const p of page.commonPrefixes) {
       prefixes.push(p);
       out.line(`${'PRE'.padStart(statuses ? 45 : 36)} ${p}`);
@@ -49,11 +58,11 @@ export async function ls(ctx: RunContext, conn: Connection, args: ParsedArgs): P
     }
   }
   if (!statuses) {
-    out.document({ bucket, prefix, recursive, prefixes, objects });
+    out.document({ bucket, prefix, ...exact, recursive, prefixes, objects });
     return EXIT.OK;
   }
   out.line(audit.summary());
-  out.document({ bucket, prefix, recursive, prefixes, objects, encryption: audit.counts });
+  out.document({ bucket, prefix, ...exact, recursive, prefixes, objects, encryption: audit.counts });
   if (audit.counts.unknown === 0) return EXIT.OK;
   out.error(`the encryption of ${audit.counts.unknown} object(s) could not be read (shown as "unknown"); run \`coffer head\` on one to see why.`);
   return EXIT.FAILED;
@@ -154,7 +163,7 @@ async function needsCustomerKey(client: CosClient, bucket: string, key: string):
 }
 
 export function checkRm(args: ParsedArgs): void {
-  allowOnly('rm', args.flags, ['recursive']);
+  allowOnly('rm', args.flags, ['recursive', 'yes', 'dry-run']);
   const { bucket, key } = parseCosUrl(onePositional(args, 'rm')!);
   if (args.flags.recursive) requireBucket(bucket, 'rm');
   else requireKey(bucket, key, 'rm');
@@ -164,18 +173,43 @@ export async function rm(ctx: RunContext, conn: Connection, args: ParsedArgs): P
   const { bucket, key } = parseCosUrl(onePositional(args, 'rm')!);
   const { out } = ctx;
   if (!args.flags.recursive) {
-    if (!(await objectExists(conn.client, bucket, key))) throw notFound(bucket, key);
+    // One object named in full: deleted without a question (--yes changes nothing), or only shown with --dry-run.
+    const found = await findObject(conn.client, bucket, key);
+    if (!found) throw notFound(bucket, key);
+    if (args.flags['dry-run']) {
+      out.document({ bucket, dryRun: true, wouldDelete: [{ key, size: found.size }], bytes: found.size, deleted: [], errors: [] });
+      out.line(`would delete cos://${bucket}/${key} (${formatBytes(found.size)})`);
+      return EXIT.OK;
+    }
     await conn.client.deleteObject(bucket, key);
     out.document({ bucket, deleted: [key], errors: [] });
     out.line(`deleted cos://${bucket}/${key}`);
     return EXIT.OK;
   }
+  const target = resolveTarget(key, true);
+  const where = { bucket, ...(target.exactKey !== undefined ? { exactKey: target.exactKey } : {}), prefix: target.prefix };
+  // Collect first: deleting while paging would move the markers under our feet, and the count comes before the question.
+  const found: ObjectSummary[] = [];
+  for await (const page of listTarget(conn.client, bucket, target)) found.push(...page.contents);
+  if (found.length === 0) throw new CliError(EXIT.NOT_FOUND, `Nothing to delete: ${describeEmptyTarget(bucket, target)}.`);
+  const bytes = found.reduce((sum, o) => sum + o.size, 0);
+  const decision = await confirmDestruction(out, args.flags, {
+    verb: 'delete',
+    noun: 'object',
+    count: found.length,
+    bytes,
+    where: describeTarget(bucket, target),
+    names: found.map((o) => `cos://${bucket}/${o.key}`),
+    done: 'deleted',
+  });
+  if (decision === 'dry-run') {
+    for (const o of found) out.line(`would delete cos://${bucket}/${o.key} (${formatBytes(o.size)})`);
+    out.document({ ...where, dryRun: true, wouldDelete: found.map((o) => ({ key: o.key, size: o.size })), bytes, deleted: [], errors: [] });
+    return EXIT.OK;
+  }
+  const keys = found.map((o) => o.key);
   const deleted: string[] = [];
   const errors: Array<{ key: string; code: string; message: string }> = [];
-  // Collect first: deleting while paging would move the markers under our feet.
-  const keys: string[] = [];
-  for await (const page of conn.client.listObjectPages(bucket, { prefix: key })) keys.push(...page.contents.map((c) => c.key));
-  if (keys.length === 0) throw new CliError(EXIT.NOT_FOUND, `Nothing found under cos://${bucket}/${key}; nothing was deleted.`);
   for (let i = 0; i < keys.length; i += 1000) {
     const res = await conn.client.deleteObjects(bucket, keys.slice(i, i + 1000));
     deleted.push(...res.deleted);
@@ -183,6 +217,6 @@ export async function rm(ctx: RunContext, conn: Connection, args: ParsedArgs): P
     for (const k of res.deleted) out.line(`deleted cos://${bucket}/${k}`);
     for (const e of res.errors) out.error(`could not delete cos://${bucket}/${e.key}: ${e.code} ${e.message}`);
   }
-  out.document({ bucket, prefix: key, deleted, errors });
+  out.document({ ...where, deleted, errors });
   return errors.length === 0 ? EXIT.OK : errors.some((e) => e.code === 'AccessDenied') ? EXIT.ACCESS : EXIT.FAILED;
 }

@@ -1,0 +1,31 @@
+// The contract's channel names and event channel, spelled here so the sandboxed preload bundle stays a few lines
+// (the contract module carries its zod schemas). preload-api.test.ts checks this list against the contract's.
+export const PRELOAD_CHANNELS = [
+  'app.info',
+  'connections.list',
+  'buckets.list',
+  'buckets.create',
+  'objects.list',
+  'objects.status',
+  'objects.createFolder',
+  'objects.delete',
+  'jobs.list',
+  'jobs.startUpload',
+  'jobs.startDownload',
+  'jobs.startEncrypt',
+  'jobs.pause',
+  'jobs.resume',
+  'jobs.cancel',
+  'jobs.retry',
+  'jobs.dismiss',
+  'multipart.list',
+  'multipart.abort',
+  'dialogs.pickFiles',
+  'dialogs.pickFolder',
+  'dialogs.saveAs',
+  'vault.status',
+  'vault.unlock',
+  'vault.sseCKeys',
+] as const;
+
+export const PRELOAD_EVENT_CHANNEL = 'coffer:event';

@@ -1,0 +1,71 @@
+// The one error taxonomy: every failure below the services becomes a kind (what the UI and the CLI's exit code
+// react to), a code, a sentence the user can act on, and public details (request id, bucket, key, path).
+import { describe, expect, it } from 'vitest';
+import { CosAbortError, CosIntegrityError, CosNetworkError, CosServiceError } from '../cos/client';
+import { SseRegionError } from '../engine/bucket-settings';
+import { EncryptInPlaceError, ObjectChangedError } from '../engine/encrypt-in-place';
+import { DownloadIntegrityError } from '../engine/download';
+import { UploadError } from '../engine/upload';
+import { VaultError } from '../vault';
+import { exitCodeFor, itemFailure, ServiceError, toAppError } from './errors';
+
+const service = (code: string, status: number, extra: Partial<{ bucket: string; key: string; requestId: string; message: string }> = {}) =>
+  new CosServiceError({ code, status, message: extra.message ?? '', requestId: extra.requestId, context: { bucket: extra.bucket, key: extra.key } });
+
+describe('toAppError', () => {
+  it('says a missing bucket is not found, naming it, with the request id in the details', () => {
+    const e = toAppError(service('NoSuchBucket', 404, { bucket: 'photos-1250000000', requestId: 'req-1' }));
+    expect(e).toMatchObject({ kind: 'not-found', code: 'NoSuchBucket', details: { requestId: 'req-1', httpStatus: 404, bucket: 'photos-1250000000' } });
+    expect(e.message).toBe('The bucket cos://photos-1250000000 does not exist; check its name, or pick another bucket.');
+  });
+
+  it('turns refused credentials and a skewed clock into access errors with what to do', () => {
+    expect(toAppError(service('SignatureDoesNotMatch', 403, { bucket: 'b-1', key: 'k' }))).toMatchObject({ kind: 'access', message: expect.stringContaining('check the SecretId and SecretKey') });
+    expect(toAppError(service('RequestTimeTooSkewed', 403)).message).toContain("this computer's clock is too far off");
+  });
+
+  it('marks server errors as retryable and says to try again', () => {
+    const e = toAppError(service('InternalError', 500, { message: 'boom' }));
+    expect(e).toMatchObject({ kind: 'failed', details: { retryable: true } });
+    expect(e.message).toContain('Try again in a moment.');
+  });
+
+  it('maps the engine and encrypt-in-place failures by what they mean', () => {
+    expect(toAppError(new UploadError('not-encrypted', 'the server did not encrypt this object', 'b-1', 'k'))).toMatchObject({ kind: 'integrity', code: 'not-encrypted', message: 'The server did not encrypt this object.' });
+    expect(toAppError(new UploadError('source-changed', 'x changed while it was being uploaded')).kind).toBe('conflict');
+    expect(toAppError(new ObjectChangedError('b-1', 'k', '"e"')).kind).toBe('conflict');
+    expect(toAppError(new EncryptInPlaceError('VerificationFailed', 'copied but not verified', 'b-1', 'k')).kind).toBe('integrity');
+    expect(toAppError(new DownloadIntegrityError('the download was discarded', 'b-1', 'k', '/tmp/x'))).toMatchObject({ kind: 'integrity', details: { path: '/tmp/x' } });
+    expect(toAppError(new CosIntegrityError('crc mismatch', 'b-1', 'k')).kind).toBe('integrity');
+  });
+
+  it('says where server-side encryption is offered when a region has none', () => {
+    const e = toAppError(new SseRegionError('b-1', 'ap-chengdu', ['ap-beijing', 'ap-shanghai', 'ap-guangzhou']));
+    expect(e).toMatchObject({ kind: 'unavailable', details: { region: 'ap-chengdu' } });
+    expect(e.message).toBe('Server-side encryption is not offered in ap-chengdu (only ap-beijing, ap-shanghai and ap-guangzhou). Upload without encryption, or use a bucket in one of those regions.');
+  });
+
+  it('keeps vault sentences and files their kind', () => {
+    expect(toAppError(new VaultError('WRONG_PASSPHRASE', 'Wrong passphrase: the vault could not be unlocked with it.'))).toMatchObject({ kind: 'access', code: 'WRONG_PASSPHRASE' });
+    expect(toAppError(new VaultError('VALIDATION', 'bad')).kind).toBe('usage');
+  });
+
+  it('names the file of a file-system failure', () => {
+    const err = Object.assign(new Error('nope'), { code: 'EACCES', path: '/root/secret.txt' });
+    expect(toAppError(err)).toMatchObject({ kind: 'access', message: 'Coffer may not read or write /root/secret.txt; check its permissions.', details: { path: '/root/secret.txt' } });
+  });
+
+  it('treats network failures as retryable, cancellations as cancelled, and keeps context', () => {
+    expect(toAppError(new CosNetworkError('reset', 'ECONNRESET', {}))).toMatchObject({ kind: 'failed', code: 'ECONNRESET', details: { retryable: true } });
+    expect(toAppError(new CosAbortError('stop')).kind).toBe('cancelled');
+    expect(toAppError(new Error('odd'), { connectionId: 'local' })).toMatchObject({ kind: 'failed', message: 'Odd.', details: { connectionId: 'local' } });
+    expect(new ServiceError('usage', 'X', 'Say it.').toAppError()).toEqual({ kind: 'usage', code: 'X', message: 'Say it.', details: { code: 'X' } });
+  });
+
+  it('classifies per-item failures by their code, and gives each kind its exit code', () => {
+    expect(itemFailure('crc-mismatch', 'data corrupted in transit').kind).toBe('integrity');
+    expect(itemFailure('AccessDenied', 'no').kind).toBe('access');
+    expect(itemFailure('ENOENT', 'gone').kind).toBe('not-found');
+    expect([exitCodeFor('usage'), exitCodeFor('not-found'), exitCodeFor('access'), exitCodeFor('integrity'), exitCodeFor('failed')]).toEqual([2, 3, 4, 5, 1]);
+  });
+});

@@ -1,0 +1,194 @@
+// The one error taxonomy of every front end: any failure below the services (COS client, engine, vault, file
+// system) becomes an AppError, the contract's JSON-safe shape `{ kind, code, message, details }`. `kind` tells a
+// front end how to react (the CLI's exit code, the UI's screen), `message` is a sentence the user can act on, and
+// `details` carry the public facts (code, request id, bucket, key, path) for a "Details" disclosure and the logs.
+// Messages are built from public facts only; client and vault errors are already free of secrets.
+import type { AppError, ErrorDetails, ErrorKind } from '../../shared/contract/errors';
+import { CosAbortError, CosIntegrityError, CosNetworkError, CosServiceError, isTransient } from '../cos/client';
+import { SseRegionError } from '../engine/bucket-settings';
+import { EncryptInPlaceError } from '../engine/encrypt-in-place';
+import { DownloadIntegrityError, UnsafeKeyError } from '../engine/download';
+import { UploadError } from '../engine/upload';
+import { isVaultError } from '../vault';
+
+export type { AppError, ErrorKind };
+
+/** A failure the services detected themselves, already in the taxonomy. */
+export class ServiceError extends Error {
+  override name = 'ServiceError';
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toAppError(): AppError {
+    return { kind: this.kind, code: this.code, message: this.message, details: { code: this.code, ...this.details } };
+  }
+}
+
+/** The CLI's exit code for a kind (0 ok, 1 failed, 2 usage, 3 not found, 4 access, 5 integrity). */
+export function exitCodeFor(kind: ErrorKind): 1 | 2 | 3 | 4 | 5 {
+  switch (kind) {
+    case 'usage':
+      return 2;
+    case 'not-found':
+      return 3;
+    case 'access':
+      return 4;
+    case 'integrity':
+      return 5;
+    case 'conflict':
+    case 'unavailable':
+    case 'failed':
+    case 'cancelled':
+      return 1;
+    default: {
+      const never: never = kind;
+      throw new TypeError(`unknown error kind ${String(never)}`);
+    }
+  }
+}
+
+const ACCESS_CODES = new Set(['AccessDenied', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'ExpiredToken', 'InvalidToken', 'RequestTimeTooSkewed', 'InvalidSecurityToken']);
+const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NoSuchBucket', 'NoSuchUpload']);
+const CONFLICT_CODES = new Set(['BucketAlreadyExists', 'BucketAlreadyOwnedByYou', 'BucketNotEmpty', 'PreconditionFailed']);
+/** Engine codes that mean "the server did not store what was asked" (verification), not a transport problem. */
+export const INTEGRITY_CODES = new Set(['not-encrypted', 'crc-mismatch', 'size-mismatch', 'sse-key-mismatch', 'VerificationFailed', 'DownloadIntegrity']);
+
+function at(bucket?: string, key?: string): string {
+  if (!bucket) return '';
+  return key ? `cos://${bucket}/${key}` : `cos://${bucket}`;
+}
+
+function pruned(d: ErrorDetails): ErrorDetails {
+  return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && v !== '')) as ErrorDetails;
+}
+
+function fromService(err: CosServiceError): AppError {
+  const where = at(err.bucket, err.key);
+  const details = pruned({ code: err.code, requestId: err.requestId, httpStatus: err.status, bucket: err.bucket, key: err.key, uploadId: err.uploadId, retryable: isTransient(err) });
+  if (NOT_FOUND_CODES.has(err.code) || err.status === 404) {
+    const message =
+      err.code === 'NoSuchBucket'
+        ? `The bucket ${at(err.bucket)} does not exist; check its name, or pick another bucket.`
+        : err.code === 'NoSuchUpload'
+          ? `The unfinished upload${where ? ` of ${where}` : ''} no longer exists on the server; start it again.`
+          : `Nothing was found at ${where || 'that address'}; it may have been deleted or renamed. Refresh the list.`;
+    return { kind: 'not-found', code: err.code, message, details };
+  }
+  if (ACCESS_CODES.has(err.code) || err.status === 403) {
+    const hint =
+      err.code === 'RequestTimeTooSkewed'
+        ? "this computer's clock is too far off; set it to the right time and try again"
+        : 'check the SecretId and SecretKey of this connection, and that they may access this bucket';
+    return { kind: 'access', code: err.code, message: `Access was refused${where ? ` for ${where}` : ''}: ${hint}.`, details };
+  }
+  if (CONFLICT_CODES.has(err.code) || err.status === 409 || err.status === 412) {
+    const message =
+      err.code === 'BucketAlreadyExists' || err.code === 'BucketAlreadyOwnedByYou'
+        ? `A bucket named ${err.bucket ?? 'so'} already exists; choose another name.`
+        : err.code === 'BucketNotEmpty'
+          ? `The bucket ${at(err.bucket)} is not empty; delete its objects first.`
+          : `${where || 'The object'} changed on the server meanwhile; refresh and try again.`;
+    return { kind: 'conflict', code: err.code, message, details };
+  }
+  if (err.status === 501 || err.code === 'NotImplemented') {
+    return { kind: 'unavailable', code: err.code, message: `The server does not offer this operation${where ? ` for ${where}` : ''}.`, details };
+  }
+  const retry = isTransient(err) ? ' Try again in a moment.' : '';
+  const said = err.serviceMessage ? `: ${err.serviceMessage.replace(/\.?$/, '.')}` : '.';
+  return { kind: 'failed', code: err.code, message: `The server refused the request${where ? ` for ${where}` : ''} (${err.code})${said}${retry}`, details };
+}
+
+/** Any error → the contract's AppError. `context` adds facts the error itself does not carry. */
+export function toAppError(err: unknown, context: ErrorDetails = {}): AppError {
+  const withContext = (e: AppError): AppError => ({ ...e, details: pruned({ ...context, ...e.details }) });
+  if (err instanceof ServiceError) return withContext(err.toAppError());
+  if (err instanceof CosServiceError) return withContext(fromService(err));
+  if (err instanceof SseRegionError) {
+    return withContext({
+      kind: 'unavailable',
+      code: err.code,
+      message: `${err.message} Upload without encryption, or use a bucket in one of those regions.`,
+      details: pruned({ code: err.code, bucket: err.bucket, region: err.region }),
+    });
+  }
+  if (err instanceof CosAbortError) return withContext({ kind: 'cancelled', code: 'Cancelled', message: 'It was cancelled.', details: {} });
+  if (err instanceof DownloadIntegrityError) {
+    return withContext({ kind: 'integrity', code: err.code, message: `${sentence(err.message)} Nothing damaged was kept; try again.`, details: pruned({ code: err.code, bucket: err.bucket, key: err.key, path: err.dest }) });
+  }
+  if (err instanceof CosIntegrityError) {
+    return withContext({ kind: 'integrity', code: 'Integrity', message: `The data did not arrive intact (${err.message}); nothing damaged was kept. Try again.`, details: pruned({ code: 'Integrity', bucket: err.bucket, key: err.key, retryable: true }) });
+  }
+  if (err instanceof UploadError) {
+    const kind: ErrorKind = INTEGRITY_CODES.has(err.code) ? 'integrity' : err.code === 'too-large' || err.code === 'bad-source' ? 'usage' : err.code === 'source-changed' ? 'conflict' : 'failed';
+    return withContext({ kind, code: err.code, message: sentence(err.message), details: pruned({ code: err.code, bucket: err.bucket, key: err.key }) });
+  }
+  if (err instanceof EncryptInPlaceError) {
+    const kind: ErrorKind = err.code === 'VerificationFailed' ? 'integrity' : err.code === 'ObjectChanged' ? 'conflict' : 'access';
+    return withContext({ kind, code: err.code, message: sentence(err.message), details: pruned({ code: err.code, bucket: err.bucket, key: err.key }) });
+  }
+  if (err instanceof UnsafeKeyError) {
+    return withContext({ kind: 'usage', code: err.code, message: sentence(err.message), details: pruned({ code: err.code, bucket: err.bucket, key: err.key }) });
+  }
+  if (err instanceof CosNetworkError) {
+    return withContext({
+      kind: 'failed',
+      code: err.code ?? 'Network',
+      message: `Coffer could not reach the storage service (${err.code ?? 'network error'}); check the network connection and try again.`,
+      details: pruned({ code: err.code ?? 'Network', bucket: err.bucket, key: err.key, retryable: true }),
+    });
+  }
+  if (isVaultError(err)) {
+    const kind: ErrorKind =
+      err.code === 'WRONG_PASSPHRASE' || err.code === 'UNLOCK_FAILED' || err.code === 'PROTECTOR_MISMATCH' || err.code === 'PROTECTOR_UNAVAILABLE' || err.code === 'CLOSED'
+        ? 'access'
+        : err.code === 'NOT_FOUND'
+          ? 'not-found'
+          : err.code === 'VALIDATION'
+            ? 'usage'
+            : err.code === 'DUPLICATE' || err.code === 'CONFLICT'
+              ? 'conflict'
+              : 'failed';
+    return withContext({ kind, code: err.code, message: err.message, details: { code: err.code } });
+  }
+  const errno = err as NodeJS.ErrnoException | undefined;
+  if (errno && typeof errno.code === 'string' && typeof errno.path === 'string') {
+    const details = pruned({ code: errno.code, path: errno.path });
+    if (errno.code === 'ENOENT') return withContext({ kind: 'not-found', code: 'ENOENT', message: `${errno.path} does not exist (any more); check the file or folder.`, details });
+    if (errno.code === 'EACCES' || errno.code === 'EPERM') return withContext({ kind: 'access', code: errno.code, message: `Coffer may not read or write ${errno.path}; check its permissions.`, details });
+    if (errno.code === 'ENOSPC') return withContext({ kind: 'failed', code: errno.code, message: `The disk holding ${errno.path} is full; free some space and try again.`, details });
+    return withContext({ kind: 'failed', code: errno.code, message: `${errno.path}: ${errno.message}`, details });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return withContext({ kind: 'failed', code: 'Failed', message: sentence(message || 'Something went wrong.'), details: { code: 'Failed' } });
+}
+
+/** A message as a sentence: capitalised, ending with a full stop. */
+function sentence(text: string): string {
+  const t = text.trim();
+  if (t === '') return 'Something went wrong.';
+  const first = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(first) ? first : `${first}.`;
+}
+
+/** A per-item failure the engine reported as (code, sentence): the same taxonomy by its code. */
+export function itemFailure(code: string, message: string, details: ErrorDetails = {}): AppError {
+  const kind: ErrorKind = INTEGRITY_CODES.has(code)
+    ? 'integrity'
+    : NOT_FOUND_CODES.has(code) || code === 'ENOENT'
+      ? 'not-found'
+      : ACCESS_CODES.has(code) || code === 'EACCES' || code === 'EPERM'
+        ? 'access'
+        : code === 'source-changed' || CONFLICT_CODES.has(code)
+          ? 'conflict'
+          : code === 'too-large' || code === 'bad-source'
+            ? 'usage'
+            : 'failed';
+  return { kind, code, message: sentence(message), details: pruned({ code, ...details }) };
+}

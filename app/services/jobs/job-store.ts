@@ -1,0 +1,137 @@
+// The job queue on disk, so that after a restart (or a crash) every unfinished job is listed and can resume:
+// COFFER_HOME/jobs.json holds each job's spec and last known progress, written crash-safely (tmp, fsync, rename,
+// fsync the folder: a reader finds the old list or the new one, never a torn one). What each job has finished is
+// appended to COFFER_HOME/jobs/<id>.done, one JSON string (a key) per line, so a resumed job skips it; a torn last
+// line after a crash is ignored. Neither file holds a secret: an SSE-C key is named by its vault id.
+import { appendFile, readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../../platform/durable-fs';
+import { makeDirs } from '../../platform/make-dirs';
+import { DownloadDestination, ItemFailure, JobState, SseChoice } from '../../../shared/contract';
+import type { ItemCounts, JobSpec } from './job-types';
+
+const UploadEntrySchema = z.object({
+  key: z.string(),
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('path'), path: z.string() }),
+    z.object({ kind: z.literal('stream'), name: z.string(), size: z.number(), lastModified: z.string() }),
+  ]),
+});
+
+const Spec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('upload'), connectionId: z.string(), bucket: z.string(), prefix: z.string(), sse: SseChoice, items: z.array(UploadEntrySchema) }),
+  z.object({ kind: z.literal('download'), connectionId: z.string(), bucket: z.string(), keys: z.array(z.string()), prefixes: z.array(z.string()), destination: DownloadDestination }),
+  z.object({ kind: z.literal('encrypt'), connectionId: z.string(), bucket: z.string(), keys: z.array(z.string()), prefixes: z.array(z.string()), sse: SseChoice.refine((c) => c.mode !== 'none') }),
+]);
+
+const Persisted = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  state: JobState,
+  spec: Spec,
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  counts: z.object({ queued: z.number(), running: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() }),
+  failures: z.array(ItemFailure),
+});
+
+const File = z.object({ version: z.literal(1), jobs: z.array(z.unknown()) });
+
+export interface PersistedJob {
+  id: string;
+  createdAt: string;
+  finishedAt: string | null;
+  state: JobState;
+  spec: JobSpec;
+  bytesDone: number;
+  bytesTotal: number;
+  counts: ItemCounts;
+  failures: ItemFailure[];
+}
+
+export class JobStore {
+  readonly file: string;
+  readonly doneDir: string;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(home: string) {
+    this.file = join(home, 'jobs.json');
+    this.doneDir = join(home, 'jobs');
+  }
+
+  /** The jobs on disk; a damaged file or a job that no longer parses is left out (and said so through `skipped`). */
+  async load(): Promise<{ jobs: PersistedJob[]; skipped: number }> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { jobs: [], skipped: 0 };
+      throw err;
+    }
+    let raw: unknown[];
+    try {
+      raw = File.parse(JSON.parse(text)).jobs;
+    } catch {
+      return { jobs: [], skipped: 1 };
+    }
+    const jobs: PersistedJob[] = [];
+    let skipped = 0;
+    for (const j of raw) {
+      const p = Persisted.safeParse(j);
+      if (p.success) jobs.push(p.data as PersistedJob);
+      else skipped++;
+    }
+    return { jobs, skipped };
+  }
+
+  /** Writes the whole list; writes are serialized, so the last call's list is what stays on disk. */
+  save(jobs: PersistedJob[]): Promise<void> {
+    const text = JSON.stringify({ version: 1, jobs }, null, 1);
+    const next = this.chain
+      .catch(() => undefined)
+      .then(async () => {
+        await makeDirs(dirname(this.file), 0o700);
+        await writeFileAtomic(this.file, text, 0o600);
+      });
+    this.chain = next;
+    return next;
+  }
+
+  /** Records keys a job finished. */
+  async appendDone(jobId: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await makeDirs(this.doneDir, 0o700);
+    await appendFile(this.donePath(jobId), keys.map((k) => JSON.stringify(k)).join('\n') + '\n', { mode: 0o600 });
+  }
+
+  async readDone(jobId: string): Promise<Set<string>> {
+    let text: string;
+    try {
+      text = await readFile(this.donePath(jobId), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+      throw err;
+    }
+    const out = new Set<string>();
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      try {
+        const k = JSON.parse(line) as unknown;
+        if (typeof k === 'string') out.add(k);
+      } catch {
+        // A line torn by a crash: that item is simply done again.
+      }
+    }
+    return out;
+  }
+
+  async removeDone(jobId: string): Promise<void> {
+    await rm(this.donePath(jobId), { force: true });
+  }
+
+  private donePath(jobId: string): string {
+    return join(this.doneDir, `${jobId.replace(/[^A-Za-z0-9-]/g, '_')}.done`);
+  }
+}

@@ -1,0 +1,72 @@
+// What an upload request becomes before anything is sent. The contract names each item's object key (a file: its
+// key; a folder: the prefix its contents go under; a page's file: its key), so items are planned one by one with
+// the engine's planner (folder walk, skips, content types, size limits), after the engine's one check of the
+// destination (the bucket exists; SSE is offered in its region), and the bucket's default encryption read once.
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { CosClient } from '../../cos/client';
+import { readBucketDefaultEncryption } from '../../engine/bucket-settings';
+import type { UploadEncryption, UploadEngine, UploadItem, UploadPlan } from '../../engine/upload';
+import { planItems, type PlanSkip } from '../../engine/upload/upload-plan';
+import { ServiceError } from '../errors';
+import type { UploadEntry } from './job-types';
+
+export interface PlanInput {
+  bucket: string;
+  prefix: string;
+  entries: UploadEntry[];
+  encryption: UploadEncryption;
+  /** The bytes of a page's file (browser mode); undefined when the entry is not to be sent. */
+  streamFor(entry: UploadEntry): Readable | undefined;
+  /** Keys finished by an earlier run of the same job. */
+  skip: ReadonlySet<string>;
+}
+
+export async function planUpload(engine: UploadEngine, client: CosClient, input: PlanInput): Promise<UploadPlan> {
+  const { bucket, encryption } = input;
+  const target = await engine.checkDestination(bucket, encryption);
+  const items: UploadItem[] = [];
+  const skipped: PlanSkip[] = [];
+  const streams: Array<{ stream: Readable; name: string; size: number }> = [];
+  for (const entry of input.entries) {
+    const src = entry.source;
+    if (src.kind === 'stream') {
+      const stream = input.streamFor(entry);
+      // The key is the item's name with no prefix: the planner names a stream's object by it.
+      if (stream && !input.skip.has(entry.key)) streams.push({ stream, name: entry.key, size: src.size });
+      continue;
+    }
+    const st = await stat(src.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new ServiceError('not-found', 'ENOENT', `${src.path} does not exist (any more); nothing was uploaded.`, { path: src.path });
+      throw err;
+    });
+    if (st.isDirectory()) {
+      if (!entry.key.endsWith('/')) throw new ServiceError('usage', 'FolderKey', `${src.path} is a folder: its destination must be a folder too (a key ending with "/").`, { path: src.path });
+      const planned = await planItems([{ path: src.path, contents: true }], { bucket, prefix: entry.key }, encryption);
+      items.push(...planned.items.filter((i) => !input.skip.has(i.key)));
+      skipped.push(...planned.skipped);
+    } else {
+      if (entry.key.endsWith('/')) throw new ServiceError('usage', 'FileKey', `${src.path} is a file: its destination must be an object key, not a folder.`, { path: src.path });
+      if (input.skip.has(entry.key)) continue;
+      const slash = entry.key.lastIndexOf('/');
+      const planned = await planItems([src.path], { bucket, prefix: entry.key.slice(0, slash + 1) }, encryption);
+      // The planner names the object after the file; the request may name it otherwise.
+      for (const item of planned.items) items.push({ ...item, key: entry.key });
+      skipped.push(...planned.skipped);
+    }
+  }
+  if (streams.length > 0) items.push(...(await planItems(streams, { bucket, prefix: '' }, encryption)).items);
+  const bucketDefaultEncryption = await readBucketDefaultEncryption(client, bucket, { region: target.region });
+  return {
+    kind: 'plan',
+    bucket,
+    region: target.region,
+    prefix: input.prefix,
+    items,
+    skipped,
+    count: items.length,
+    totalBytes: items.reduce((s, i) => s + (i.source.size ?? 0), 0),
+    encryption,
+    bucketDefaultEncryption,
+  };
+}

@@ -1,0 +1,74 @@
+// One page of a folder at a time, as the object table asks for it while the user scrolls (never "load
+// everything"): folders (common prefixes) and objects directly under the prefix, with the marker for the next
+// page, optionally filtered by name (the toolbar's search within the folder). Also "New folder" (a zero-byte
+// `name/` object, as the COS console makes one).
+import type { CosClient } from '../cos/client';
+import { isoOrEmpty } from './buckets';
+import { ServiceError } from './errors';
+
+export interface ObjectRowView {
+  key: string;
+  /** The key without the listed prefix. */
+  name: string;
+  size: number;
+  lastModified: string;
+  etag: string;
+  storageClass: string;
+}
+
+export interface FolderRowView {
+  prefix: string;
+  name: string;
+}
+
+export interface ListingPage {
+  folders: FolderRowView[];
+  objects: ObjectRowView[];
+  truncated: boolean;
+  nextMarker: string | null;
+}
+
+/** A listing's date as ISO 8601; the epoch when the server sent none (a row always has a date). */
+function isoOrEpoch(date: string): string {
+  return isoOrEmpty(date) || new Date(0).toISOString();
+}
+
+function checkPrefix(prefix: string): void {
+  if (prefix !== '' && !prefix.endsWith('/')) throw new ServiceError('usage', 'BadPrefix', `"${prefix}" is not a folder: a folder's prefix ends with "/".`);
+}
+
+export interface ListPageOptions {
+  prefix: string;
+  marker?: string;
+  pageSize?: number;
+  /** Case-insensitive part of the name: only matching folders and objects of the page are returned. */
+  nameFilter?: string;
+  region?: string;
+}
+
+export async function listPage(client: CosClient, bucket: string, opts: ListPageOptions): Promise<ListingPage> {
+  checkPrefix(opts.prefix);
+  const page = await client.listObjects(bucket, { prefix: opts.prefix, delimiter: '/', marker: opts.marker, maxKeys: opts.pageSize ?? 1000, region: opts.region });
+  const needle = opts.nameFilter?.toLocaleLowerCase();
+  const keep = (name: string) => needle === undefined || name.toLocaleLowerCase().includes(needle);
+  return {
+    folders: page.commonPrefixes.map((p) => ({ prefix: p, name: p.slice(opts.prefix.length, -1) })).filter((f) => keep(f.name)),
+    // The folder's own marker object (`photos/` inside `photos/`) is the folder, not a row in it.
+    objects: page.contents
+      .filter((o) => o.key !== opts.prefix)
+      .map((o) => ({ key: o.key, name: o.key.slice(opts.prefix.length), size: o.size, lastModified: isoOrEpoch(o.lastModified), etag: o.etag, storageClass: o.storageClass || 'STANDARD' }))
+      .filter((o) => keep(o.name)),
+    truncated: page.isTruncated,
+    nextMarker: page.isTruncated ? (page.nextMarker ?? null) : null,
+  };
+}
+
+/** "New folder": the zero-byte object `key` (ending with '/'), refused for names that are not one folder. */
+export async function createFolder(client: CosClient, bucket: string, key: string, region?: string): Promise<string> {
+  const name = key.slice(0, -1).split('/').pop() ?? '';
+  if (!key.endsWith('/') || name.trim() === '' || name === '.' || name === '..' || name.includes('\\')) {
+    throw new ServiceError('usage', 'BadFolderName', `"${name}" cannot be a folder name: use a name without "/" or "\\", other than "." and "..".`);
+  }
+  await client.putObject(bucket, key, Buffer.alloc(0), { region });
+  return key;
+}

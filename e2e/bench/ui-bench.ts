@@ -1,0 +1,290 @@
+// `npm run bench:ui`: the window's speed in Chromium against browser mode, one invocation, one table.
+//   first rows      opening a prefix of 100,000 objects: from its first list page arriving over the WebSocket to
+//                   the first row painted (and from the click, for reference)          target ≤ 300 ms
+//   scrolling       top to bottom of those 100,000 rows (pages loaded as it goes): the longest main-thread task
+//                   (PerformanceObserver 'longtask') and frames over 50 ms           target: no task over 50 ms
+//   heap            the page's JS heap after the scroll, after a GC (CDP Runtime.getHeapUsage)   target ≤ 150 MB
+//   drop            10,000 small files dropped on the table: the longest task while they queue and upload, and
+//                   files/s against `coffer cp -r` of the same folder, same store, same run   target ≥ 0.5× CLI
+// The 100,000 objects are written as metadata rows while the store is stopped (listing reads metadata only;
+// creating them over HTTP would measure PUT, not the window), as the store's own bench does.
+//   node --import tsx e2e/bench/ui-bench.ts [--objects N] [--files N] [--headed] [--profile NAME] (CPU profiles NAME-scroll.cpuprofile, NAME-drop.cpuprofile)
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from '@playwright/test';
+import { MetadataDb } from '../../app/store/meta/metadata-db';
+import { PROJECT_ROOT } from '../../app/services/store-launch';
+import { startHost, type CofferHost } from '../fixtures';
+import { CHROMIUM } from '../playwright.config';
+
+const { values: flags } = parseArgs({ options: { objects: { type: 'string' }, files: { type: 'string' }, headed: { type: 'boolean' }, profile: { type: 'string' } } });
+const OBJECTS = Number(flags.objects ?? 100_000);
+const FILES = Number(flags.files ?? 10_000);
+const LIST_BUCKET = 'bench-1250000000';
+const DROP_BUCKET = 'drop-1250000000';
+const PREFIX = 'big/';
+const keyOf = (i: number) => `${PREFIX}${String(i).padStart(7, '0')}.dat`;
+
+const log = (line: string) => process.stderr.write(`bench:ui: ${line}\n`);
+
+function seedObjects(dataDir: string, count: number): void {
+  const db = MetadataDb.open(dataDir);
+  try {
+    db.createBucket({ name: LIST_BUCKET, region: 'ap-guangzhou', created: Date.now(), acl: 'private', encryption: null });
+    const etag = '0cc175b9c0f1b6a831c399e269772661';
+    const recs = [];
+    for (let i = 0; i < count; i++) {
+      recs.push({
+        bucket: LIST_BUCKET,
+        key: keyOf(i),
+        size: 1,
+        etag,
+        crc64: '0',
+        lastModified: Date.now(),
+        contentType: 'application/octet-stream',
+        headers: {},
+        acl: 'default' as const,
+        storageClass: 'STANDARD',
+        parts: [{ partNumber: 0, size: 1, dataId: i.toString(16).padStart(32, '0'), etag, crc64: '0' }],
+        sse: null,
+        sseKid: null,
+      });
+    }
+    db.bulkInsertObjects(recs);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * In the page before the app: the arrival of list pages over the WebSocket (our listener is added in the
+ * constructor, so it runs before the app's), the first object row painted (a row appearing, then the frame after
+ * it), long tasks, and frame gaps while `__bench.frames` is on.
+ */
+function instrument() {
+  // tsx (esbuild, keepNames) wraps named functions in __name(); functions sent to the page need it there too.
+  (globalThis as unknown as { __name: (f: unknown) => unknown }).__name ??= (f: unknown) => f;
+  const b = {
+    armed: false,
+    pageArrived: 0,
+    firstRowPainted: 0,
+    longTasks: [] as number[],
+    tasksOn: false,
+  };
+  (window as unknown as { __bench: typeof b }).__bench = b;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (ev: MessageEvent) => {
+        if (b.armed && !b.pageArrived && typeof ev.data === 'string' && ev.data.includes('"nextMarker"')) b.pageArrived = performance.now();
+      });
+    }
+  };
+  new PerformanceObserver((list) => {
+    if (b.tasksOn) for (const e of list.getEntries()) b.longTasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: false });
+  new MutationObserver(() => {
+    if (!b.armed || !b.pageArrived || b.firstRowPainted) return;
+    if (!document.querySelector('[role="grid"] [role="row"][aria-rowindex="2"]')) return;
+    b.firstRowPainted = -1;
+    // The frame that shows the row is painted before the next animation frame's callbacks run.
+    requestAnimationFrame(() => requestAnimationFrame(() => (b.firstRowPainted = performance.now())));
+  }).observe(document, { childList: true, subtree: true });
+}
+
+interface Bench {
+  armed: boolean;
+  pageArrived: number;
+  firstRowPainted: number;
+  longTasks: number[];
+  tasksOn: boolean;
+}
+const bench = <T>(page: Page, fn: (b: Bench) => T) => page.evaluate(`(${fn.toString()})(window.__bench)`) as Promise<T>;
+
+async function openPrefix(page: Page) {
+  await page.getByRole('navigation', { name: 'Places' }).getByText('bench', { exact: true }).click();
+  const folder = page.getByRole('grid').getByRole('button', { name: PREFIX });
+  await folder.waitFor({ timeout: 60_000 });
+  await bench(page, (b) => {
+    b.armed = true;
+    b.pageArrived = 0;
+    b.firstRowPainted = 0;
+  });
+  const clicked = await page.evaluate(() => performance.now());
+  await folder.click();
+  await page.waitForFunction(() => (window as unknown as { __bench: Bench }).__bench.firstRowPainted > 0, null, { timeout: 60_000 });
+  const b = await bench(page, (x) => ({ pageArrived: x.pageArrived, firstRowPainted: x.firstRowPainted }));
+  return { afterPage: b.firstRowPainted - b.pageArrived, afterClick: b.firstRowPainted - clicked };
+}
+
+/** Scrolls the table down a step per frame, waiting at the bottom of what is loaded for the next page. */
+async function scrollToEnd(page: Page, total: number) {
+  await bench(page, (b) => {
+    b.longTasks = [];
+    b.tasksOn = true;
+  });
+  const frames = await page.evaluate(async (rows: number) => {
+    const el = document.querySelector<HTMLElement>('[data-testid="object-table-scroll"]')!;
+    const gaps: number[] = [];
+    const started = performance.now();
+    let last = started;
+    await new Promise<void>((resolve, reject) => {
+      const step = (now: number) => {
+        gaps.push(now - last);
+        last = now;
+        if (el.querySelector(`[aria-rowindex="${rows + 1}"]`)) return resolve();
+        if (now - started > 300_000) return reject(new Error(`the last row did not show within 5 minutes (at ${el.scrollTop}px)`));
+        el.scrollTop = Math.min(el.scrollTop + 6000, el.scrollHeight);
+        requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
+    });
+    return { count: gaps.length, over50: gaps.filter((g) => g > 50).length, longest: Math.max(...gaps), ms: performance.now() - started };
+  }, total);
+  const tasks = await bench(page, (b) => {
+    b.tasksOn = false;
+    return b.longTasks;
+  });
+  return { ...frames, longestTask: tasks.length ? Math.max(...tasks) : 0, tasksOver50: tasks.length };
+}
+
+async function heapMB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize / 1024 / 1024;
+}
+
+async function waitJobDone(coffer: CofferHost, timeoutMs: number): Promise<{ state: string; filesDone: number }> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = (await coffer.api('jobs.list', {})) as { value: { jobs: Array<{ state: string; progress: { filesDone: number } }> } };
+    const job = r.value.jobs[0];
+    if (job && ['completed', 'failed', 'cancelled'].includes(job.state)) return { state: job.state, filesDone: job.progress.filesDone };
+    if (Date.now() > until) throw new Error(`the drop did not finish within ${timeoutMs / 1000} s (${JSON.stringify(job?.progress)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function dropFiles(page: Page, coffer: CofferHost, paths: string[]) {
+  await page.getByRole('navigation', { name: 'Places' }).getByText('drop', { exact: true }).click();
+  await page.getByText('Drop files here, or click Upload').waitFor({ timeout: 60_000 });
+  await page.evaluate(() => {
+    const b = (window as unknown as { __bench: Bench & { dropAt?: number } }).__bench;
+    b.longTasks = [];
+    b.tasksOn = true;
+    // Capture phase: the moment the page receives the drop, before the app handles it.
+    document.addEventListener('drop', () => (b.dropAt = Date.now()), { capture: true, once: true });
+  });
+  // A drop as the OS delivers one (CDP Input.dispatchDragEvent with the files' paths): Chromium makes the File
+  // objects itself, so no test code runs in the page (Playwright's locator.drop builds them in page script).
+  const box = (await page.getByTestId('drop-zone').boundingBox())!;
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const data = { items: [], files: paths, dragOperationsMask: 1 };
+  const cdp = await page.context().newCDPSession(page);
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+  await cdp.detach();
+  const done = await waitJobDone(coffer, 600_000);
+  const doneAt = Date.now();
+  const { dropAt, tasks } = await page.evaluate(() => {
+    const b = (window as unknown as { __bench: Bench & { dropAt?: number } }).__bench;
+    b.tasksOn = false;
+    return { dropAt: b.dropAt!, tasks: b.longTasks };
+  });
+  return { ...done, seconds: (doneAt - dropAt) / 1000, longestTask: tasks.length ? Math.max(...tasks) : 0, tasksOver50: tasks.length };
+}
+
+function runCli(home: string, args: string[]): Promise<{ code: number | null; seconds: number; out: string }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'coffer.mjs'), ...args], {
+      env: { ...process.env, COFFER_HOME: home, COFFER_ENDPOINT: '', COFFER_SECRET_ID: '', COFFER_SECRET_KEY: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => resolve({ code, seconds: (performance.now() - started) / 1000, out }));
+  });
+}
+
+async function main() {
+  const home = await mkdtemp(join(tmpdir(), 'coffer-bench-ui-'));
+  let host: Awaited<ReturnType<typeof startHost>> | undefined;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: !flags.headed, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    log('first start (creates the store)…');
+    host = await startHost(home);
+    await host.host.ready();
+    await host.host.stop();
+    log(`seeding ${OBJECTS} objects under ${PREFIX}…`);
+    seedObjects(join(home, 'store'), OBJECTS);
+    host = await startHost(home);
+    const coffer = host.host;
+    await coffer.ready();
+    const made = await coffer.api('buckets.create', { connectionId: 'local', bucket: DROP_BUCKET, region: 'ap-guangzhou', defaultEncryption: true });
+    if (!made.ok) throw new Error(`could not create ${DROP_BUCKET}: ${made.error?.message}`);
+    log(`writing ${FILES} small files…`);
+    const folder = join(home, 'small');
+    await mkdir(folder);
+    const paths: string[] = [];
+    for (let i = 0; i < FILES; i++) {
+      const p = join(folder, `f${String(i).padStart(5, '0')}.txt`);
+      await writeFile(p, `small file ${i}\n`.repeat(8));
+      paths.push(p);
+    }
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.addInitScript(instrument);
+    await page.goto(coffer.url);
+    log('opening the prefix…');
+    const first = await openPrefix(page);
+    log('scrolling to the end…');
+    const cdp = flags.profile ? await page.context().newCDPSession(page) : undefined;
+    if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    const scroll = await scrollToEnd(page, OBJECTS);
+    if (cdp) await writeFile(`${flags.profile}-scroll.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    const heap = await heapMB(page);
+    log(`dropping ${FILES} files…`);
+    if (cdp) await cdp.send('Profiler.start');
+    const drop = await dropFiles(page, coffer, paths);
+    if (cdp) await writeFile(`${flags.profile}-drop.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    log(`coffer cp -r of the same ${FILES} files…`);
+    const cli = await runCli(home, ['cp', '-r', `${folder}/`, `cos://${DROP_BUCKET}/cli/`]);
+    if (cli.code !== 0) throw new Error(`coffer cp exited ${cli.code}:\n${cli.out}`);
+    await page.close();
+
+    const pageRate = drop.filesDone / drop.seconds;
+    const cliRate = FILES / cli.seconds;
+    const rows: Array<[string, string, string, boolean]> = [
+      [`first rows, ${OBJECTS.toLocaleString('en')} objects`, `${first.afterPage.toFixed(0)} ms after the page (${first.afterClick.toFixed(0)} ms after the click)`, '≤ 300 ms', first.afterPage <= 300],
+      ['scroll to the end: longest task', `${scroll.longestTask.toFixed(0)} ms (${scroll.tasksOver50} tasks over 50 ms, ${(scroll.ms / 1000).toFixed(1)} s)`, '≤ 50 ms', scroll.longestTask <= 50],
+      ['scroll to the end: frames over 50 ms', `${scroll.over50} of ${scroll.count} (longest ${scroll.longest.toFixed(0)} ms)`, 'none', scroll.over50 === 0],
+      ['heap after the scroll', `${heap.toFixed(1)} MB`, '≤ 150 MB', heap <= 150],
+      [`drop ${FILES.toLocaleString('en')} files: longest task`, `${drop.longestTask.toFixed(0)} ms (${drop.tasksOver50} tasks over 50 ms)`, '≤ 50 ms', drop.longestTask <= 50],
+      [
+        `drop ${FILES.toLocaleString('en')} files: files/s`,
+        `${pageRate.toFixed(0)}/s (${drop.state}, ${drop.seconds.toFixed(1)} s) vs coffer cp -r ${cliRate.toFixed(0)}/s (${cli.seconds.toFixed(1)} s): ${(pageRate / cliRate).toFixed(2)}×`,
+        '≥ 0.5×',
+        drop.state === 'completed' && pageRate >= 0.5 * cliRate,
+      ],
+    ];
+    const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.toString().length), ['measure', 'result', 'target'][c]!.length));
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ');
+    process.stdout.write(`${line(['measure', 'result', 'target', ''])}\n`);
+    for (const r of rows) process.stdout.write(`${line([r[0], r[1], r[2], r[3] ? 'PASS' : 'FAIL'])}\n`);
+    process.exitCode = rows.every((r) => r[3]) ? 0 : 1;
+  } finally {
+    await browser.close();
+    await host?.host.stop();
+    if (host && host.child.exitCode === null) host.child.kill('SIGKILL');
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -144,7 +144,7 @@ describe('a data folder opens only with its own keyring', () => {
     expect(runCli(['fsck', '--data', after, '--keyring', keyring], env).code).toBe(0);
   });
 
-  it("refuses `npm start`'s folder opened by coffer-store without --keyring, naming where its keyring is", async () => {
+  it("refuses `npm run store`'s (and the app's) folder opened by coffer-store without --keyring, naming where its keyring is", async () => {
     const { root, env } = await setup();
     const home = join(root, 'home');
     const child = spawn(process.execPath, [START_BIN, '--port', '0'], { env: { ...process.env, ...env, COFFER_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -308,7 +308,7 @@ describe('serve on a port another program holds', () => {
     expect(shown.stdout).toContain(`SecretKey: ${secretKey}`);
   });
 
-  it('`npm start` tells the user to run `npm start -- --port N`, and keeps no credentials', async () => {
+  it('`npm run store` tells the user to run `npm run store -- --port N`, and keeps no credentials', async () => {
     const { root } = await setup();
     const home = join(root, 'home');
     const held = await holdPort();
@@ -325,7 +325,7 @@ describe('serve on a port another program holds', () => {
       else process.env.COFFER_HOME = saved;
       held.server.close();
     }
-    expect(errors.join('\n')).toMatch(new RegExp(`^coffer-store: port ${held.port} is in use by another program; start with \`npm start -- --port \\d+\`$`));
+    expect(errors.join('\n')).toMatch(new RegExp(`^coffer-store: port ${held.port} is in use by another program; start with \`npm run store -- --port \\d+\`$`));
     await expect(stat(join(home, 'store'))).rejects.toThrow();
   });
 });

@@ -872,7 +872,7 @@ describe('coffer beside `npm start`', () => {
     if (home) await rm(home, { recursive: true, force: true });
   });
 
-  /** `npm start` is `node bin/coffer-start.mjs`; --port 0 keeps the test off the default port. */
+  /** `npm run store` is `node bin/coffer-start.mjs`; --port 0 keeps the test off the default port. */
   async function npmStart(env: Record<string, string>) {
     const child = spawn(process.execPath, [COFFER_START_BIN, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -916,7 +916,7 @@ describe('coffer beside `npm start`', () => {
     expect(later.code, later.stderr).toBe(0);
     const link = new URL(later.stdout.trim());
     expect(link.host).toBe('127.0.0.1:9000');
-    expect(later.stderr).toMatch(/the URL works while `npm start` \(or the app\) serves it at http:\/\/127\.0\.0\.1:9000/);
+    expect(later.stderr).toMatch(/the URL works while `npm run store` serves it at http:\/\/127\.0\.0\.1:9000/);
     const second = await npmStart(henv);
     try {
       const port = new URL(second.url).port;

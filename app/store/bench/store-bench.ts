@@ -39,7 +39,6 @@ const { UNTUNED, JSON_ONLY, SIZE, BIG, OBJECTS, RUNS } = readBenchOptions('bench
     RUNS: wholeNumberOption('runs', values.runs, 2),
   };
 });
-const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BLOCK = randomBytes(16 * MiB);
 const BUCKET = 'bench-1250000000';
 const HOST = `${BUCKET}.cos.ap-guangzhou.myqcloud.com`;
@@ -248,12 +247,9 @@ async function main() {
   try {
     log(`seeding ${OBJECTS} objects…`);
     await seedObjects(dataDir, OBJECTS);
-    // Measure what users run: the bundled store, without a TypeScript loader in the process.
-    log('building the store bundle…');
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-store.mjs')], { stdio: 'ignore' });
-    // Started as users start it (the coffer-store bin's launch settings: small young generation, returning malloc),
-    // unless --untuned.
-    store = await spawnStore(dataDir, keyring, { bin: join(ROOT, 'dist', 'store', 'coffer-store.mjs'), untuned: UNTUNED });
+    // Measure what users run: the coffer-store bin, which runs the bundle (dist/cli), no TypeScript loader. Started
+    // as users start it (the bin's launch settings: small young generation, returning malloc), unless --untuned.
+    store = await spawnStore(dataDir, keyring, { untuned: UNTUNED });
     const port = store.port;
     const pid = store.child.pid!;
     const rssNow = async () => Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;

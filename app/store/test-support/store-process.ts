@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STORE_ENV, STORE_NODE_ARGS } from '../launch-settings';
 import { TEST_CREDENTIALS } from './store-fixture';
+import { COFFER_STORE_BIN } from '../../cli/test-support/bins';
 
-const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'coffer-store.mjs');
+const BIN = COFFER_STORE_BIN;
 
 export interface StoreProcess {
   child: ChildProcess;
@@ -26,7 +27,7 @@ export interface SpawnOptions {
   extra?: string[];
   /** Flags for node itself (e.g. --cpu-prof). */
   nodeArgs?: string[];
-  /** Entry script: the sources through tsx by default, or a bundle (scripts/build-store.mjs). */
+  /** Entry script: the coffer-store bin (which runs the bundle in dist/cli) unless told otherwise. */
   bin?: string;
   /** Start without the launch settings users get (launch-settings.ts), e.g. to measure what they change. */
   untuned?: boolean;

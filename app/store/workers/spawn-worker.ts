@@ -1,6 +1,6 @@
 // Starts one of the store's worker threads from the module that owns it. Run from the TypeScript sources (tests,
-// `npx coffer-store`) the worker's .ts file is loaded through tsx; run from the bundle (dist/store, the packaged
-// app) the worker is the .mjs that scripts/build-store.mjs writes beside the bundle.
+// scripts run through tsx) the worker's .ts file is loaded through tsx; run from the bundle (dist/cli: the bins,
+// the packaged app) the worker is the .mjs that scripts/bundle.mjs writes beside the bundle's chunks.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';

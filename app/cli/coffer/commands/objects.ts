@@ -143,7 +143,7 @@ export async function share(ctx: RunContext, conn: Connection, args: ParsedArgs)
         'x-cos-server-side-encryption-customer-* headers; a browser cannot open it.',
     );
   }
-  if (conn.shareOrigin) ctx.out.note(`coffer: the embedded store runs only while a command needs it; the URL works while \`npm start\` (or the app) serves it at ${conn.shareOrigin}.`);
+  if (conn.shareOrigin) ctx.out.note(`coffer: the embedded store runs only while a command needs it; the URL works while \`npm run store\` serves it at ${conn.shareOrigin}.`);
   return EXIT.OK;
 }
 

@@ -30,6 +30,17 @@ describe('drop zone', () => {
     expect(screen.getByText('Drop to upload to photos — encrypted with SSE-KMS')).toBeTruthy();
   });
 
+  it('says so when a dropped folder holds no files, and starts nothing', async () => {
+    const { bridge } = await renderApp({ objects });
+    await screen.findByText('2026/');
+    const zone = screen.getByTestId('drop-zone');
+    const data = dropData([dirEntry('empty', [dirEntry('empty/inner', [])])]);
+    fireEvent.dragEnter(zone, { dataTransfer: data });
+    fireEvent.drop(zone, { dataTransfer: data });
+    expect(await screen.findByText('There were no files to upload: empty folders are not uploaded. To make a folder, use New folder.')).toBeTruthy();
+    expect(bridge.callsOf('jobs.startUpload')).toHaveLength(0);
+  });
+
   it('uploads dropped files and folders with their structure and the announced encryption', async () => {
     const { bridge, model } = await renderApp({ objects });
     await act(() => model.listing.getState().open({ connectionId: 'local', bucket: BUCKET, prefix: '2026/' }));

@@ -53,7 +53,9 @@ export function EncryptionOptions() {
       <DialogTrigger>
         <Button className="button" aria-label={t('encryptionOptions.button', { mode: modeWords(t, current.label) })}>
           {current.label === 'none' ? <LockOpen className="icon" aria-hidden /> : <Lock className="icon" aria-hidden />}
-          {modeWords(t, current.label)}
+          {/* "Encryption: SSE-COS", not a bare "SSE-COS" that a newcomer cannot place. The accessible name starts
+              with these same words, so that voice control ("click Encryption") finds it. */}
+          {current.label === 'none' ? modeWords(t, 'none') : t('encryptionOptions.buttonText', { mode: current.label })}
           <ChevronDown className="icon" aria-hidden />
         </Button>
         <Popover className="popover" placement="bottom end">

@@ -1,4 +1,5 @@
-// "New folder": a name, checked here (no "/"), created by the core as an empty "name/" object.
+// "New folder": a name, checked here (no "/", not too long for a key), created by the core as an empty "name/"
+// object. Checking here means the user reads a sentence in their language, not the contract's refusal.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FolderPlus } from 'lucide-react';
@@ -7,13 +8,19 @@ import type { AppError } from '../../shared/contract';
 import { useListing, useModel } from '../stores/model-context';
 import { ErrorNotice } from './ErrorNotice';
 
+/** The longest object key COS accepts, in UTF-8 bytes (the folder's whole path, with its "/"). */
+export const MAX_KEY_BYTES = 850;
+
 export function NewFolderButton() {
   const { t } = useTranslation();
   const model = useModel();
   const location = useListing((s) => s.location);
   const [name, setName] = useState('');
   const [error, setError] = useState<AppError | null>(null);
-  const invalid = name.includes('/') || name === '.' || name === '..';
+  const trimmed = name.trim();
+  const badName = name.includes('/') || trimmed === '.' || trimmed === '..';
+  const tooLong = !!location && new TextEncoder().encode(`${location.prefix}${trimmed}/`).length > MAX_KEY_BYTES;
+  const invalid = badName || tooLong;
 
   return (
     <DialogTrigger onOpenChange={(open) => open && (setName(''), setError(null))}>
@@ -28,12 +35,12 @@ export function NewFolderButton() {
               <Form
                 onSubmit={async (e) => {
                   e.preventDefault();
-                  if (!location || !name.trim() || invalid) return;
-                  const key = `${location.prefix}${name.trim()}/`;
+                  if (!location || !trimmed || invalid) return;
+                  const key = `${location.prefix}${trimmed}/`;
                   const answer = await model.bridge.api.objects.createFolder({ connectionId: location.connectionId, bucket: location.bucket, key });
                   if (!answer.ok) return setError(answer.error);
                   model.listing.getState().applyChanges([
-                    { type: 'object.changed', connectionId: location.connectionId, bucket: location.bucket, change: 'folder', folder: { prefix: key, name: name.trim() } },
+                    { type: 'object.changed', connectionId: location.connectionId, bucket: location.bucket, change: 'folder', folder: { prefix: key, name: trimmed } },
                   ]);
                   close();
                 }}
@@ -44,14 +51,14 @@ export function NewFolderButton() {
                 <TextField autoFocus value={name} onChange={setName} isInvalid={invalid} isRequired>
                   <Label>{t('newFolder.name')}</Label>
                   <Input className="input" />
-                  <FieldError>{t('newFolder.invalid')}</FieldError>
+                  <FieldError>{badName ? t('newFolder.invalid') : t('newFolder.tooLong')}</FieldError>
                 </TextField>
                 {error && <ErrorNotice error={error} />}
                 <div className="dialog-actions">
                   <Button className="button" onPress={close}>
                     {t('common.cancel')}
                   </Button>
-                  <Button className="button primary" type="submit" isDisabled={!name.trim() || invalid}>
+                  <Button className="button primary" type="submit" isDisabled={!trimmed || invalid}>
                     {t('newFolder.create')}
                   </Button>
                 </div>

@@ -93,6 +93,14 @@ describe('ObjectTable', () => {
     await screen.findByText('z.txt');
   });
 
+  it('shows the whole of a long name on hover, where the column cuts it short', async () => {
+    const long = `${'quarterly-report-for-the-board-'.repeat(5)}final.pdf`;
+    const folder = `${'archive-of-everything-'.repeat(4)}2026`;
+    await renderApp({ objects: { [BUCKET]: [object(long), object(`${folder}/a.txt`)] } });
+    expect((await screen.findByText(long)).getAttribute('title')).toBe(long);
+    expect(screen.getByText(`${folder}/`).getAttribute('title')).toBe(`${folder}/`);
+  });
+
   it('says when sorting covers only the rows loaded so far', async () => {
     const { user } = await renderApp({ objects: { [BUCKET]: manyObjects(2_500) } });
     await screen.findByText('file-00000.txt');
@@ -127,6 +135,22 @@ describe('ObjectTable', () => {
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
     await screen.findByText('a.txt');
     expect(bridge.callsOf('objects.list')).toHaveLength(2);
+  });
+
+  it('does not repeat the window banner when the listing fails for the same reason', async () => {
+    const { bridge, frame } = await renderApp({
+      objects: { [BUCKET]: [object('a.txt')] },
+      handlers: {
+        'objects.list': () => {
+          throw new Error('Coffer stopped running in the background.');
+        },
+      },
+    });
+    expect(await screen.findAllByText('Coffer stopped running in the background.')).toHaveLength(1);
+    bridge.emit({ type: 'store.state', running: false, error: { kind: 'failed', code: 'Test', message: 'Coffer stopped running in the background.', details: {} } });
+    await frame();
+    await waitFor(() => expect(screen.getAllByText('Coffer stopped running in the background.')).toHaveLength(1));
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
   });
 
   it('shows a new upload at once with its verified encryption, without asking for its status', async () => {

@@ -12,7 +12,7 @@ import { formatDate, formatSize, placeLabel } from '../lib/format';
 import { isServerOrder, sortRows, type Row } from '../lib/sort-rows';
 import type { Location, SortColumn } from '../stores/listing-store';
 import { statusId } from '../stores/statuses-store';
-import { useListing, useModel, useStatuses } from '../stores/model-context';
+import { useListing, useModel, useShell, useStatuses } from '../stores/model-context';
 import { EncryptionCell } from './EncryptionCell';
 import { ErrorNotice } from './ErrorNotice';
 
@@ -34,6 +34,7 @@ export function ObjectTable() {
   const status = useListing((s) => s.status);
   const pageLoading = useListing((s) => s.pageLoading);
   const error = useListing((s) => s.error);
+  const storeError = useShell((s) => s.storeError);
   const sort = useListing((s) => s.sort);
   const filter = useListing((s) => s.filter);
   // Re-sort on status answers only when sorting by encryption.
@@ -92,6 +93,9 @@ export function ObjectTable() {
     );
   }
   if (status === 'error' && error) {
+    // The window's banner already says it (Coffer stopped, the store is down): the same sentence twice, with a
+    // Retry that cannot work yet, reads as two problems.
+    if (storeError?.code === error.code) return <div className="table-message" />;
     return (
       <div className="table-message">
         <ErrorNotice error={error} onRetry={() => void model.listing.getState().refresh()} />
@@ -251,7 +255,7 @@ const ObjectTableRow = memo(function ObjectTableRow({ row, index, start, locatio
           <div role="gridcell" className="cell col-name">
             <Folder className="icon folder" aria-hidden />
             <Button className="link name" onPress={onOpen}>
-              {row.folder.name}/
+              <span title={`${row.folder.name}/`}>{row.folder.name}/</span>
             </Button>
           </div>
           <div role="gridcell" className="cell col-size" />
@@ -271,7 +275,10 @@ function ObjectCells({ object, location, lang, t }: { object: ObjectRow; locatio
     <>
       <div role="gridcell" className="cell col-name">
         <FileIcon className="icon" aria-hidden />
-        <span className="name">{object.name}</span>
+        {/* The full name on hover: long names are cut with "…" to fit the column. */}
+        <span className="name" title={object.name}>
+          {object.name}
+        </span>
       </div>
       <div role="gridcell" className="cell col-size">
         {formatSize(object.size, lang)}

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Download, Trash2 } from 'lucide-react';
 import { Button } from 'react-aria-components';
+import { IconButton } from './IconButton';
 import type { AppError, DownloadDestination } from '../../shared/contract';
 import { useConnections, useListing, useModel } from '../stores/model-context';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -59,9 +60,9 @@ export function SelectionActions() {
         <Download className="icon" aria-hidden />
         {t('toolbar.download')}
       </Button>
-      <Button className="button" isDisabled={files.length === 0} onPress={() => model.listing.getState().askDelete(true)} aria-label={t('toolbar.delete')}>
+      <IconButton className="button" isDisabled={files.length === 0} onPress={() => model.listing.getState().askDelete(true)} label={t('toolbar.delete')}>
         <Trash2 className="icon" aria-hidden />
-      </Button>
+      </IconButton>
       {error && (
         <div className="toolbar-error">
           <ErrorNotice error={error} onDismiss={() => setError(null)} />

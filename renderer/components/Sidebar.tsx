@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { HardDrive, Cloud, Database, Lock, Plus } from 'lucide-react';
-import { Button, Dialog, DialogTrigger, Form, Heading, Input, Label, Modal, ModalOverlay, TextField } from 'react-aria-components';
-import type { AppError, Connection } from '../../shared/contract';
+import { Button, Dialog, DialogTrigger, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, TextField } from 'react-aria-components';
+import { BucketName, type AppError, type Connection } from '../../shared/contract';
 import { bucketLabel } from '../lib/format';
 import { useConnections, useListing, useModel } from '../stores/model-context';
 import { ErrorNotice } from './ErrorNotice';
@@ -81,6 +81,8 @@ function NewBucketButton({ connection }: { connection: Connection }) {
   const [region, setRegion] = useState('ap-guangzhou');
   const [error, setError] = useState<AppError | null>(null);
   const fullName = connection.appId && !/-\d+$/.test(name) ? `${name}-${connection.appId}` : name;
+  // The contract's own rule, checked as the user types: a sentence here rather than a refusal after "Create".
+  const invalid = name !== '' && !BucketName.safeParse(fullName).success;
   return (
     <DialogTrigger onOpenChange={(open) => open && setError(null)}>
       <Button className="link small">
@@ -94,6 +96,7 @@ function NewBucketButton({ connection }: { connection: Connection }) {
               <Form
                 onSubmit={async (e) => {
                   e.preventDefault();
+                  if (invalid) return;
                   const failure = await model.connections.getState().createBucket(connection.id, fullName, region);
                   if (failure) return setError(failure);
                   close();
@@ -103,9 +106,10 @@ function NewBucketButton({ connection }: { connection: Connection }) {
                 <Heading slot="title" className="dialog-title">
                   {t('newBucket.title')}
                 </Heading>
-                <TextField autoFocus value={name} onChange={(v) => setName(v.toLowerCase())} isRequired>
+                <TextField autoFocus value={name} onChange={(v) => setName(v.toLowerCase())} isRequired isInvalid={invalid}>
                   <Label>{t('newBucket.name')}</Label>
                   <Input className="input" />
+                  <FieldError>{t('newBucket.invalid')}</FieldError>
                 </TextField>
                 <TextField value={region} onChange={setRegion} isRequired>
                   <Label>{t('newBucket.region')}</Label>
@@ -117,7 +121,7 @@ function NewBucketButton({ connection }: { connection: Connection }) {
                   <Button className="button" onPress={close}>
                     {t('common.cancel')}
                   </Button>
-                  <Button className="button primary" type="submit" isDisabled={!name}>
+                  <Button className="button primary" type="submit" isDisabled={!name || invalid}>
                     {t('newBucket.create')}
                   </Button>
                 </div>

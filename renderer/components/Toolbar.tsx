@@ -7,6 +7,7 @@ import { filesFromInput } from '../lib/drop-files';
 import { useConnections, useListing, useModel } from '../stores/model-context';
 import { Breadcrumb } from './Breadcrumb';
 import { EncryptionOptions } from './EncryptionOptions';
+import { IconButton } from './IconButton';
 import { NewFolderButton } from './NewFolderDialog';
 import { SelectionActions } from './SelectionActions';
 import { useUpload } from './use-upload';
@@ -49,9 +50,9 @@ export function Toolbar({ uploadInputs }: { uploadInputs: UploadInputs }) {
         <EncryptionOptions />
         <NewFolderButton />
         <SelectionActions />
-        <Button className="button" isDisabled={!location} onPress={() => void model.listing.getState().refresh()} aria-label={t('toolbar.refresh')}>
+        <IconButton className="button" isDisabled={!location} onPress={() => void model.listing.getState().refresh()} label={t('toolbar.refresh')}>
           <RefreshCw className="icon" aria-hidden />
-        </Button>
+        </IconButton>
         <SearchField className="search" aria-label={t('toolbar.search')} value={query} onChange={setQuery} isDisabled={!location}>
           <Input className="input" placeholder={t('toolbar.search')} />
         </SearchField>

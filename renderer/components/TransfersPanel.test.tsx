@@ -37,6 +37,20 @@ describe('transfers panel', () => {
     expect(within(old).getByText('From before Coffer restarted.')).toBeTruthy();
   });
 
+  it('tells a finished job in the past tense, with the whole title on hover and an X (not a bin) to remove it, without the restart note', async () => {
+    const done = job({ id: 'job-done', state: 'completed', restored: true, subject: 'report.pdf', finishedAt: T0, progress: { bytesDone: 13, bytesTotal: 13, filesDone: 3, filesTotal: 3, filesFailed: 0, rate: 0, etaSeconds: null } });
+    const { bridge, user } = await renderApp({ objects: {}, handlers: { 'jobs.list': () => ({ jobs: [done] }) } });
+    const panel = screen.getByRole('region', { name: 'Transfers' });
+    const item = within(panel).getByRole('listitem', { name: 'Uploaded report.pdf and 2 more files to photos' });
+    expect(within(item).getByText('Uploaded report.pdf and 2 more files to photos').getAttribute('title')).toBe('Uploaded report.pdf and 2 more files to photos');
+    expect(within(item).getByText('13 bytes of 13 bytes · 3 of 3 files')).toBeTruthy();
+    expect(within(item).queryByText('From before Coffer restarted.')).toBeNull(); // done: nothing left to continue
+    const remove = within(item).getByRole('button', { name: 'Remove from the list' });
+    expect(remove.querySelector('svg')?.getAttribute('class')).toContain('lucide-x');
+    await user.click(remove);
+    expect(bridge.callsOf('jobs.dismiss')).toEqual([{ jobId: 'job-done' }]);
+  });
+
   it('pauses, resumes, retries and cancels through the core', async () => {
     const { bridge, user } = await renderApp({ objects: {}, handlers: { 'jobs.list': () => ({ jobs: [running, failed] }) } });
     const panel = screen.getByRole('region', { name: 'Transfers' });

@@ -3,7 +3,7 @@
 // bucket on screen, which can be aborted.
 import { memo, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ChevronDown, ChevronUp, Pause, Play, RotateCcw, Trash2, X } from 'lucide-react';
+import { ChevronDown, ChevronUp, Pause, Play, RotateCcw, X } from 'lucide-react';
 import { Button } from 'react-aria-components';
 import type { IncompleteUpload, JobSummary } from '../../shared/contract';
 import { durationParts, formatDate, formatSize, placeLabel } from '../lib/format';
@@ -11,6 +11,7 @@ import { useListing, useModel, useTransfers } from '../stores/model-context';
 import { finished, transferTotals, type JobAction } from '../stores/transfers-store';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorNotice, useErrorSentence } from './ErrorNotice';
+import { IconButton } from './IconButton';
 
 export function useTimeLeft() {
   const { t } = useTranslation();
@@ -81,7 +82,9 @@ const JobItem = memo(function JobItem({ job }: { job: JobSummary }) {
   const p = job.progress;
   const place = placeLabel(job.bucket, job.prefix);
   const more = Math.max(0, p.filesTotal - 1);
-  const title = more > 0 ? t(`transfers.kind.${job.kind}Many`, { subject: job.subject, count: more, place }) : t(`transfers.kind.${job.kind}`, { subject: job.subject, place });
+  // A finished job is told in the past tense ("Uploaded …"): "Uploading … Done" reads as still running.
+  const group = job.state === 'completed' ? 'kindDone' : 'kind';
+  const title = more > 0 ? t(`transfers.${group}.${job.kind}Many`, { subject: job.subject, count: more, place }) : t(`transfers.${group}.${job.kind}`, { subject: job.subject, place });
   const act = (a: JobAction) => void model.transfers.getState().act(job.id, a);
   const running = job.state === 'running' || job.state === 'queued';
   const percent = p.bytesTotal > 0 ? Math.round((p.bytesDone / p.bytesTotal) * 100) : finished(job) ? 100 : 0;
@@ -95,39 +98,43 @@ const JobItem = memo(function JobItem({ job }: { job: JobSummary }) {
   return (
     <li className={`job state-${job.state}`} aria-label={title}>
       <div className="job-line">
-        <span className="job-title">{title}</span>
+        <span className="job-title" title={title}>
+          {title}
+        </span>
         <span className="job-state">{t(`transfers.state.${job.state}`)}</span>
         <span className="job-actions">
           {running && (
-            <Button className="button quiet" onPress={() => act('pause')} aria-label={t('transfers.pause')}>
+            <IconButton className="button quiet" onPress={() => act('pause')} label={t('transfers.pause')}>
               <Pause className="icon" aria-hidden />
-            </Button>
+            </IconButton>
           )}
           {(job.state === 'paused' || job.state === 'interrupted') && !job.awaitingSources && (
-            <Button className="button quiet" onPress={() => act('resume')} aria-label={t('transfers.resume')}>
+            <IconButton className="button quiet" onPress={() => act('resume')} label={t('transfers.resume')}>
               <Play className="icon" aria-hidden />
-            </Button>
+            </IconButton>
           )}
           {!finished(job) && (
-            <Button className="button quiet" onPress={() => act('cancel')} aria-label={t('transfers.cancel')}>
+            <IconButton className="button quiet" onPress={() => act('cancel')} label={t('transfers.cancel')}>
               <X className="icon" aria-hidden />
-            </Button>
+            </IconButton>
           )}
           {job.state === 'failed' && (
-            <Button className="button quiet" onPress={() => act('retry')} aria-label={t('transfers.retry')}>
+            <IconButton className="button quiet" onPress={() => act('retry')} label={t('transfers.retry')}>
               <RotateCcw className="icon" aria-hidden />
-            </Button>
+            </IconButton>
           )}
           {finished(job) && (
-            <Button className="button quiet" onPress={() => act('dismiss')} aria-label={t('transfers.dismiss')}>
-              <Trash2 className="icon" aria-hidden />
-            </Button>
+            <IconButton className="button quiet" onPress={() => act('dismiss')} label={t('transfers.dismiss')}>
+              {/* An X, not a bin: removing a finished transfer from the list deletes no file. */}
+              <X className="icon" aria-hidden />
+            </IconButton>
           )}
         </span>
       </div>
       <progress max={100} value={percent} aria-label={t('transfers.progress', { title })} />
       <div className="job-details">{details.join(' · ')}</div>
-      {job.restored && <p className="hint">{t('transfers.restored')}</p>}
+      {/* Only work still to do needs "from before the restart": on a job already done it is noise. */}
+      {job.restored && !finished(job) && <p className="hint">{t('transfers.restored')}</p>}
       {job.awaitingSources && <p className="hint">{t('transfers.awaitingSources')}</p>}
       {notices?.map((n, i) => (
         <p key={i} className="hint">

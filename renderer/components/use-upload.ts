@@ -18,7 +18,9 @@ export function useUpload() {
   const uploadFiles = useCallback(
     async (files: PageFile[]) => {
       const location = model.listing.getState().location;
-      if (!location || files.length === 0) return;
+      if (!location) return;
+      // An empty folder (or one holding only empty folders) yields no files: say so rather than do nothing.
+      if (files.length === 0) return model.transfers.setState({ error: { kind: 'usage', code: 'NothingToUpload', message: 'There were no files to upload.', details: {} } });
       await model.transfers.getState().startUpload(location, files, sseNow());
     },
     [model, sseNow],

@@ -31,7 +31,7 @@ describe('translations', () => {
     const built = [
       ...['name', 'size', 'lastModified', 'storageClass', 'encryption'].map((c) => `table.${c}`),
       ...JobState.options.map((s) => `transfers.state.${s}`),
-      ...JobKind.options.flatMap((k) => [`transfers.kind.${k}`, `transfers.kind.${k}Many`]),
+      ...JobKind.options.flatMap((k) => [`transfers.kind.${k}`, `transfers.kind.${k}Many`, `transfers.kindDone.${k}`, `transfers.kindDone.${k}Many`]),
       ...[...SseMode.options, 'none'].map((m) => `encryption.explain.${m}`),
       ...['seconds', 'minutes', 'hours'].map((u) => `transfers.left.${u}`),
     ];

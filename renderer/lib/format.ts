@@ -10,7 +10,7 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(id: string, m
 
 const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const;
 
-/** 1.2 MB, 4 KB (decimal units, as file managers show them). */
+/** 1.2 MB, 4 kB, 13 bytes (decimal units, as file managers show them). */
 export function formatSize(bytes: number, lang: string): string {
   let unit = 0;
   let value = bytes;
@@ -19,7 +19,9 @@ export function formatSize(bytes: number, lang: string): string {
     unit++;
   }
   const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return cached(`size:${lang}:${unit}:${digits}`, () => new Intl.NumberFormat(lang, { style: 'unit', unit: UNITS[unit], unitDisplay: 'short', maximumFractionDigits: digits })).format(value);
+  // Bytes in words ("13 bytes", "13字节"): the short form of the byte unit is "13 byte" in English.
+  const display = unit === 0 ? 'long' : 'short';
+  return cached(`size:${lang}:${unit}:${digits}`, () => new Intl.NumberFormat(lang, { style: 'unit', unit: UNITS[unit], unitDisplay: display, maximumFractionDigits: digits })).format(value);
 }
 
 export function formatDate(iso: string, lang: string): string {

@@ -86,7 +86,14 @@ export interface JobManagerOptions {
 const ACTIVE: ReadonlySet<JobState> = new Set(['queued', 'running', 'paused']);
 
 function subjectOf(spec: JobSpec): string {
-  const first = spec.kind === 'upload' ? (spec.items[0]?.key ?? '') : (spec.keys[0] ?? spec.prefixes[0] ?? '');
+  if (spec.kind === 'upload') {
+    // What the user dropped: a file's name, or a folder's (its first level under the drop target), not the name of
+    // the first file inside a dropped folder.
+    const first = spec.items[0]?.key ?? '';
+    const rel = first.startsWith(spec.prefix) ? first.slice(spec.prefix.length) : first;
+    return rel.split('/')[0] || spec.bucket;
+  }
+  const first = spec.keys[0] ?? spec.prefixes[0] ?? '';
   const name = first.replace(/\/$/, '').split('/').pop() ?? first;
   return name || spec.bucket;
 }

@@ -64,7 +64,8 @@ describe('a copy of the project', () => {
   async function project(withPackages: boolean): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'coffer-bundle-'));
     dirs.push(dir);
-    await cp(join(ROOT, 'app'), join(dir, 'app'), { recursive: true, filter: (src) => !/\.test\.ts$/.test(src) });
+    // app/ and shared/ (the IPC contract, which `npm start`'s entry imports through the host).
+    for (const d of ['app', 'shared']) await cp(join(ROOT, d), join(dir, d), { recursive: true, filter: (src) => !/\.test\.ts$/.test(src) });
     for (const f of ['bin/coffer.mjs', 'scripts/bundle.mjs', 'scripts/undici-agent.mjs', 'tsconfig.json', 'package.json']) await cp(join(ROOT, f), join(dir, f));
     if (withPackages) await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     return dir;

@@ -546,7 +546,11 @@ describe('coffer against a store configured from the environment', () => {
   });
 });
 
-describe('coffer profiles', () => {
+// Each command here opens a passphrase vault: one scrypt derivation (N=2^17, 128 MiB) per process, a few hundred ms
+// alone but several seconds each on a loaded 2-core machine, so these tests get room beyond the 60 s default.
+const VAULT_TESTS = { timeout: 240_000 };
+
+describe('coffer profiles', VAULT_TESTS, () => {
   it('adds a profile with the secret from stdin, lists it masked, uses it, and removes it', async () => {
     const home = await mkdtemp(join(tmpdir(), 'coffer-profile-'));
     try {
@@ -592,7 +596,7 @@ describe('coffer profiles', () => {
   });
 });
 
-describe('coffer SSE-C keys in the vault', () => {
+describe('coffer SSE-C keys in the vault', VAULT_TESTS, () => {
   it('adds (given or generated), lists fingerprints, uploads and reads with them, exports a backup, and removes only when told', async () => {
     const home = await mkdtemp(join(tmpdir(), 'coffer-ssec-'));
     try {
@@ -716,7 +720,7 @@ describe('coffer SSE-C keys in the vault', () => {
   });
 });
 
-describe('coffer vault without keychain or passphrase', () => {
+describe('coffer vault without keychain or passphrase', VAULT_TESTS, () => {
   it('refuses to create a vault, saying what to set, and writes nothing', async () => {
     const home = await mkdtemp(join(tmpdir(), 'coffer-novault-'));
     try {

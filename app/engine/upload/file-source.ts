@@ -33,13 +33,16 @@ export class SmallFileReads {
   private reads = 0;
   private averageMs = 0;
 
+  /** `now` is injectable so the policy can be tested without depending on how busy the machine is. */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   /** Runs a synchronous read, timed against the limits above. */
   timed<T>(read: () => T): T {
-    const started = performance.now();
+    const started = this.now();
     try {
       return read();
     } finally {
-      const ms = performance.now() - started;
+      const ms = this.now() - started;
       this.reads++;
       this.averageMs += (ms - this.averageMs) / Math.min(this.reads, AVERAGE_OVER_READS);
       if (ms > SLOW_SYNC_READ_MS || (this.reads >= AVERAGE_OVER_READS && this.averageMs > SLOW_AVERAGE_READ_MS)) this.sync = false;

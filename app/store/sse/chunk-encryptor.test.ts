@@ -1,7 +1,7 @@
 // ChunkEncryptor: output shape, bounded buffering, independence from how the input is sliced, and a throughput
 // floor that catches accidental per-byte work (the real figure comes from sse-bench.ts).
 
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ChunkEncryptor } from './chunk-encryptor';
 import { SSE_CHUNK, SSE_HEADER, SSE_STORED_CHUNK, encryptedFileSize, newDataFileContext } from './sse-data-format';
@@ -119,15 +119,37 @@ describe(`ChunkEncryptor (seed ${TEST_SEED})`, () => {
     }
   });
 
-  it('keeps a throughput floor on 1 MiB pushes (no per-byte work)', () => {
+  it('keeps up with plain AES-256-GCM on 1 MiB pushes (no per-byte work)', () => {
+    // Measured against a baseline run in the same test (node's own GCM over the same bytes, in 64 KiB chunks), so a
+    // loaded machine slows both sides alike; a per-byte JavaScript loop would be many times slower.
     const input = randomBytes(1 << 20);
+    const time = (fn: () => void) => {
+      let best = Infinity;
+      for (let round = 0; round < 5; round++) {
+        const t0 = performance.now();
+        fn();
+        best = Math.min(best, performance.now() - t0);
+      }
+      return best;
+    };
     const e = new ChunkEncryptor(ctx());
     for (let i = 0; i < 4; i++) e.push(input); // warm-up
-    const t0 = performance.now();
-    for (let i = 0; i < 64; i++) e.push(input);
-    const mbps = (64 * 1.048576) / ((performance.now() - t0) / 1000);
+    const ours = time(() => {
+      for (let i = 0; i < 16; i++) e.push(input);
+    });
     e.finish();
-    // Expected ≈ 1.3–2.3 GB/s on the dev VM; 150 MB/s leaves room for a loaded CI box and still fails on a JS loop.
-    expect(mbps).toBeGreaterThan(150);
+    const key = randomBytes(32);
+    const baseline = time(() => {
+      for (let i = 0; i < 16; i++) {
+        for (let at = 0; at < input.length; at += 65536) {
+          const c = createCipheriv('aes-256-gcm', key, randomBytes(12));
+          c.update(input.subarray(at, at + 65536));
+          c.final();
+          c.getAuthTag();
+        }
+      }
+    });
+    expect(ours / baseline).toBeLessThan(15);
   });
+
 });

@@ -133,7 +133,8 @@ export async function buildBundle() {
 
   const inputs = {};
   let changedDuringBuild = false;
-  const sources = Object.keys(result.metafile.inputs).filter((path) => !path.split('/').includes('node_modules'));
+  // Not files: packages (see BUILD_INPUTS) and the plugin's stand-in module (`namespace:path`).
+  const sources = Object.keys(result.metafile.inputs).filter((path) => !path.split('/').includes('node_modules') && !path.startsWith(`${WITHOUT_HTTP2}:`));
   for (const path of [...sources, ...BUILD_INPUTS]) {
     const rel = relative(ROOT, join(ROOT, path)).split(sep).join('/');
     const fp = fingerprint(rel);
@@ -188,10 +189,23 @@ function pruneOldChunks(current) {
 /**
  * `undici` imported by app code is scripts/undici-agent.mjs (its Agent and request API only). Should a new undici
  * move the files that names, the build fails saying it cannot resolve them: fix the paths there.
+ *
+ * undici's HTTP/2 client loads node:http2 (and with it node:tls) as it starts, 15–40 ms of every command measured
+ * here, though HTTP/2 is used only by an Agent created with `allowH2`, which the COS client never sets
+ * (app/cos/client/http-transport.ts). In the bundle that require fails, and undici goes on the way it does on a Node
+ * built without HTTP/2 (client-h2.js catches it). An Agent given `allowH2: true` would then fail on its first h2
+ * connection: drop this stub before turning HTTP/2 on.
  */
+const H2_CLIENT = join('undici', 'lib', 'dispatcher', 'client-h2.js');
+const WITHOUT_HTTP2 = 'coffer-without-http2';
 const undiciAgentOnly = {
   name: 'undici-agent-only',
   setup(b) {
     b.onResolve({ filter: /^undici$/ }, (args) => (args.importer.startsWith(join(ROOT, 'app') + sep) ? { path: join(ROOT, 'scripts', 'undici-agent.mjs') } : undefined));
+    b.onResolve({ filter: /^node:http2$/ }, (args) => (args.importer.endsWith(H2_CLIENT) ? { path: 'node:http2', namespace: WITHOUT_HTTP2 } : undefined));
+    b.onLoad({ filter: /.*/, namespace: WITHOUT_HTTP2 }, () => ({
+      contents: "throw new Error('node:http2 is left out of the coffer bundle (scripts/bundle.mjs)');",
+      loader: 'js',
+    }));
   },
 };

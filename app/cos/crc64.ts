@@ -4,10 +4,10 @@
 //
 // The 64-bit register is kept as two 32-bit halves (hi, lo) because BigInt arithmetic per byte would cost far
 // more than the table lookups themselves; BigInt appears only where a value crosses the API. Inputs of
-// WASM_MIN bytes and more go through the WebAssembly kernel (crc64-wasm.ts, ~2× the JS loop); the JS loop
-// below serves short inputs and hosts without WebAssembly.
+// WASM_MIN bytes and more go through the WebAssembly kernel (crc64-wasm.ts, ~2× the JS loop) once the process has
+// hashed KERNEL_AFTER bytes; the JS loop below serves short inputs, the first bytes, and hosts without WebAssembly.
 
-import { CRC64_WASM_CHUNK, loadCrc64Wasm } from './crc64-wasm';
+import { CRC64_WASM_CHUNK, loadCrc64Wasm, type Crc64Wasm } from './crc64-wasm';
 
 /** Reflected ECMA-182 polynomial 0xC96C5795D7870F42 as halves. */
 const POLY_HI = 0xc96c5795;
@@ -48,7 +48,22 @@ for (let k = 1; k < 8; k++) {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-const KERNEL = LITTLE_ENDIAN ? loadCrc64Wasm() : null;
+/**
+ * The kernel is built on demand: building it costs ~40 ms at start on a loaded machine (measured on this 2-core
+ * host: 38–67 ms; the JS loop hashes 1 MiB in 17–44 ms there), a whole `coffer cp` of a small file. So the
+ * process hashes its first KERNEL_AFTER bytes in JS and builds the kernel when more come (or when one input is
+ * that large).
+ */
+const KERNEL_AFTER = 1024 * 1024;
+let kernel: Crc64Wasm | null | undefined = LITTLE_ENDIAN ? undefined : null;
+let hashedInJs = 0;
+function kernelFor(length: number): Crc64Wasm | null {
+  if (kernel !== undefined) return kernel;
+  hashedInJs += length;
+  if (hashedInJs <= KERNEL_AFTER) return null;
+  kernel = loadCrc64Wasm();
+  return kernel;
+}
 /** Below ~100 bytes copying into the kernel's memory and calling it cost more than they save (measured: even at
  * 64 B, 1.4× at 256 B, 2× at 4 KiB). */
 const WASM_MIN = 128;
@@ -61,14 +76,15 @@ export class Crc64 {
   private hi = 0xffffffff;
 
   /** `useKernel: false` keeps to the JS loop (the tests compare both paths). */
-  constructor(private readonly useKernel = KERNEL !== null) {}
+  constructor(private readonly useKernel = kernel !== null) {}
 
   update(data: Uint8Array): this {
-    if (this.useKernel && KERNEL && data.length >= WASM_MIN) {
+    const k = this.useKernel && data.length >= WASM_MIN ? kernelFor(data.length) : null;
+    if (k) {
       let lo = this.lo;
       let hi = this.hi;
       for (let at = 0; at < data.length; at += CRC64_WASM_CHUNK) {
-        KERNEL.update(lo, hi, data.subarray(at, at + CRC64_WASM_CHUNK), kernelOut);
+        k.update(lo, hi, data.subarray(at, at + CRC64_WASM_CHUNK), kernelOut);
         lo = kernelOut[0]!;
         hi = kernelOut[1]!;
       }
@@ -136,8 +152,19 @@ export function crc64(data: Uint8Array): bigint {
   return new Crc64().update(data).digest();
 }
 
-/** Whether inputs of WASM_MIN bytes and more use the WebAssembly kernel here (tests check both paths). */
-export const crc64UsesWasm = KERNEL !== null;
+/**
+ * Builds the WebAssembly kernel now instead of after KERNEL_AFTER bytes (the tests and the bench, which compare
+ * both paths); whether inputs of WASM_MIN bytes and more use it from here on.
+ */
+export function crc64UsesWasm(): boolean {
+  if (kernel === undefined) kernel = loadCrc64Wasm();
+  return kernel !== null;
+}
+
+/** Whether this process has built the kernel yet (it does once it has hashed more than KERNEL_AFTER bytes). */
+export function crc64KernelBuilt(): boolean {
+  return kernel !== undefined && kernel !== null;
+}
 
 // ---- combine -------------------------------------------------------------------------------------------
 // zlib's crc32_combine carried to 64 bits. In the reflected representation a register is a polynomial over

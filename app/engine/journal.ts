@@ -8,33 +8,45 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 
-const PartRecord = z.object({ etag: z.string(), crc64: z.string().regex(/^\d+$/), size: z.number().int().nonnegative() });
+/**
+ * The journal's schema, built on first use: zod is most of the code a `coffer cp` would otherwise load and compile
+ * at start, and a single small file (one PUT) never reads or writes a journal.
+ */
+function buildSchemas(zod: typeof z) {
+  const PartRecord = zod.object({ etag: zod.string(), crc64: zod.string().regex(/^\d+$/), size: zod.number().int().nonnegative() });
+  const EncryptionRecord = zod.discriminatedUnion('mode', [
+    zod.object({ mode: zod.literal('SSE-COS') }),
+    zod.object({ mode: zod.literal('SSE-KMS'), keyId: zod.string().optional() }),
+    zod.object({ mode: zod.literal('SSE-C'), keyMd5: zod.string() }),
+    zod.object({ mode: zod.literal('none') }),
+  ]);
+  const UploadJournal = zod.object({
+    version: zod.literal(1),
+    bucket: zod.string(),
+    key: zod.string(),
+    uploadId: zod.string().min(1),
+    partSize: zod.number().int().positive(),
+    file: zod.object({ path: zod.string(), size: zod.number().int().nonnegative(), mtimeMs: zod.number() }),
+    encryption: EncryptionRecord,
+    /** Part number (as a string, JSON keys) → what the server acknowledged. */
+    parts: zod.record(zod.string(), PartRecord),
+    createdAt: zod.string(),
+  });
+  return { PartRecord, EncryptionRecord, UploadJournal };
+}
 
-const EncryptionRecord = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('SSE-COS') }),
-  z.object({ mode: z.literal('SSE-KMS'), keyId: z.string().optional() }),
-  z.object({ mode: z.literal('SSE-C'), keyMd5: z.string() }),
-  z.object({ mode: z.literal('none') }),
-]);
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Promise<Schemas> | undefined;
+function journalSchema(): Promise<Schemas['UploadJournal']> {
+  schemas ??= import('zod').then((m) => buildSchemas(m.z));
+  return schemas.then((s) => s.UploadJournal);
+}
 
-export const UploadJournalSchema = z.object({
-  version: z.literal(1),
-  bucket: z.string(),
-  key: z.string(),
-  uploadId: z.string().min(1),
-  partSize: z.number().int().positive(),
-  file: z.object({ path: z.string(), size: z.number().int().nonnegative(), mtimeMs: z.number() }),
-  encryption: EncryptionRecord,
-  /** Part number (as a string, JSON keys) → what the server acknowledged. */
-  parts: z.record(z.string(), PartRecord),
-  createdAt: z.string(),
-});
-
-export type UploadJournal = z.infer<typeof UploadJournalSchema>;
-export type JournalEncryption = z.infer<typeof EncryptionRecord>;
-export type JournalPart = z.infer<typeof PartRecord>;
+export type UploadJournal = z.infer<Schemas['UploadJournal']>;
+export type JournalEncryption = z.infer<Schemas['EncryptionRecord']>;
+export type JournalPart = z.infer<Schemas['PartRecord']>;
 
 /** The journal's file name for one (bucket, key, file): a hash, so keys and paths need no escaping. */
 export function journalId(bucket: string, key: string, absPath: string): string {
@@ -60,8 +72,9 @@ export class JournalStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+    const schema = await journalSchema();
     try {
-      const parsed = UploadJournalSchema.safeParse(JSON.parse(text));
+      const parsed = schema.safeParse(JSON.parse(text));
       return parsed.success ? parsed.data : undefined;
     } catch {
       return undefined;
@@ -69,8 +82,10 @@ export class JournalStore {
   }
 
   write(id: string, journal: UploadJournal): Promise<void> {
-    const snapshot = JSON.stringify(UploadJournalSchema.parse(journal), null, 1);
+    // The state as of this call (the caller goes on changing `journal`), checked once the schema is loaded.
+    const state = JSON.stringify(journal);
     return this.chain(id, async () => {
+      const snapshot = JSON.stringify((await journalSchema()).parse(JSON.parse(state)), null, 1);
       await mkdir(this.dir, { recursive: true });
       const tmp = `${this.file(id)}.${randomBytes(4).toString('hex')}.tmp`;
       await writeFile(tmp, snapshot, { mode: 0o600 });

@@ -3,11 +3,11 @@
 // CLIs; else the embedded store in COFFER_HOME. Secrets met here are registered with the output's redactor.
 import { CosClient, type Credentials } from '../../cos/client';
 import { DEFAULT_APPID, DEFAULT_REGION, DEFAULT_STORE_PORT } from '../../store/config';
-import { findByName, findKeychain, keychainBackend, keychainProtector, passphraseProtectorFromEnvironment, PASSPHRASE_ENV, resolveCofferHome, Vault, VaultError, type SecretProtector } from '../../vault';
+import type { SecretProtector, Vault } from '../../vault';
+import { resolveCofferHome } from '../../vault/coffer-home';
 import { openEmbeddedStore } from './embedded-store';
 import { CliError, EXIT, UsageError } from './errors';
 import type { Output } from './output';
-import { canPrompt, promptHidden } from './prompt';
 
 export interface Connection {
   client: CosClient;
@@ -32,6 +32,13 @@ export function cofferHome(env: NodeJS.ProcessEnv): string {
   return resolveCofferHome({ env });
 }
 
+/**
+ * The vault's code (and zod, which checks its records), loaded by the commands that open the vault, as is the
+ * prompt (node:readline): a command that reaches COS from the environment or the embedded store does not pay for
+ * compiling them at each start.
+ */
+const loadVault = () => import('../../vault');
+
 /** Set to `passphrase` to create a new vault under a passphrase even where an OS keychain is available. */
 export const VAULT_PROTECTOR_ENV = 'COFFER_VAULT_PROTECTOR';
 
@@ -41,6 +48,7 @@ export const VAULT_PROTECTOR_ENV = 'COFFER_VAULT_PROTECTOR';
  * environment or a prompt.
  */
 async function vaultProtector(ctx: RunContext, home: string, create: boolean): Promise<SecretProtector> {
+  const [{ findKeychain, keychainBackend, keychainProtector, passphraseProtectorFromEnvironment, PASSPHRASE_ENV, Vault, VaultError }, { canPrompt, promptHidden }] = await Promise.all([loadVault(), import('./prompt')]);
   const kind = await Vault.protectorKindAt(home);
   const choice = ctx.env[VAULT_PROTECTOR_ENV];
   if (choice !== undefined && choice !== '' && choice !== 'passphrase' && choice !== 'keychain') {
@@ -76,6 +84,7 @@ async function vaultProtector(ctx: RunContext, home: string, create: boolean): P
 export async function openVault(ctx: RunContext, opts: { create: boolean }): Promise<Vault> {
   const home = cofferHome(ctx.env);
   const protector = await vaultProtector(ctx, home, opts.create);
+  const { Vault, VaultError } = await loadVault();
   try {
     return await Vault.open(home, { protector, create: opts.create });
   } catch (err) {
@@ -131,6 +140,7 @@ function fromEnvironment(ctx: RunContext): Connection | undefined {
 async function fromProfile(ctx: RunContext, name: string): Promise<Connection> {
   const vault = await openVault(ctx, { create: false });
   try {
+    const { findByName } = await loadVault();
     const profile = findByName(vault.listProfiles(), name);
     if (!profile) {
       const known = vault.listProfiles().map((p) => p.name);

@@ -7,7 +7,7 @@ import { DEFAULT_APPID, DEFAULT_REGION, DEFAULT_ROTATION_DAYS, DEFAULT_SSE_REGIO
 import { loadOrCreateCredentials } from '../../store/credentials-file';
 import { readStoreRecord, writeStoreRecord } from '../../store/running-record';
 import type { RunningStore } from '../../store/server';
-import { cofferPaths, ensureCofferHome } from '../../vault';
+import { cofferPaths, ensureCofferHome } from '../../vault/coffer-home';
 import { CliError, EXIT } from './errors';
 
 export interface EmbeddedStore {

@@ -11,7 +11,7 @@ const { RUNS, SIZE_MIB } = readBenchOptions('bench:crc64', () => {
   return { RUNS: wholeNumberOption('runs', values.runs, 5), SIZE_MIB: wholeNumberOption('size-mib', values['size-mib'], 64) };
 });
 
-if (!crc64UsesWasm) console.error('bench:crc64: WebAssembly is not available here; both rows measure the JS loop');
+if (!crc64UsesWasm()) console.error('bench:crc64: WebAssembly is not available here; both rows measure the JS loop');
 const big = randomBytes(SIZE_MIB * 1024 * 1024);
 const small = Array.from({ length: 64 }, () => randomBytes(4096));
 const SMALL_COUNT = 20_000;

@@ -52,6 +52,15 @@ export function isQuickRequest(req: Pick<HttpRequest, 'method' | 'body' | 'heade
 }
 
 /**
+ * undici works out a TLS server name (SNI) for every request from its Host header, asking node:net's isIP whether
+ * the name is an address; the first time a name is not an IPv4 address that compiles Node's IPv6 pattern, 20–100 ms
+ * of a small command's start measured on this loaded 2-core machine. Over plain HTTP no server name is ever used
+ * (undici reads it only for https: origins), so such requests carry this one instead and skip the test. Over HTTPS
+ * undici's own is kept: it is the certificate's name.
+ */
+const PLAIN_HTTP_SERVERNAME = 'plain-http';
+
+/**
  * Two connection pools per origin. The quick lane lets each connection hold a second request queued behind the
  * one it is running (undici `pipelining: 2`). Every request is `blocking` and undici never pipelines
  * non-idempotent ones, so the queued request is written only once the previous response is complete: no HTTP
@@ -78,7 +87,7 @@ export class HttpTransport {
   async send(req: HttpRequest, context: CosErrorContext): Promise<HttpResponse> {
     try {
       const agent = isQuickRequest(req) ? this.quick : this.bulk;
-      const res = await agent.request({
+      const options: Parameters<Agent['request']>[0] & { servername?: string } = {
         origin: req.origin,
         method: req.method as 'GET',
         path: req.path,
@@ -87,7 +96,10 @@ export class HttpTransport {
         signal: req.signal,
         // Never a second request on the wire before a response is complete (HEAD would otherwise be pipelined).
         blocking: true,
-      });
+        // undici passes it on to its Request (lib/core/request.js), though its types do not list it.
+        servername: req.origin.startsWith('http:') ? PLAIN_HTTP_SERVERNAME : undefined,
+      };
+      const res = await agent.request(options);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) {
         if (value === undefined) continue;

@@ -189,7 +189,7 @@ export class RequestExecutor {
     if (!req.readBody && !req.errorIn200) return { status: res.status, headers: res.headers, requestId, body: res.body };
     const text = await readAll(res.body, Infinity, req.signal, context);
     if (req.errorIn200) {
-      const doc = safeParse(text);
+      const doc = await safeParse(text);
       if (doc && 'Error' in doc) throw serviceError(res, node(doc.Error), req, secrets, true);
     }
     return { status: res.status, headers: res.headers, requestId, text };
@@ -207,7 +207,7 @@ export class RequestExecutor {
     } else {
       res.body.resume();
     }
-    const doc = safeParse(text);
+    const doc = await safeParse(text);
     return serviceError(res, node(doc?.Error), req, secrets, false);
   }
 }
@@ -227,9 +227,9 @@ function serviceError(res: HttpResponse, e: Record<string, unknown>, req: CosReq
   });
 }
 
-function safeParse(text: string): Record<string, unknown> | undefined {
+async function safeParse(text: string): Promise<Record<string, unknown> | undefined> {
   try {
-    return parseXml(text);
+    return await parseXml(text);
   } catch {
     return undefined;
   }

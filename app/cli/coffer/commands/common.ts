@@ -3,7 +3,7 @@
 import { CosServiceError, type CosClient, type SseInfo } from '../../../cos/client';
 import type { EncryptionStatus } from '../../../engine/encryption-status';
 import type { UploadEncryption, UploadPlan } from '../../../engine/upload';
-import { findByName, md5Fingerprint } from '../../../vault';
+import { keyMd5 } from '../../../engine/upload/upload-encryption';
 import type { Flags, ParsedArgs } from '../args';
 import { openVault, type RunContext } from '../connection';
 import { CliError, EXIT, UsageError } from '../errors';
@@ -11,6 +11,8 @@ import { CliError, EXIT, UsageError } from '../errors';
 export async function sseCustomerKeyNamed(ctx: RunContext, name: string): Promise<Buffer> {
   const vault = await openVault(ctx, { create: false });
   try {
+    // The vault's module is loaded with the vault (openVault): a command without --sse-c-key never pays for it.
+    const { findByName } = await import('../../../vault');
     const found = findByName(vault.listSseCustomerKeys(), name);
     if (!found) throw new CliError(EXIT.NOT_FOUND, `There is no SSE-C key named "${name}" in the vault; see \`coffer sse-c-key list\`, or add one with \`coffer sse-c-key add\`.`);
     const key = await vault.getSseCustomerKey(found.id);
@@ -86,7 +88,7 @@ export function describeEncryption(info: SseInfo | UploadEncryption): string {
 
 /** The key's MD5 fingerprint: echoed by the server, or computed from the key an upload asked for (never the key). */
 function customerKeyMd5(info: { mode: 'SSE-C' } & ({ keyMd5?: string } | { key: Buffer })): string | undefined {
-  return 'key' in info ? md5Fingerprint(info.key) : info.keyMd5;
+  return 'key' in info ? keyMd5(info.key) : info.keyMd5;
 }
 
 /** The public part of an encryption description, for --json: asked for, echoed, or found by a status HEAD. */

@@ -11,7 +11,7 @@ import { describeEmptyTarget, resolveTarget } from '../../../engine/object-targe
 import { explainDownloadInterrupt, explainFolderDownloadInterrupt, explainStdoutInterrupt, explainUploadInterrupt, onInterrupt } from './cp-interrupt';
 import { CosIntegrityError } from '../../../cos/client';
 import { UploadEngine, type TransferResult, type UploadEngineOptions, type UploadTransfer } from '../../../engine/upload';
-import { cofferPaths, ensureCofferHome } from '../../../vault';
+import { cofferPaths, ensureCofferHome } from '../../../vault/coffer-home';
 import { allowOnly, isCosUrl, parseCosUrl, parseParallel, parsePartSize, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
 import { CliError, describeError, EXIT, exitCodeForItemFailure, UsageError, type ExitCode } from '../errors';

@@ -27,7 +27,7 @@ export async function getBucketEncryption(ctx: OpContext, bucket: string, opts: 
 export async function putBucketEncryption(ctx: OpContext, bucket: string, config: BucketEncryption, opts: CallOptions = {}): Promise<ResponseMeta> {
   const byDefault: Record<string, string> = { SSEAlgorithm: config.algorithm };
   if (config.algorithm === 'KMS' && config.kmsKeyId) byDefault.KMSMasterKeyID = config.kmsKeyId;
-  const xml = xmlRequest({ ServerSideEncryptionConfiguration: { Rule: { ApplyServerSideEncryptionByDefault: byDefault } } });
+  const xml = await xmlRequest({ ServerSideEncryptionConfiguration: { Rule: { ApplyServerSideEncryptionByDefault: byDefault } } });
   const res = await ctx.exec.send({
     method: 'PUT',
     host: bucketHost(ctx, bucket, opts),

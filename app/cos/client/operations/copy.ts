@@ -76,7 +76,7 @@ export async function copyObject(ctx: OpContext, source: CopySource, bucket: str
     secrets: [...sseSecrets(dest), ...sseSecrets(src)],
     signal: input.signal,
   });
-  return { ...copyResult(res, 'CopyObjectResult'), encryption: sseOf(res.headers), versionId: res.headers['x-cos-version-id'] };
+  return { ...(await copyResult(res, 'CopyObjectResult')), encryption: sseOf(res.headers), versionId: res.headers['x-cos-version-id'] };
 }
 
 export interface UploadPartCopyInput extends CallOptions {
@@ -123,8 +123,8 @@ export async function uploadPartCopy(
 }
 
 /** The body both copy APIs answer with; the CRC64 header wins over the body's <CRC64>. */
-function copyResult(res: Parameters<typeof meta>[0] & { text?: string }, root: 'CopyObjectResult' | 'CopyPartResult') {
-  const doc = node(parseXml(res.text ?? '')[root]);
+async function copyResult(res: Parameters<typeof meta>[0] & { text?: string }, root: 'CopyObjectResult' | 'CopyPartResult') {
+  const doc = node((await parseXml(res.text ?? ''))[root]);
   const bodyCrc = str(doc.CRC64);
   return {
     ...meta(res),

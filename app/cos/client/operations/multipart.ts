@@ -45,7 +45,7 @@ export async function initiateMultipartUpload(ctx: OpContext, bucket: string, ke
     secrets: sseSecrets(sse),
     signal: input.signal,
   });
-  const doc = node(parseXml(res.text ?? '').InitiateMultipartUploadResult);
+  const doc = node((await parseXml(res.text ?? '')).InitiateMultipartUploadResult);
   return { ...meta(res), uploadId: str(doc.UploadId) ?? '', encryption: sseOf(res.headers) };
 }
 
@@ -125,7 +125,7 @@ export async function completeMultipartUpload(
   const sseC = sseCustomerHeaders(opts.sseCustomerKey);
   const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
   const quote = (e: string) => (e.startsWith('"') ? e : `"${e}"`);
-  const xml = xmlRequest({ CompleteMultipartUpload: { Part: sorted.map((p) => ({ PartNumber: String(p.partNumber), ETag: quote(p.etag) })) } });
+  const xml = await xmlRequest({ CompleteMultipartUpload: { Part: sorted.map((p) => ({ PartNumber: String(p.partNumber), ETag: quote(p.etag) })) } });
   const res = await ctx.exec.send({
     method: 'POST',
     host: bucketHost(ctx, bucket, opts),
@@ -139,7 +139,7 @@ export async function completeMultipartUpload(
     secrets: sseSecrets(sseC),
     signal: opts.signal,
   });
-  const doc = node(parseXml(res.text ?? '').CompleteMultipartUploadResult);
+  const doc = node((await parseXml(res.text ?? '')).CompleteMultipartUploadResult);
   return {
     ...meta(res),
     location: str(doc.Location) ?? '',

@@ -271,7 +271,7 @@ export interface DeleteObjectsResult extends ResponseMeta {
 export async function deleteObjects(ctx: OpContext, bucket: string, keys: string[], opts: CallOptions & { quiet?: boolean } = {}): Promise<DeleteObjectsResult> {
   if (keys.length === 0) return { deleted: [], errors: [], headers: {} };
   if (keys.length > 1000) throw new RangeError(`deleteObjects takes at most 1000 keys, got ${keys.length}`);
-  const xml = xmlRequest({ Delete: { Quiet: opts.quiet ? 'true' : 'false', Object: keys.map((k) => ({ Key: k })) } });
+  const xml = await xmlRequest({ Delete: { Quiet: opts.quiet ? 'true' : 'false', Object: keys.map((k) => ({ Key: k })) } });
   const res = await ctx.exec.send({
     method: 'POST',
     host: bucketHost(ctx, bucket, opts),
@@ -284,7 +284,7 @@ export async function deleteObjects(ctx: OpContext, bucket: string, keys: string
     readBody: true,
     signal: opts.signal,
   });
-  const doc = node(parseXml(res.text ?? '').DeleteResult);
+  const doc = node((await parseXml(res.text ?? '')).DeleteResult);
   return {
     ...meta(res),
     deleted: list(doc.Deleted).map((d) => str(d.Key) ?? ''),

@@ -27,7 +27,7 @@ export interface ResponseMeta {
 /** A GET whose answer is an XML document: sent idempotent with its body read in the attempt; returns `root`. */
 export async function getXml(ctx: OpContext, req: Omit<CosRequest, 'method' | 'idempotent' | 'readBody'>, root: string): Promise<{ res: CosResponse; doc: XmlNode }> {
   const res = await ctx.exec.send({ ...req, method: 'GET', idempotent: true, readBody: true });
-  return { res, doc: node(parseXml(res.text ?? '')[root]) };
+  return { res, doc: node((await parseXml(res.text ?? ''))[root]) };
 }
 
 /**

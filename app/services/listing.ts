@@ -46,8 +46,42 @@ export interface ListPageOptions {
   region?: string;
 }
 
+/**
+ * List pages this process is fetching now. The status scheduler starts no new HEAD while one is on its way: the
+ * user is waiting at the end of the table for that page, and the store answers it sooner with no HEADs beside it.
+ */
+let listsInFlight = 0;
+const idleWaiters = new Set<() => void>();
+export interface ListingActivity {
+  readonly busy: boolean;
+  /** Calls `cb` once no list page is in flight (at once when none is). */
+  whenIdle(cb: () => void): void;
+}
+export const listingActivity: ListingActivity = {
+  get busy() {
+    return listsInFlight > 0;
+  },
+  whenIdle(cb) {
+    if (listsInFlight === 0) cb();
+    else idleWaiters.add(cb);
+  },
+};
+
 export async function listPage(client: CosClient, bucket: string, opts: ListPageOptions): Promise<ListingPage> {
   checkPrefix(opts.prefix);
+  listsInFlight++;
+  try {
+    return await listOnePage(client, bucket, opts);
+  } finally {
+    if (--listsInFlight === 0) {
+      const waiting = [...idleWaiters];
+      idleWaiters.clear();
+      for (const cb of waiting) cb();
+    }
+  }
+}
+
+async function listOnePage(client: CosClient, bucket: string, opts: ListPageOptions): Promise<ListingPage> {
   const page = await client.listObjects(bucket, { prefix: opts.prefix, delimiter: '/', marker: opts.marker, maxKeys: opts.pageSize ?? 1000, region: opts.region });
   const needle = opts.nameFilter?.toLocaleLowerCase();
   const keep = (name: string) => needle === undefined || name.toLocaleLowerCase().includes(needle);

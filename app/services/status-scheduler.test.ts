@@ -5,6 +5,7 @@ import type { CosClient } from '../cos/client';
 import { testClient } from '../cos/client/test-support/client-fixture';
 import { EncryptionStatusService } from '../engine/encryption-status';
 import { startFixture, type StoreFixture } from '../store/test-support/store-fixture';
+import { listPage } from './listing';
 import { StatusScheduler, type StatusChange } from './status-scheduler';
 
 let f: StoreFixture;
@@ -36,6 +37,17 @@ function setUp(concurrency = 8) {
 }
 
 describe('StatusScheduler', () => {
+  it('starts no HEAD while a list page is on its way: the page the user waits for comes first', async () => {
+    const { service, scheduler, changes } = setUp();
+    const page = listPage(client, BUCKET, { prefix: '', pageSize: 1000 });
+    expect(scheduler.watch('window-1:table', BUCKET, rows.slice(0, 20)).queued).toBe(20);
+    expect(scheduler.stats.started).toBe(0);
+    expect((await page).objects).toHaveLength(120);
+    // The page is in: the held rows are looked up now.
+    await expect.poll(() => changes.length, { timeout: 20_000 }).toBe(20);
+    expect(service.stats.heads).toBe(20);
+  });
+
   it('HEADs only what is on screen: rows scrolled away before their turn are dropped, the new screen goes first', async () => {
     const { service, scheduler, changes } = setUp();
     const first = rows.slice(0, 50);

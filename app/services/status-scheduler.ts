@@ -8,6 +8,7 @@ import type { SseInfo } from '../cos/client';
 import type { EncryptionStatus, EncryptionStatusService } from '../engine/encryption-status';
 import { LruCache } from '../engine/encryption-status-lru';
 import type { AppError } from './errors';
+import { listingActivity, type ListingActivity } from './listing';
 
 /** The Encryption cell, as the contract carries it. */
 export type EncryptionStateView =
@@ -91,7 +92,12 @@ export interface StatusSchedulerOptions {
   concurrency?: number;
   cacheSize?: number;
   emit: (change: StatusChange) => void;
+  /** List pages in flight (default: this process's): no new HEAD starts while one is, so the page comes first. */
+  listing?: ListingActivity;
 }
+
+/** The longest a HEAD waits for list pages: a list that hangs must not leave every cell "Checking…". */
+const LISTING_HOLD_MS = 2_000;
 
 export class StatusScheduler {
   private readonly cache: LruCache<string, EncryptionStateView>;
@@ -102,11 +108,15 @@ export class StatusScheduler {
   /** Objects a job just wrote, whose version the listing will show: bucket\0key → what they are. */
   private readonly fresh = new Map<string, { state: EncryptionStateView; size: number; at: number }>();
   private readonly concurrency: number;
+  private readonly listing: ListingActivity;
+  /** The pump waits for a list page to arrive (or LISTING_HOLD_MS) before starting more HEADs. */
+  private holding = false;
   /** HEADs started, for tests and diagnostics. */
   readonly stats = { started: 0, dropped: 0 };
 
   constructor(private readonly opts: StatusSchedulerOptions) {
     this.concurrency = Math.max(1, opts.concurrency ?? 8);
+    this.listing = opts.listing ?? listingActivity;
     this.cache = new LruCache(opts.cacheSize ?? 50_000);
   }
 
@@ -187,7 +197,22 @@ export class StatusScheduler {
     return all;
   }
 
-  private pump(): void {
+  /** `held`: this round follows a wait for the listing, and starts HEADs even if a (hung) list is still running. */
+  private pump(held = false): void {
+    if (this.holding) return;
+    if (!held && this.queue.length > 0 && this.listing.busy) {
+      this.holding = true;
+      const resume = () => {
+        if (!this.holding) return;
+        this.holding = false;
+        clearTimeout(timer);
+        this.pump(true);
+      };
+      const timer = setTimeout(resume, LISTING_HOLD_MS);
+      timer.unref?.();
+      this.listing.whenIdle(resume);
+      return;
+    }
     while (this.inFlight.size < this.concurrency && this.queue.length > 0) {
       const next = this.queue.shift()!;
       if (this.inFlight.has(next.id)) continue;

@@ -1,13 +1,13 @@
 // The object table: a grid virtualized with @tanstack/react-virtual, so only the rows on screen exist in the
 // DOM however long the prefix. The next page is asked for as the user nears the end of what is loaded; the
 // Encryption cells are asked for the rows on screen only, a moment after scrolling settles.
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, File as FileIcon, Folder, Loader } from 'lucide-react';
 import { Button } from 'react-aria-components';
-import type { ObjectRow } from '../../shared/contract';
+import type { FolderRow, ObjectRow } from '../../shared/contract';
 import { formatDate, formatSize, placeLabel } from '../lib/format';
 import { isServerOrder, sortRows, type Row } from '../lib/sort-rows';
 import type { Location, SortColumn } from '../stores/listing-store';
@@ -25,7 +25,7 @@ export const STATUS_DELAY_MS = 120;
 const COLUMNS: SortColumn[] = ['name', 'size', 'lastModified', 'storageClass', 'encryption'];
 
 export function ObjectTable() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const model = useModel();
   const location = useListing((s) => s.location);
   const folders = useListing((s) => s.folders);
@@ -84,6 +84,30 @@ export function ObjectTable() {
     scrollRef.current?.scrollTo?.({ top: 0 });
   }, [location]);
 
+  // The rows get stable callbacks that read the latest rows through a ref: a new closure per render would make
+  // every row on screen render again on each scroll frame (the row is memoized on its props).
+  const latest = useRef({ rows, location });
+  latest.current = { rows, location };
+  const onRowSelect = useCallback(
+    (index: number, additive: boolean) => {
+      const row = latest.current.rows[index];
+      if (!row) return;
+      setFocused(index);
+      const listing = model.listing.getState();
+      if (additive) listing.toggle(keyOf(row));
+      else listing.select([keyOf(row)]);
+    },
+    [model],
+  );
+  const onRowOpen = useCallback(
+    (index: number) => {
+      const row = latest.current.rows[index];
+      const loc = latest.current.location;
+      if (row?.kind === 'folder' && loc) void model.listing.getState().open({ ...loc, prefix: row.folder.prefix });
+    },
+    [model],
+  );
+
   if (!location) return <div className="table-message">{t('table.chooseBucket')}</div>;
   if (status === 'loading' && rows.length === 0) {
     return (
@@ -103,11 +127,7 @@ export function ObjectTable() {
     );
   }
 
-  const open = (row: Row) => {
-    if (row.kind === 'folder') void model.listing.getState().open({ ...location, prefix: row.folder.prefix });
-  };
   const listing = model.listing.getState();
-  const keyOf = (row: Row) => (row.kind === 'folder' ? row.folder.prefix : row.object.key);
 
   const moveFocus = (to: number) => {
     const i = Math.max(0, Math.min(rows.length - 1, to));
@@ -138,7 +158,7 @@ export function ObjectTable() {
         moveFocus(rows.length - 1);
         break;
       case 'Enter':
-        if (row) open(row);
+        onRowOpen(focused);
         break;
       case ' ':
         if (row) listing.toggle(keyOf(row));
@@ -195,18 +215,18 @@ export function ObjectTable() {
               return (
                 <ObjectTableRow
                   key={key}
-                  row={row}
+                  // The store's own row objects (kept across pages), not the Row wrappers rebuilt per page.
+                  folder={row.kind === 'folder' ? row.folder : undefined}
+                  object={row.kind === 'object' ? row.object : undefined}
                   index={v.index}
                   start={v.start - ROW_HEIGHT}
                   location={location}
                   selected={selected.has(key)}
                   focused={focused === v.index}
-                  onSelect={(additive) => {
-                    setFocused(v.index);
-                    if (additive) listing.toggle(key);
-                    else listing.select([key]);
-                  }}
-                  onOpen={() => open(row)}
+                  onSelect={onRowSelect}
+                  onOpen={onRowOpen}
+                  t={t}
+                  lang={i18n.language}
                 />
               );
             })}
@@ -223,21 +243,26 @@ export function ObjectTable() {
   );
 }
 
+const keyOf = (row: Row) => (row.kind === 'folder' ? row.folder.prefix : row.object.key);
+
 interface RowProps {
-  row: Row;
+  /** One of the two. */
+  folder?: FolderRow;
+  object?: ObjectRow;
   index: number;
   start: number;
   location: Location;
   selected: boolean;
   focused: boolean;
   /** additive: Ctrl/Cmd-click adds or removes the row instead of selecting only it. */
-  onSelect(additive: boolean): void;
-  onOpen(): void;
+  onSelect(index: number, additive: boolean): void;
+  onOpen(index: number): void;
+  /** From the table: useTranslation in each of the rows mounted per scroll frame costs more than the row itself. */
+  t: TFunction;
+  lang: string;
 }
 
-const ObjectTableRow = memo(function ObjectTableRow({ row, index, start, location, selected, focused, onSelect, onOpen }: RowProps) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
+const ObjectTableRow = memo(function ObjectTableRow({ folder, object, index, start, location, selected, focused, onSelect, onOpen, t, lang }: RowProps) {
   return (
     <div
       className={`row${selected ? ' selected' : ''}`}
@@ -247,15 +272,15 @@ const ObjectTableRow = memo(function ObjectTableRow({ row, index, start, locatio
       data-index={index}
       tabIndex={focused ? 0 : -1}
       style={{ transform: `translateY(${start}px)` }}
-      onClick={(e) => onSelect(e.ctrlKey || e.metaKey)}
-      onDoubleClick={onOpen}
+      onClick={(e) => onSelect(index, e.ctrlKey || e.metaKey)}
+      onDoubleClick={() => onOpen(index)}
     >
-      {row.kind === 'folder' ? (
+      {folder ? (
         <>
           <div role="gridcell" className="cell col-name">
             <Folder className="icon folder" aria-hidden />
-            <Button className="link name" onPress={onOpen}>
-              <span title={`${row.folder.name}/`}>{row.folder.name}/</span>
+            <Button className="link name" onPress={() => onOpen(index)}>
+              <span title={`${folder.name}/`}>{folder.name}/</span>
             </Button>
           </div>
           <div role="gridcell" className="cell col-size" />
@@ -263,9 +288,9 @@ const ObjectTableRow = memo(function ObjectTableRow({ row, index, start, locatio
           <div role="gridcell" className="cell col-storageClass" />
           <div role="gridcell" className="cell col-encryption" />
         </>
-      ) : (
-        <ObjectCells object={row.object} location={location} lang={lang} t={t} />
-      )}
+      ) : object ? (
+        <ObjectCells object={object} location={location} lang={lang} t={t} />
+      ) : null}
     </div>
   );
 });

@@ -11,7 +11,7 @@ import { JournalStore } from '../journal';
 import type { ResolvedUploadOptions } from './item-context';
 import { contentTypeFor, parseContentType } from './content-type';
 import { DEFAULT_ENCRYPTION, UploadError, type UploadEncryption } from './upload-encryption';
-import { MiB, MIN_PART_SIZE, normalizePrefix, planItems, type Destination, type SourceInput, type UploadItem, type UploadPlan } from './upload-plan';
+import { assemblePlan, MiB, MIN_PART_SIZE, normalizePrefix, planItems, type Destination, type SourceInput, type UploadItem, type UploadPlan } from './upload-plan';
 import { UploadTransfer } from './upload-transfer';
 
 export type UploadEngineOptions = Partial<ResolvedUploadOptions>;
@@ -86,18 +86,7 @@ export class UploadEngine {
       planItems(sources, { ...destination, contentType }, encryption),
       readBucketDefaultEncryption(this.client, destination.bucket),
     ]);
-    return {
-      kind: 'plan',
-      bucket: destination.bucket,
-      region: target.region,
-      prefix: normalizePrefix(destination.prefix),
-      items,
-      skipped,
-      count: items.length,
-      totalBytes: items.reduce((s, i) => s + (i.source.size ?? 0), 0),
-      encryption,
-      bucketDefaultEncryption,
-    };
+    return assemblePlan({ bucket: destination.bucket, region: target.region, prefix: normalizePrefix(destination.prefix), items, skipped, encryption, bucketDefaultEncryption });
   }
 
   start(target: UploadPlan | SingleUpload): UploadTransfer {

@@ -72,6 +72,11 @@ export interface UploadPlan {
  * The part size for an object of `size` bytes: the configured size, or larger when needed so the object fits in
  * 10,000 parts (rounded up to whole MiB).
  */
+/** A plan from its parts: the count and the total are derived from the items, never carried separately. */
+export function assemblePlan(parts: Omit<UploadPlan, 'kind' | 'count' | 'totalBytes'>): UploadPlan {
+  return { kind: 'plan', ...parts, count: parts.items.length, totalBytes: parts.items.reduce((s, i) => s + (i.source.size ?? 0), 0) };
+}
+
 export function partSizeFor(size: number, configured: number): number {
   const needed = Math.ceil(Math.ceil(size / MAX_PARTS) / MiB) * MiB;
   return Math.max(configured, needed);

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { CosClient } from '../../cos/client';
 import { readBucketDefaultEncryption } from '../../engine/bucket-settings';
 import type { UploadEncryption, UploadEngine, UploadItem, UploadPlan } from '../../engine/upload';
-import { planItems, type PlanSkip } from '../../engine/upload/upload-plan';
+import { assemblePlan, planItems, type PlanSkip } from '../../engine/upload/upload-plan';
 import { ServiceError } from '../errors';
 import type { UploadEntry } from './job-types';
 
@@ -57,16 +57,5 @@ export async function planUpload(engine: UploadEngine, client: CosClient, input:
   }
   if (streams.length > 0) items.push(...(await planItems(streams, { bucket, prefix: '' }, encryption)).items);
   const bucketDefaultEncryption = await readBucketDefaultEncryption(client, bucket, { region: target.region });
-  return {
-    kind: 'plan',
-    bucket,
-    region: target.region,
-    prefix: input.prefix,
-    items,
-    skipped,
-    count: items.length,
-    totalBytes: items.reduce((s, i) => s + (i.source.size ?? 0), 0),
-    encryption,
-    bucketDefaultEncryption,
-  };
+  return assemblePlan({ bucket, region: target.region, prefix: input.prefix, items, skipped, encryption, bucketDefaultEncryption });
 }

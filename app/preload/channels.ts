@@ -1,6 +1,6 @@
 // The contract's channel names and event channel, spelled here so the sandboxed preload bundle stays a few lines
 // (the contract module carries its zod schemas). preload-api.test.ts checks this list against the contract's.
-export const PRELOAD_CHANNELS = [
+const BROWSER_CHANNELS = [
   'app.info',
   'connections.list',
   'buckets.list',
@@ -27,5 +27,11 @@ export const PRELOAD_CHANNELS = [
   'vault.unlock',
   'vault.sseCKeys',
 ] as const;
+// One list per area, as in shared/contract/channels-*.ts.
+const ACCOUNT_CHANNELS = [] as const;
+const DETAIL_CHANNELS = [] as const;
+const SETTINGS_CHANNELS = [] as const;
+
+export const PRELOAD_CHANNELS = [...BROWSER_CHANNELS, ...ACCOUNT_CHANNELS, ...DETAIL_CHANNELS, ...SETTINGS_CHANNELS] as const;
 
 export const PRELOAD_EVENT_CHANNEL = 'coffer:event';

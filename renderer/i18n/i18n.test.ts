@@ -2,11 +2,11 @@
 // first run follows the system language.
 import { describe, expect, it } from 'vitest';
 import { JobKind, JobState, SseMode } from '../../shared/contract';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+import { translations, type Tree } from './resources';
 import { createI18n, pickLanguage, startLanguage } from './i18n';
 
-type Tree = { [k: string]: string | Tree };
+const en = translations.en;
+const zhCN = translations['zh-CN'];
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
 function keys(tree: Tree, prefix = ''): string[] {

@@ -1,9 +1,8 @@
-// Every visible string comes from en.json or zh-CN.json. The language follows the system on first run
+// Every visible string comes from the translation files (resources.ts). The language follows the system on first run
 // (navigator.language) and is remembered; issue 14 adds the switch that changes it.
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+import { translations } from './resources';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -17,7 +16,7 @@ export function pickLanguage(stored: string | null, navigatorLanguage: string | 
 export async function createI18n(language: Language): Promise<i18n> {
   const instance = i18next.createInstance();
   await instance.use(initReactI18next).init({
-    resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+    resources: { en: { translation: translations.en }, 'zh-CN': { translation: translations['zh-CN'] } },
     lng: language,
     fallbackLng: 'en',
     interpolation: { escapeValue: false },

@@ -18,6 +18,9 @@ import {
   splitChannel,
 } from '../../shared/contract';
 import type { Bridge, UploadFilesRequest } from '../bridge/bridge';
+import { accountMemoryHandlers } from './memory-accounts';
+import { detailMemoryHandlers } from './memory-details';
+import { settingsMemoryHandlers } from './memory-settings';
 
 export interface MemoryBridgeOptions {
   buckets?: Bucket[];
@@ -121,6 +124,9 @@ export function createMemoryBridge(opts: MemoryBridgeOptions = {}): MemoryBridge
   const acted = (jobId: string, extra: Partial<JobSummary>) => ({ job: { ...(known.get(jobId) ?? job({ id: jobId })), ...extra } });
 
   const base: Handlers = {
+    ...accountMemoryHandlers(),
+    ...detailMemoryHandlers(),
+    ...settingsMemoryHandlers(),
     'app.info': () => ({ ...defaultInfo(), ...opts.appInfo }),
     'connections.list': () => ({ connections: [{ id: 'local', label: '', kind: 'embedded', appId: '1250000000', state: 'ready' }] }),
     'buckets.list': () => ({ buckets: opts.buckets ?? [bucket()] }),

@@ -17,13 +17,11 @@ import {
   SseChoice,
 } from './common';
 import { DownloadDestination, ItemFailure, JobSummary, UploadItem } from './jobs';
+import { channel, none, target } from './channel-kit';
+import { accountChannels } from './channels-accounts';
+import { detailChannels } from './channels-details';
+import { settingsChannels } from './channels-settings';
 
-function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
-  return { request, response };
-}
-
-const none = z.strictObject({});
-const target = { connectionId: ConnectionId, bucket: BucketName };
 const jobRef = z.strictObject({ jobId: JobId });
 const jobAnswer = z.strictObject({ job: JobSummary });
 
@@ -66,7 +64,8 @@ export const IncompleteUpload = z.strictObject({
 });
 export type IncompleteUpload = z.infer<typeof IncompleteUpload>;
 
-export const channels = {
+/** The bucket browser's channels (part 1); the other areas live in channels-*.ts, merged below. */
+const browserChannels = {
   /** What the window needs to know about where it runs. */
   'app.info': channel(
     none,
@@ -205,6 +204,8 @@ export const channels = {
     z.strictObject({ keys: z.array(z.strictObject({ id: z.string().min(1).max(200), fingerprint: z.string().max(64) })) }),
   ),
 } as const;
+
+export const channels = { ...browserChannels, ...accountChannels, ...detailChannels, ...settingsChannels } as const;
 
 export type Channels = typeof channels;
 export type ChannelName = keyof Channels;

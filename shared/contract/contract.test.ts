@@ -17,6 +17,9 @@ import {
   type Response,
 } from './index';
 import type { JobSummary } from './jobs';
+import { accountExamples, accountMalformed } from './test-examples/accounts';
+import { detailExamples, detailMalformed } from './test-examples/details';
+import { settingsExamples, settingsMalformed } from './test-examples/settings';
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 // Compile-time: every response and event is plain JSON (no Date, bigint, Buffer, Error, functions).
@@ -49,6 +52,9 @@ const vault = { state: 'unlocked', protector: 'passphrase' } as const;
 
 /** One valid request and response per channel; adding a channel without an example fails the first test. */
 const examples: { [C in ChannelName]: { request: Request<C>; response: Response<C> } } = {
+  ...accountExamples,
+  ...detailExamples,
+  ...settingsExamples,
   'app.info': {
     request: {},
     response: { version: '0.1.0', transport: 'browser', platform: 'linux', nativeDialogs: false, filePaths: false, storeRunning: true, dataLocation: '/home/u/.config/coffer' },
@@ -106,6 +112,9 @@ const examples: { [C in ChannelName]: { request: Request<C>; response: Response<
 
 /** Bad requests a buggy or hostile page might send, per channel beyond the generic ones. */
 const malformed: Partial<Record<ChannelName, unknown[]>> = {
+  ...accountMalformed,
+  ...detailMalformed,
+  ...settingsMalformed,
   'buckets.create': [{ ...target, region: 'ap-guangzhou', name: 'x' }, { ...target, bucket: 'Photos', region: 'ap-guangzhou' }],
   'objects.list': [{ ...target, prefix: '2026' }, { ...target, pageSize: 5000 }, { ...target, delimiter: ',' }],
   'objects.status': [{ ...target, view: 'table', rows: Array.from({ length: 501 }, (_, i) => ({ key: `k${i}`, etag: 'e' })) }],

@@ -14,6 +14,9 @@ import type { CofferCore } from '../core';
 import { ServiceError, toAppError } from '../errors';
 import { createFolder, listPage } from '../listing';
 import { PROJECT_ROOT } from '../store-launch';
+import { accountHandlers } from './account-handlers';
+import { detailHandlers } from './detail-handlers';
+import { settingsHandlers } from './settings-handlers';
 
 /** What only a desktop window can do: the OS's file dialogs. */
 export interface NativeDialogs {
@@ -51,6 +54,9 @@ export function createHandlers(core: CofferCore, session: Session): Handlers {
   const dialogs = () => session.dialogs ?? unavailable('This window has no file dialogs here: drop files onto the list, or use the Upload button.');
 
   return {
+    ...accountHandlers(core, session),
+    ...detailHandlers(core, session),
+    ...settingsHandlers(core, session),
     'app.info': () => ({
       version: core.opts.version ?? appVersion(),
       transport: session.transport,

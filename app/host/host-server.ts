@@ -174,20 +174,22 @@ export async function startHost(core: CofferCore, opts: HostOptions): Promise<Ru
     const offset = Number(url.searchParams.get('offset') ?? '0');
     const entry = core.streams.attach(streamId);
     if (!entry) return failWith(res, 404, { kind: 'not-found', code: 'NoSuchStream', message: 'Coffer is not waiting for this file (its upload finished, was cancelled, or it was already sent).', details: {} }, headers);
-    if (offset !== 0) {
-      const error: AppError = { kind: 'conflict', code: 'OffsetRefused', message: 'Coffer reads files from their start; send the whole file.', details: { key: entry.key } };
+    // The page sends from where the host asked (after the parts a resumed upload already holds), nowhere else.
+    const from = entry.stream.offset;
+    if (offset !== from) {
+      const error: AppError = { kind: 'conflict', code: 'OffsetRefused', message: `Coffer asked for this file from byte ${from}, not ${offset}; drop it again.`, details: { key: entry.key } };
       core.streams.settleItem(entry.jobId, entry.key, { ok: false, error });
       return failWith(res, 409, error, headers);
     }
     const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) !== entry.size) {
-      const error: AppError = { kind: 'usage', code: 'SizeMismatch', message: `The page sent ${declared} bytes for a file announced as ${entry.size} bytes; drop it again.`, details: { key: entry.key } };
+    if (declared !== undefined && Number(declared) !== entry.size - from) {
+      const error: AppError = { kind: 'usage', code: 'SizeMismatch', message: `The page sent ${declared} bytes for a file announced as ${entry.size} bytes (from byte ${from}); drop it again.`, details: { key: entry.key } };
       core.streams.settleItem(entry.jobId, entry.key, { ok: false, error });
       return failWith(res, 400, error, headers);
     }
     // An item that fails before its bytes are all read (the bucket refused the first part): answer at once.
     const early = entry.outcome.then((o) => (o.ok ? undefined : o.error));
-    const fed = entry.stream.feed(req, entry.size).then(
+    const fed = entry.stream.feed(req, entry.size - from).then(
       () => undefined,
       (err: Error): AppError => ({ kind: 'failed', code: 'BodyBroken', message: err.message, details: { key: entry.key } }),
     );

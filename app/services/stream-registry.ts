@@ -14,6 +14,7 @@ const PIPE_BYTES = 1024 * 1024;
 export class PulledStream extends Readable {
   private asked = false;
   private source?: Readable;
+  private from = 0;
 
   constructor(private readonly onFirstRead: () => void) {
     super({ highWaterMark: PIPE_BYTES });
@@ -21,6 +22,17 @@ export class PulledStream extends Readable {
 
   get requested(): boolean {
     return this.asked;
+  }
+
+  /** The byte the page is asked to start from: after the parts a resumed upload already holds. */
+  get offset(): number {
+    return this.from;
+  }
+
+  /** Before the first read: the engine resumes an upload whose first `offset` bytes are on the server. */
+  startAt(offset: number): void {
+    if (this.asked) throw new Error('a stream cannot move once it was asked for');
+    this.from = offset;
   }
 
   override _read(): void {
@@ -99,7 +111,7 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     const id = init.id;
     const entry = {
       ...init,
-      stream: new PulledStream(() => this.emit('pull', { owner: init.owner, streamId: id, offset: 0 })),
+      stream: new PulledStream(() => this.emit('pull', { owner: init.owner, streamId: id, offset: entry.stream.offset })),
       attached: false,
       outcome,
       settle: (o: StreamOutcome) => {

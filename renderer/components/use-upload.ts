@@ -3,6 +3,7 @@
 import { useCallback } from 'react';
 import type { PageFile } from '../bridge/bridge';
 import { findBucket } from '../stores/connections-store';
+import type { ListingStore } from '../stores/listing-store';
 import { useModel } from '../stores/model-context';
 import { effectiveSse } from '../stores/upload-store';
 
@@ -17,8 +18,9 @@ export function useUpload() {
 
   const uploadFiles = useCallback(
     async (files: PageFile[]) => {
-      const location = model.listing.getState().location;
-      if (!location) return;
+      // Files chosen while Coffer is still opening the first bucket go there once it is open; never dropped silently.
+      const location = model.listing.getState().location ?? (await openedLocation(model.listing));
+      if (!location) return model.transfers.setState({ error: { kind: 'usage', code: 'NoBucketOpen', message: 'Open a bucket first, then drop the files again.', details: {} } });
       // An empty folder (or one holding only empty folders) yields no files: say so rather than do nothing.
       if (files.length === 0) return model.transfers.setState({ error: { kind: 'usage', code: 'NothingToUpload', message: 'There were no files to upload.', details: {} } });
       await model.transfers.getState().startUpload(location, files, sseNow());
@@ -57,4 +59,22 @@ export function useUpload() {
 export function baseName(path: string): string {
   const parts = path.split(/[\\/]/).filter(Boolean);
   return parts[parts.length - 1] ?? path;
+}
+
+/** How long files chosen before any bucket is open wait for the first one to open. */
+const OPENING_WAIT_MS = 15_000;
+
+function openedLocation(listing: ListingStore): Promise<ReturnType<ListingStore['getState']>['location']> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      stop();
+      resolve(null);
+    }, OPENING_WAIT_MS);
+    const stop = listing.subscribe((s) => {
+      if (!s.location) return;
+      clearTimeout(timer);
+      stop();
+      resolve(s.location);
+    });
+  });
 }

@@ -2,7 +2,8 @@
 // ends. From a file, parts are file ranges (never the whole file in memory) and the upload is journalled so it
 // can resume after a crash: List Parts tells which journalled parts the server still holds with the same ETag,
 // and only the rest is sent. From a stream, parts are read into memory one at a time (at most
-// `partConcurrency` buffers in flight) and nothing is journalled, since a stream cannot be read twice.
+// `partConcurrency` buffers in flight); a stream is journalled only when its source can give it again from an
+// offset (a browser page's file), else nothing is kept, since a stream cannot be read twice.
 import { CosServiceError } from '../../cos/client';
 import { crc64, crc64Combine } from '../../cos/crc64';
 import { journalId, type JournalPart, type UploadJournal } from '../journal';
@@ -119,9 +120,25 @@ async function sendPart(
   );
 }
 
-export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, path: string, size: number, mtimeMs: number): Promise<AppliedEncryption> {
+/** An upload's journal, opened or begun, and the parts the server still holds of it. */
+interface OpenedJournal {
+  id: string;
+  journal: UploadJournal;
+  done: Map<number, DonePart>;
+}
+
+/**
+ * Finds the journal of an interrupted upload of this source (a file, or a resumable stream named by its identity)
+ * and checks it still applies: same size and modification time, same encryption, and the upload still on the
+ * server, whose List Parts keeps only the journalled parts it holds with the same ETag. Otherwise the old upload
+ * is aborted and a new one initiated. The journal is written before any part is sent.
+ */
+async function openJournal(ctx: ItemContext, item: UploadItem, file: { path: string; size: number; mtimeMs: number; label?: string }): Promise<OpenedJournal> {
   const { bucket, key } = item;
-  const id = journalId(bucket, key, path);
+  const { size, mtimeMs } = file;
+  // Notices name the file as the user knows it; the journal keeps the path (or a stream's identity).
+  const path = file.label ?? file.path;
+  const id = journalId(bucket, key, file.path);
   const encryption = journalEncryption(item.encryption);
   let j = await ctx.journal.read(id);
 
@@ -168,26 +185,43 @@ export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, pa
       key,
       uploadId,
       partSize: partSizeFor(size, ctx.options.partSize),
-      file: { path, size, mtimeMs },
+      file: { path: file.path, size, mtimeMs },
       encryption,
       parts: {},
       createdAt: new Date().toISOString(),
     };
   }
-  const journal: UploadJournal = j;
+  return { id, journal: j, done };
+}
+
+/** Records the parts kept in the journal, says the upload exists, and counts the kept bytes as sent. */
+async function journalStarted(ctx: ItemContext, item: UploadItem, opened: OpenedJournal): Promise<void> {
+  const { id, journal, done } = opened;
   journal.parts = Object.fromEntries([...done.values()].map((p): [string, JournalPart] => [String(p.partNumber), { etag: p.etag, crc64: p.crc64.toString(), size: p.size }]));
   await ctx.journal.write(id, journal);
-  ctx.uploadStarted({ bucket, key, uploadId: journal.uploadId, journalId: id });
+  ctx.uploadStarted({ bucket: item.bucket, key: item.key, uploadId: journal.uploadId, journalId: id });
   ctx.addBytes([...done.values()].reduce((s, p) => s + p.size, 0));
+}
+
+function resumingNotice(ctx: ItemContext, label: string, size: number, opened: OpenedJournal): void {
+  const { journal, done } = opened;
+  if (done.size === 0) return;
+  const count = Math.max(1, Math.ceil(size / journal.partSize));
+  // The parts already on the server fix the part size; a different size asked for now applies to new uploads.
+  const asked = partSizeFor(size, ctx.options.partSize);
+  const kept = asked === journal.partSize ? '' : `; it keeps its ${formatMiB(journal.partSize)} parts (the ${formatMiB(asked)} asked for now applies to new uploads)`;
+  ctx.notice(`${label}: resuming the interrupted upload (${done.size} of ${count} parts were already uploaded)${kept}`);
+}
+
+export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, path: string, size: number, mtimeMs: number): Promise<AppliedEncryption> {
+  const { bucket, key } = item;
+  const opened = await openJournal(ctx, item, { path, size, mtimeMs });
+  const { id, journal, done } = opened;
+  await journalStarted(ctx, item, opened);
+  resumingNotice(ctx, path, size, opened);
 
   const count = Math.max(1, Math.ceil(size / journal.partSize));
   const todo = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !done.has(n));
-  if (done.size > 0) {
-    // The parts already on the server fix the part size; a different size asked for now applies to new uploads.
-    const asked = partSizeFor(size, ctx.options.partSize);
-    const kept = asked === journal.partSize ? '' : `; it keeps its ${formatMiB(journal.partSize)} parts (the ${formatMiB(asked)} asked for now applies to new uploads)`;
-    ctx.notice(`${path}: resuming the interrupted upload (${done.size} of ${count} parts were already uploaded)${kept}`);
-  }
   const sseCustomerKey = customerKey(item);
   await boundedAll(todo, ctx.options.partConcurrency, async (n) => {
     const start = (n - 1) * journal.partSize;
@@ -226,20 +260,39 @@ export async function uploadFileMultipart(ctx: ItemContext, item: UploadItem, pa
 
 /**
  * A stream larger than the threshold: parts read one at a time from `reader`. `declaredSize` (when known)
- * picks the part size and is checked against what the stream actually held.
+ * picks the part size and is checked against what the stream actually held. A stream that can be given again
+ * (`source.resume`, a page's file) is journalled like a file: given again after a restart, the parts the server
+ * holds from the first one on are kept and the stream is asked to start after them.
  */
 export async function uploadStreamMultipart(ctx: ItemContext, item: UploadItem, reader: ChunkReader, declaredSize: number | undefined): Promise<AppliedEncryption> {
   const { bucket, key } = item;
-  const partSize = partSizeFor(declaredSize ?? 0, ctx.options.partSize);
-  const uploadId = await initiate(ctx, item);
-  ctx.uploadStarted({ bucket, key, uploadId });
-  const sseCustomerKey = customerKey(item);
+  const resume = item.source.kind === 'stream' && declaredSize !== undefined ? item.source.resume : undefined;
   const done: DonePart[] = [];
+  let journalled: OpenedJournal | undefined;
+  let uploadId: string;
+  let partSize: number;
+  let first = 1;
+  if (resume && declaredSize !== undefined) {
+    journalled = await openJournal(ctx, item, { path: resume.identity, size: declaredSize, mtimeMs: resume.mtimeMs, label: key });
+    // A stream is read in order: only the parts before the first missing one can be skipped.
+    while (journalled.done.has(first)) first++;
+    for (const n of [...journalled.done.keys()]) if (n > first) journalled.done.delete(n);
+    await journalStarted(ctx, item, journalled);
+    resumingNotice(ctx, key, declaredSize, journalled);
+    ({ uploadId, partSize } = journalled.journal);
+    done.push(...journalled.done.values());
+    resume.startAt((first - 1) * partSize);
+  } else {
+    partSize = partSizeFor(declaredSize ?? 0, ctx.options.partSize);
+    uploadId = await initiate(ctx, item);
+    ctx.uploadStarted({ bucket, key, uploadId });
+  }
+  const sseCustomerKey = customerKey(item);
   const inflight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
-  let total = 0;
+  let total = (first - 1) * partSize;
   try {
-    for (let n = 1; ; n++) {
+    for (let n = first; ; n++) {
       while (inflight.size >= ctx.options.partConcurrency) await Promise.race(inflight);
       if (failure) break;
       await ctx.waitIfPaused();
@@ -252,8 +305,12 @@ export async function uploadStreamMultipart(ctx: ItemContext, item: UploadItem, 
         res: await ctx.client.uploadPart(bucket, key, uploadId, n, data, { sseCustomerKey, signal: ctx.signal }),
         local,
       })).then(
-        (part) => {
+        async (part) => {
           done.push(part);
+          if (journalled) {
+            journalled.journal.parts[String(n)] = { etag: part.etag, crc64: part.crc64.toString(), size: part.size };
+            await ctx.journal.write(journalled.id, journalled.journal);
+          }
         },
         (err) => {
           failure ??= { err };
@@ -268,10 +325,16 @@ export async function uploadStreamMultipart(ctx: ItemContext, item: UploadItem, 
     if (declaredSize !== undefined && total !== declaredSize) {
       throw new UploadError('size-mismatch', `${bucket}/${key}: the stream held ${total} bytes but ${declaredSize} were declared`, bucket, key);
     }
-    return await complete(ctx, item, uploadId, done);
+    const applied = await complete(ctx, item, uploadId, done);
+    if (journalled) await ctx.journal.remove(journalled.id);
+    return applied;
   } catch (err) {
     await Promise.allSettled(inflight);
-    if (!ctx.signal.aborted) await abortQuietly(ctx, bucket, key, uploadId);
+    // A journalled stream that broke off (the page closed, the network went) keeps its parts for the same file
+    // given again; what can never complete (wrong size, failed verification) is given up like any stream.
+    const keep = journalled !== undefined && !(err instanceof UploadError);
+    if (!ctx.signal.aborted && !keep) await abortQuietly(ctx, bucket, key, uploadId);
+    if (journalled && !keep) await ctx.journal.remove(journalled.id);
     throw err;
   }
 }

@@ -19,7 +19,26 @@ export const MIN_PART_SIZE = MiB;
 export const MAX_PART_SIZE = 5 * 1024 * MiB;
 
 export type FileSource = { kind: 'file'; path: string; /** Size at planning time (the upload stats again). */ size?: number };
-export type StreamSource = { kind: 'stream'; stream: Readable; /** Declared length, when known. */ size?: number };
+export type StreamSource = {
+  kind: 'stream';
+  stream: Readable;
+  /** Declared length, when known. */
+  size?: number;
+  /** A stream that can be given again from an offset (a page's file): its multipart upload is journalled. */
+  resume?: StreamResume;
+};
+
+/**
+ * What makes a stream's multipart upload resumable after a restart: the same source (identity, size and
+ * modification time) given again continues from the parts the server holds, the stream starting after them.
+ */
+export interface StreamResume {
+  /** Names the source across restarts (the journal's file path), e.g. "page:film.mov". */
+  identity: string;
+  mtimeMs: number;
+  /** Called before the first read: the stream will begin at this byte (the parts before it are on the server). */
+  startAt(offset: number): void;
+}
 
 export interface UploadItem {
   bucket: string;
@@ -34,7 +53,7 @@ export interface UploadItem {
  * A file or folder path (a folder keeps its own name: `photos/…`), a folder's contents only (`contents: true`: keys
  * relative to the folder itself), or a stream with the name its object gets under the prefix.
  */
-export type SourceInput = string | { path: string; contents?: boolean } | { stream: Readable; name: string; size?: number };
+export type SourceInput = string | { path: string; contents?: boolean } | { stream: Readable; name: string; size?: number; resume?: StreamResume };
 
 export interface Destination {
   bucket: string;
@@ -135,7 +154,7 @@ export async function planItems(sources: SourceInput[], dest: Destination, encry
   for (const src of sources) {
     if (typeof src !== 'string' && 'stream' in src) {
       if (src.size !== undefined && src.size > MAX_OBJECT_SIZE) throw tooLarge(src.name, src.size);
-      items.push({ bucket: dest.bucket, key: prefix + src.name, source: { kind: 'stream', stream: src.stream, size: src.size }, encryption, contentType: dest.contentType ?? contentTypeFor(src.name) });
+      items.push({ bucket: dest.bucket, key: prefix + src.name, source: { kind: 'stream', stream: src.stream, size: src.size, ...(src.resume ? { resume: src.resume } : {}) }, encryption, contentType: dest.contentType ?? contentTypeFor(src.name) });
       continue;
     }
     const abs = resolve(typeof src === 'string' ? src : src.path);

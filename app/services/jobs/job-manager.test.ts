@@ -278,6 +278,82 @@ describe('JobManager: uploads', () => {
     expect(releases.sort()).toEqual(['stream-000a', 'stream-000b']);
     expect(bed.jobs.list().map((j) => j.id)).toEqual([job.id]);
   });
+
+  it('after a restart, a page\'s large file given again continues from the parts the server holds: the page sends only the rest', async () => {
+    const d = await freshDir();
+    const home = join(d, 'home');
+    const data = randomBytes(6 * MiB);
+    const opts = { partSize: MiB, partConcurrency: 1, multipartConcurrency: 1, singlePutThreshold: MiB };
+    const source = (streamId: string) => ({ kind: 'stream' as const, streamId, name: 'film.mov', size: data.length, lastModified: '2026-01-02T00:00:00.000Z' });
+    const request = (streamId: string) => ({ connectionId: 'local', bucket: BUCKET, prefix: '', sse: { mode: 'sse-cos' as const }, items: [{ key: 'film.mov', source: source(streamId) }] });
+
+    const first = manager(home, opts);
+    // The page's body, as the host hands it over: a part at a time, then it breaks off as Coffer stops.
+    const body = new Readable({ read() {} });
+    first.streams.on('pull', (p) => {
+      expect(p.offset).toBe(0);
+      void first.streams.attach(p.streamId)!.stream.feed(body, data.length).catch(() => undefined);
+      for (let i = 0; i < 4; i++) body.push(data.subarray(i * MiB, (i + 1) * MiB));
+    });
+    const job = await first.jobs.startUpload(request('stream-first'), 'page-1');
+    await expect.poll(() => journalledParts(join(home, 'journals')), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    first.jobs.pause(job.id);
+    await first.jobs.shutdown();
+    body.destroy(new Error('the page went away'));
+    await new Promise((r) => setTimeout(r, 100));
+    const kept = await journalledParts(join(home, 'journals'));
+    expect(kept).toBeGreaterThanOrEqual(2);
+    // The parts stay on the server for the same file given again.
+    expect((await client.listMultipartUploads(BUCKET, { prefix: 'film.mov' })).uploads).toHaveLength(1);
+
+    const second = manager(home, opts);
+    await second.jobs.load();
+    expect(second.jobs.list()).toMatchObject([{ id: job.id, state: 'interrupted', awaitingSources: true }]);
+    const offsets: number[] = [];
+    second.streams.on('pull', (p) => {
+      offsets.push(p.offset);
+      void second.streams.attach(p.streamId)!.stream.feed(Readable.from([data.subarray(p.offset)]), data.length - p.offset);
+    });
+    const again = await second.jobs.startUpload(request('stream-again'), 'page-2');
+    expect((await second.done(again.id)).state).toBe('completed');
+    // Sent from where the kept parts end (a stream is read in order: the parts up to the first missing one).
+    expect(offsets).toHaveLength(1);
+    expect(offsets[0]! % MiB).toBe(0);
+    expect(offsets[0]!).toBeGreaterThanOrEqual(2 * MiB);
+    expect(offsets[0]!).toBeLessThanOrEqual(kept * MiB);
+    expect(second.notices).toContainEqual(expect.stringMatching(/^film\.mov: resuming the interrupted upload \([2-6] of 6 parts were already uploaded\)$/));
+    expect(md5(await objectBytes('film.mov'))).toBe(md5(data));
+    expect((await client.headObject(BUCKET, 'film.mov')).encryption.mode).toBe('SSE-COS');
+    expect((await client.listMultipartUploads(BUCKET, { prefix: 'film.mov' })).uploads).toEqual([]);
+    expect(await journalledParts(join(home, 'journals'))).toBe(0);
+    expect(second.jobs.list().map((j) => j.id)).toEqual([again.id]);
+  });
+
+  it('dismissing an interrupted upload of a page\'s file gives up its parts on the server', async () => {
+    const d = await freshDir();
+    const home = join(d, 'home');
+    const data = randomBytes(4 * MiB);
+    const opts = { partSize: MiB, partConcurrency: 1, multipartConcurrency: 1, singlePutThreshold: MiB };
+    const first = manager(home, opts);
+    const body = new Readable({ read() {} });
+    first.streams.on('pull', (p) => {
+      void first.streams.attach(p.streamId)!.stream.feed(body, data.length).catch(() => undefined);
+      body.push(data.subarray(0, 2 * MiB));
+    });
+    const job = await first.jobs.startUpload(
+      { connectionId: 'local', bucket: BUCKET, prefix: '', sse: { mode: 'sse-cos' }, items: [{ key: 'gone.mov', source: { kind: 'stream', streamId: 'stream-gone', name: 'gone.mov', size: data.length, lastModified: '2026-01-02T00:00:00.000Z' } }] },
+      'page-1',
+    );
+    await expect.poll(() => journalledParts(join(home, 'journals')), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    await first.jobs.shutdown();
+    body.destroy(new Error('the page went away'));
+
+    const second = manager(home, opts);
+    await second.jobs.load();
+    await second.jobs.dismiss(job.id);
+    expect((await client.listMultipartUploads(BUCKET, { prefix: 'gone.mov' })).uploads).toEqual([]);
+    expect(await journalledParts(join(home, 'journals'))).toBe(0);
+  });
 });
 
 describe('JobManager: downloads and encrypt-in-place', () => {

@@ -22,7 +22,7 @@ import { EncryptRunner } from './encrypt-runner';
 import { JobStore, type PersistedJob } from './job-store';
 import { FINISHED, NO_ITEMS, type JobSpec, type JobState, type RunnerProgress, type SseChoice, type UploadEntry } from './job-types';
 import { UploadRunner } from './upload-runner';
-import { planUpload } from './upload-planning';
+import { pageFileIdentity, planUpload } from './upload-planning';
 
 type Runner = UploadRunner | DownloadRunner | EncryptRunner;
 
@@ -150,7 +150,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       if (i.source.kind === 'stream' && this.opts.streams.has(i.source.streamId)) throw new ServiceError('usage', 'DuplicateStream', `The file ${i.source.name} was given twice in one upload.`);
     }
     const id = randomUUID();
-    const { skip, replaced } = await this.carriedOver(spec);
+    const { skip, replaced, carried } = await this.carriedOver(spec);
     const streamIds = new Map(req.items.flatMap((i) => (i.source.kind === 'stream' ? [[i.key, i.source.streamId] as const] : [])));
     const created: string[] = [];
     let job: Job | undefined;
@@ -168,14 +168,16 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
           const streamId = streamIds.get(entry.key);
           if (!streamId || skip.has(entry.key) || entry.source.kind !== 'stream') return undefined;
           created.push(streamId);
-          return this.opts.streams.create({ id: streamId, jobId: id, key: entry.key, size: entry.source.size, owner }).stream;
+          const { stream } = this.opts.streams.create({ id: streamId, jobId: id, key: entry.key, size: entry.source.size, owner });
+          return { stream, startAt: (offset: number) => stream.startAt(offset) };
         },
       });
       if (plan.count === 0) {
         const why = skip.size > 0 ? 'every file given was already uploaded' : plan.skipped.length > 0 ? `nothing in it can be uploaded (${plan.skipped.length} skipped: ${plan.skipped[0]!.reason})` : 'it holds no files';
         throw new ServiceError('usage', 'NothingToUpload', `Nothing was uploaded: ${why}.`, { bucket: spec.bucket });
       }
-      for (const old of replaced) await this.dismiss(old).catch(() => undefined);
+      // The interrupted jobs this one continues go, but not the multipart uploads it takes over.
+      for (const old of replaced) await this.dismiss(old, carried).catch(() => undefined);
       job = this.add(id, spec, plan.totalBytes, plan.count);
       job.streamKeys = new Set(streamIds.keys());
       for (const s of plan.skipped) this.emit('notice', { jobId: id, message: `skipping ${s.path}: ${s.reason}` });
@@ -265,10 +267,10 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     return this.summary(job);
   }
 
-  /** Removes a finished (or interrupted, which is then given up) job from the list. */
-  async dismiss(id: string): Promise<void> {
+  /** Removes a finished (or interrupted, which is then given up except the keys in `keep`) job from the list. */
+  async dismiss(id: string, keep: ReadonlySet<string> = new Set()): Promise<void> {
     const job = this.job(id);
-    if (job.state === 'interrupted') await this.abandonInterrupted(job);
+    if (job.state === 'interrupted') await this.abandonInterrupted(job, keep);
     else if (!FINISHED.has(job.state)) throw new ServiceError('usage', 'StillRunning', 'A running transfer cannot be removed from the list; cancel it first.');
     this.jobs.delete(id);
     await this.store.removeDone(id);
@@ -426,12 +428,17 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     this.scheduleSave(true);
   }
 
-  /** Keys an interrupted browser-mode upload of the same files finished, and those jobs (replaced by this one). */
-  private async carriedOver(spec: Extract<JobSpec, { kind: 'upload' }>): Promise<{ skip: Set<string>; replaced: string[] }> {
+  /**
+   * What this upload continues of interrupted browser-mode uploads of the same files (same key, size and time):
+   * `carried` those files, `skip` the ones already finished, `replaced` those jobs. The unfinished ones resume
+   * from the parts their journals name (multipart-upload.ts).
+   */
+  private async carriedOver(spec: Extract<JobSpec, { kind: 'upload' }>): Promise<{ skip: Set<string>; replaced: string[]; carried: Set<string> }> {
     const skip = new Set<string>();
+    const carried = new Set<string>();
     const replaced: string[] = [];
     const given = new Map(spec.items.flatMap((i) => (i.source.kind === 'stream' ? [[i.key, i.source] as const] : [])));
-    if (given.size === 0) return { skip, replaced };
+    if (given.size === 0) return { skip, replaced, carried };
     for (const old of this.jobs.values()) {
       const o = old.spec;
       if (old.state !== 'interrupted' || o.kind !== 'upload' || o.connectionId !== spec.connectionId || o.bucket !== spec.bucket) continue;
@@ -441,22 +448,30 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       });
       if (same.length === 0) continue;
       const done = await this.store.readDone(old.id);
-      for (const i of same) if (done.has(i.key)) skip.add(i.key);
+      for (const i of same) {
+        carried.add(i.key);
+        if (done.has(i.key)) skip.add(i.key);
+      }
       replaced.push(old.id);
     }
-    return { skip, replaced };
+    return { skip, replaced, carried };
   }
 
-  /** Gives up what an interrupted upload left: its multipart uploads on the server and their journals. */
-  private async abandonInterrupted(job: Job): Promise<void> {
+  /**
+   * Gives up what an interrupted upload left: its multipart uploads on the server and their journals (files under
+   * its paths; its page files by key and identity), except those of the keys in `keep`.
+   */
+  private async abandonInterrupted(job: Job, keep: ReadonlySet<string> = new Set()): Promise<void> {
     const spec = job.spec;
     if (spec.kind !== 'upload') return;
     const journals = new JournalStore(cofferPaths(this.opts.home).journals);
     const client = await this.opts.clientFor(spec.connectionId, spec.bucket).catch(() => undefined);
     const roots = spec.items.flatMap((i) => (i.source.kind === 'path' ? [i.source.path] : []));
+    const pageFiles = new Set(spec.items.flatMap((i) => (i.source.kind === 'stream' ? [`${i.key}\0${pageFileIdentity(i.source.name)}`] : [])));
     for (const { journal } of await journals.list()) {
-      if (journal.bucket !== spec.bucket) continue;
-      if (!roots.some((r) => journal.file.path === r || journal.file.path.startsWith(r.endsWith('/') ? r : `${r}/`))) continue;
+      if (journal.bucket !== spec.bucket || keep.has(journal.key)) continue;
+      const fromPage = pageFiles.has(`${journal.key}\0${journal.file.path}`);
+      if (!fromPage && !roots.some((r) => journal.file.path === r || journal.file.path.startsWith(r.endsWith('/') ? r : `${r}/`))) continue;
       await client?.abortMultipartUpload(journal.bucket, journal.key, journal.uploadId).catch(() => undefined);
       await journals.remove(journalId(journal.bucket, journal.key, journal.file.path));
     }

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { CosClient } from '../../cos/client';
 import { readBucketDefaultEncryption } from '../../engine/bucket-settings';
 import type { UploadEncryption, UploadEngine, UploadItem, UploadPlan } from '../../engine/upload';
-import { assemblePlan, planItems, type PlanSkip } from '../../engine/upload/upload-plan';
+import { assemblePlan, planItems, type PlanSkip, type SourceInput } from '../../engine/upload/upload-plan';
 import { ServiceError } from '../errors';
 import type { UploadEntry } from './job-types';
 
@@ -16,8 +16,11 @@ export interface PlanInput {
   prefix: string;
   entries: UploadEntry[];
   encryption: UploadEncryption;
-  /** The bytes of a page's file (browser mode); undefined when the entry is not to be sent. */
-  streamFor(entry: UploadEntry): Readable | undefined;
+  /**
+   * The bytes of a page's file (browser mode), and how the stream starts after the parts an interrupted upload of
+   * the same file holds; undefined when the entry is not to be sent.
+   */
+  streamFor(entry: UploadEntry): { stream: Readable; startAt(offset: number): void } | undefined;
   /** Keys finished by an earlier run of the same job. */
   skip: ReadonlySet<string>;
 }
@@ -27,13 +30,17 @@ export async function planUpload(engine: UploadEngine, client: CosClient, input:
   const target = await engine.checkDestination(bucket, encryption);
   const items: UploadItem[] = [];
   const skipped: PlanSkip[] = [];
-  const streams: Array<{ stream: Readable; name: string; size: number }> = [];
+  const streams: SourceInput[] = [];
   for (const entry of input.entries) {
     const src = entry.source;
     if (src.kind === 'stream') {
-      const stream = input.streamFor(entry);
-      // The key is the item's name with no prefix: the planner names a stream's object by it.
-      if (stream && !input.skip.has(entry.key)) streams.push({ stream, name: entry.key, size: src.size });
+      const pulled = input.streamFor(entry);
+      // The key is the item's name with no prefix: the planner names a stream's object by it. The file is known
+      // again after a restart by its name, size and modification time (all a page can tell of it).
+      if (pulled && !input.skip.has(entry.key)) {
+        const resume = { identity: pageFileIdentity(src.name), mtimeMs: Date.parse(src.lastModified), startAt: (offset: number) => pulled.startAt(offset) };
+        streams.push({ stream: pulled.stream, name: entry.key, size: src.size, resume });
+      }
       continue;
     }
     const st = await stat(src.path).catch((err: NodeJS.ErrnoException) => {
@@ -58,4 +65,9 @@ export async function planUpload(engine: UploadEngine, client: CosClient, input:
   if (streams.length > 0) items.push(...(await planItems(streams, { bucket, prefix: '' }, encryption)).items);
   const bucketDefaultEncryption = await readBucketDefaultEncryption(client, bucket, { region: target.region });
   return assemblePlan({ bucket, region: target.region, prefix: input.prefix, items, skipped, encryption, bucketDefaultEncryption });
+}
+
+/** The journal's "path" for a page's file: pages give no paths, so its name stands in (with its key, size and time). */
+export function pageFileIdentity(name: string): string {
+  return `page:${name}`;
 }

@@ -95,7 +95,7 @@ describe('cp -r, ls and encrypt -r', () => {
     expect(doc.objects.map((o) => o.key).sort()).toEqual(['2026/album/a.jpg', '2026/album/sub/b.jpg']);
     expect(doc).toMatchObject({ exactKey: '2026/album', prefix: '2026/album/' });
     const sentence = `${join(restore, 'album')} is where the objects under tree/2026/album/ go (a folder), and a file cannot have the same name as a folder; nothing was written for it: download it on its own, to another name`;
-    expect(doc.failed).toEqual([{ key: '2026/album', error: sentence }]);
+    expect(doc.failed).toEqual([{ key: '2026/album', error: `${sentence}.` }]);
     expect(r.stderr).toContain(`coffer: could not download cos://tree/2026/album: ${sentence}`);
   });
 

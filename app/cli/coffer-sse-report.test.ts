@@ -167,7 +167,7 @@ describe('said once, before anything is sent', () => {
     await file('nb/b.txt', 'b');
     const ls = coffer(['ls', 'cos://nobucket']);
     expect(ls.code).toBe(3);
-    expect(ls.stderr).toBe('coffer: The bucket cos://nobucket does not exist; check the name with `coffer ls`.\n');
+    expect(ls.stderr).toBe('coffer: The bucket cos://nobucket does not exist; check its name, or pick another bucket.\n');
     for (const args of [
       ['cp', src, 'cos://nobucket/a.txt'],
       ['cp', join(root, 'nb'), 'cos://nobucket/', '-r'],

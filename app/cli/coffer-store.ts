@@ -21,6 +21,8 @@ const USAGE = `Usage:
                      [--keyring PATH] [--secret-id ID --secret-key KEY] [--sse-regions r1,r2,…]
                      [--rotation-days N] [--tls self-signed | --tls-cert FILE --tls-key FILE]
                      [--record FILE]   while serving, FILE holds {"url","pid"} (how \`coffer\` finds this store)
+                     [--lifeline]      stop (as on SIGTERM) when standard input closes: how a process that starts
+                                       the store for itself alone ties the store's life to its own
                      --port: ${DEFAULT_STORE_PORT} unless given; 0 picks a free one. An empty or missing DIR gets a new store.
   coffer-store credentials --data DIR [--json]          print the generated SecretId and SecretKey kept in DIR
   coffer-store rotate-key --data DIR [--keyring PATH]   make a new master key active, re-wrap object keys
@@ -63,6 +65,7 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   record: { type: 'string' },
+  lifeline: { type: 'boolean' },
   alias: { type: 'string' },
   'remove-unreferenced': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -209,8 +212,13 @@ async function serve(flags: Flags, opts: MainOptions): Promise<number> {
   // Handlers first: a Ctrl-C or SIGTERM from here on drains and closes, even before the address is printed.
   let forgetRecord = async () => {};
   const stopped = new Promise<void>((resolveStop) => {
-    const stop = (signal: string) => {
-      log(`${signal}: draining requests and closing`);
+    let stopping = false;
+    const stop = (why: string) => {
+      if (stopping) return;
+      stopping = true;
+      log(`${why}: draining requests and closing`);
+      // The lifeline's read end would keep this process alive after the server closed.
+      if (flags.lifeline) process.stdin.destroy();
       void Promise.all([forgetRecord(), running.close()]).then(() => resolveStop(), (err) => {
         log(`close failed: ${(err as Error).message}`);
         resolveStop();
@@ -218,6 +226,12 @@ async function serve(flags: Flags, opts: MainOptions): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    if (flags.lifeline) {
+      // Nothing is ever written to it: it ends when the process that started the store ends, however it ends.
+      process.stdin.on('end', () => stop('standard input closed (--lifeline)'));
+      process.stdin.on('error', () => stop('standard input failed (--lifeline)'));
+      process.stdin.resume();
+    }
   });
   if (kept) printCredentials(t.dataDir, credentials, kept.created);
   if (flags.record) {

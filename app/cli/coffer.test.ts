@@ -377,7 +377,7 @@ describe('coffer against a store configured from the environment', () => {
   it('exits 3 for a missing object or bucket, 2 for bad usage, 4 for a wrong secret', async () => {
     const missing = coffer(['head', 'cos://cli/no/such/key'], env);
     expect(missing.code).toBe(3);
-    expect(missing.stderr).toMatch(/Nothing found at cos:\/\/cli\/no\/such\/key/);
+    expect(missing.stderr).toBe('coffer: Nothing was found at cos://cli/no/such/key: check the name; it may have been deleted or renamed.\n');
     expect(coffer(['cp', 'cos://cli/no/such/key', join(root, 'x')], env).code).toBe(3);
     expect(coffer(['ls', 'cos://nobucket/'], env).code).toBe(3);
     expect(coffer(['cp', join(root, 'does-not-exist'), 'cos://cli/x'], env).code).toBe(3);
@@ -466,7 +466,7 @@ describe('coffer against a store configured from the environment', () => {
     if (process.platform === 'linux') {
       const nowhere = binary(['cp', 'cos://cli/stdin/data.bin', '/proc/coffer-nowhere/data.bin']);
       expect(nowhere.status).toBe(1);
-      expect(nowhere.stderr.toString()).toContain('could not create the folder /proc/coffer-nowhere: this location cannot hold folders');
+      expect(nowhere.stderr.toString()).toContain('coffer: Could not create the folder /proc/coffer-nowhere: this location cannot hold folders');
     }
 
     // What `-` cannot mean is refused before anything is sent.

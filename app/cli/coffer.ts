@@ -3,7 +3,8 @@
 // app/cli/coffer/commands, and turns the outcome into output and an exit code that means something.
 import { parseCommandLine, type ParsedArgs } from './coffer/args';
 import type { Connection, RunContext } from './coffer/connection';
-import { describeError, EXIT, UsageError, type ExitCode } from './coffer/errors';
+import { EXIT, failureFrom, UsageError, type ExitCode } from './coffer/errors';
+import { ServiceError } from '../services/service-error';
 import { Output, type Streams } from './coffer/output';
 
 export const USAGE = `Usage: coffer <command> [options]
@@ -193,7 +194,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       await conn.release();
     }
   } catch (err) {
-    const d = describeError(err);
+    // The taxonomy of every front end (app/services/errors.ts); loaded only now, unless the CLI raised the error itself.
+    const d = failureFrom(err instanceof ServiceError ? err.toAppError() : (await import('../services/errors')).toAppError(err));
     out.clearBar();
     const message = out.scrub(d.message);
     out.error(message);

@@ -1,7 +1,8 @@
 // Browser mode: the same app where Electron cannot run. One HTTP server on loopback (a random port unless told)
 // serves the built renderer, the contract over a WebSocket (`/ws`: request frames answered by the same handlers
 // Electron registers, events pushed, upload pulls sent to the page that owns the file), files' bytes as
-// `PUT /upload/<streamId>` (fed into the engine with backpressure, never held whole), and finished downloads as
+// `PUT /upload/<streamId>` and small files many at a time as `POST /upload-batch` (upload-batch.ts; both fed into
+// the engine with backpressure, never held whole), and finished downloads as
 // `GET /download/<id>` attachments. access.ts says who may connect.
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -9,12 +10,14 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientMessage, DOWNLOAD_PATH, UPLOAD_PATH, WS_PATH, serveRequest, type AppError, type AppEvent, type ServerMessage } from '../../shared/contract';
+import { ClientMessage, DOWNLOAD_PATH, PREVIEW_PATH, UPLOAD_BATCH_PATH, UPLOAD_PATH, WS_PATH, serveRequest, type AppError, type AppEvent, type ServerMessage } from '../../shared/contract';
 import type { CofferCore } from '../services/core';
 import { toAppError } from '../services/errors';
 import { createHandlers } from '../services/ipc/handlers';
 import { checkApiRequest, checkHost, newToken, type HostIdentity, type Refusal } from './access';
+import { servePreview } from './preview-route';
 import { securityHeaders, serveStatic } from './static-files';
+import { receiveBatch } from './upload-batch';
 
 export interface HostOptions {
   /** Where the built renderer is (dist/renderer). */
@@ -97,17 +100,32 @@ export async function startHost(core: CofferCore, opts: HostOptions): Promise<Ru
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME, perMessageDeflate: false });
 
+  // What the host tells the pages is sent once per turn of the event loop, one frame per kind: a drop of 10,000
+  // files is 10,000 'object.changed' events, pulls and releases, and a frame each cost more than the rest of the
+  // work. Replies go at once; events were never ordered with them (the page applies them per animation frame).
+  type Mail = { events: AppEvent[]; pull: Array<{ streamId: string; offset: number }>; release: string[] };
+  const outbox = new Map<string, Mail>();
+  const flushOutbox = () => {
+    for (const [session, { events, pull, release }] of outbox) {
+      const ws = sockets.get(session);
+      if (!ws) continue;
+      if (events.length > 0) send(ws, { events });
+      if (pull.length > 0) send(ws, { pull });
+      if (release.length > 0) send(ws, { release });
+    }
+    outbox.clear();
+  };
+  const mailFor = (session: string) => {
+    if (outbox.size === 0) setImmediate(flushOutbox);
+    let m = outbox.get(session);
+    if (!m) outbox.set(session, (m = { events: [], pull: [], release: [] }));
+    return m;
+  };
   const onEvent = (event: AppEvent) => {
-    for (const ws of sockets.values()) send(ws, { event });
+    for (const session of sockets.keys()) mailFor(session).events.push(event);
   };
-  const onPull = (p: { owner: string; streamId: string; offset: number }) => {
-    const ws = sockets.get(p.owner);
-    if (ws) send(ws, { pull: { streamId: p.streamId, offset: p.offset } });
-  };
-  const onRelease = (p: { owner: string; streamId: string }) => {
-    const ws = sockets.get(p.owner);
-    if (ws) send(ws, { release: { streamId: p.streamId } });
-  };
+  const onPull = (p: { owner: string; streamId: string; offset: number }) => void mailFor(p.owner).pull.push({ streamId: p.streamId, offset: p.offset });
+  const onRelease = (p: { owner: string; streamId: string }) => void mailFor(p.owner).release.push(p.streamId);
   core.on('event', onEvent);
   core.streams.on('pull', onPull);
   core.streams.on('release', onRelease);
@@ -153,6 +171,11 @@ export async function startHost(core: CofferCore, opts: HostOptions): Promise<Ru
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = securityHeaders(origin);
     const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === UPLOAD_BATCH_PATH) {
+      const refusal = checkApiRequest(req, url, identity, token, { originRequired: true });
+      if (refusal) return refuse(res, refusal, headers);
+      return uploadBatch(req, res, headers);
+    }
     if (url.pathname.startsWith(UPLOAD_PATH)) {
       const refusal = checkApiRequest(req, url, identity, token, { originRequired: true });
       if (refusal) return refuse(res, refusal, headers);
@@ -162,6 +185,11 @@ export async function startHost(core: CofferCore, opts: HostOptions): Promise<Ru
       const refusal = checkApiRequest(req, url, identity, token, { originRequired: false });
       if (refusal) return refuse(res, refusal, headers);
       return download(req, res, url, headers);
+    }
+    if (url.pathname.startsWith(PREVIEW_PATH)) {
+      const refusal = checkApiRequest(req, url, identity, token, { originRequired: false });
+      if (refusal) return refuse(res, refusal, headers);
+      return servePreview(core, req, res, url, headers, failWith);
     }
     const hostRefusal = checkHost(req, identity);
     if (hostRefusal) return refuse(res, hostRefusal, headers);
@@ -203,9 +231,23 @@ export async function startHost(core: CofferCore, opts: HostOptions): Promise<Ru
     res.writeHead(204, { ...headers, 'cache-control': 'no-store' }).end();
   }
 
+  async function uploadBatch(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
+    if (req.method !== 'POST') return failWith(res, 405, { kind: 'usage', code: 'MethodNotAllowed', message: 'A batch of files is sent with POST.', details: {} }, headers);
+    const answer = await receiveBatch(core.streams, req);
+    if (answer.error) return failWith(res, answer.status, answer.error, headers);
+    res.writeHead(204, { ...headers, 'cache-control': 'no-store' }).end();
+  }
+
   async function download(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return failWith(res, 405, { kind: 'usage', code: 'MethodNotAllowed', message: 'Downloads are fetched with GET.', details: {} }, headers);
     const id = decodeURIComponent(url.pathname.slice(DOWNLOAD_PATH.length));
+    // An exported SSE-C key: held in memory and handed over once (app/services/one-time-downloads.ts).
+    const small = (name: string, size: number) =>
+      res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(size), 'content-disposition': contentDisposition(name), 'cache-control': 'no-store' });
+    const waiting = core.oneTimeDownloads.peek(id);
+    if (waiting && req.method === 'HEAD') return void small(waiting.name, waiting.size).end();
+    const once = waiting && core.oneTimeDownloads.take(id);
+    if (once) return void small(once.name, once.bytes.length).end(once.bytes, () => once.wipe());
     const found = core.jobs.attachment(id);
     const st = found ? await stat(found.path).catch(() => undefined) : undefined;
     if (!found || !st?.isFile()) return failWith(res, 404, { kind: 'not-found', code: 'NoSuchDownload', message: 'This download is no longer available; download the file again.', details: {} }, headers);

@@ -28,9 +28,22 @@ const BROWSER_CHANNELS = [
   'vault.sseCKeys',
 ] as const;
 // One list per area, as in shared/contract/channels-*.ts.
-const ACCOUNT_CHANNELS = [] as const;
-const DETAIL_CHANNELS = [] as const;
-const SETTINGS_CHANNELS = [] as const;
+const ACCOUNT_CHANNELS = [
+  'accounts.list',
+  'accounts.test',
+  'accounts.add',
+  'accounts.update',
+  'accounts.remove',
+  'buckets.regions',
+  'buckets.contents',
+  'buckets.empty',
+  'buckets.delete',
+  'buckets.setEncryption',
+  'vault.protection',
+  'vault.changePassphrase',
+] as const;
+const DETAIL_CHANNELS = ['objects.details', 'objects.share', 'objects.preview', 'objects.previewBytes', 'objects.rename', 'objects.moveConflicts', 'jobs.startMove'] as const;
+const SETTINGS_CHANNELS = ['settings.get', 'settings.update', 'ssec.list', 'ssec.generate', 'ssec.import', 'ssec.export', 'ssec.usage', 'ssec.remove'] as const;
 
 export const PRELOAD_CHANNELS = [...BROWSER_CHANNELS, ...ACCOUNT_CHANNELS, ...DETAIL_CHANNELS, ...SETTINGS_CHANNELS] as const;
 

@@ -51,9 +51,9 @@ export async function listBuckets(client: CosClient): Promise<BucketView[]> {
  * Creates `bucket` and, when asked, turns on its default encryption. A bucket that cannot encrypt as asked is
  * not what was asked for: the new, empty bucket is removed again and the failure says so.
  */
-export async function createBucket(client: CosClient, bucket: string, opts: { region?: string; defaultEncryption?: BucketEncryption } = {}): Promise<BucketView> {
+export async function createBucket(client: CosClient, bucket: string, opts: { region?: string; defaultEncryption?: BucketEncryption; acl?: 'private' | 'public-read' } = {}): Promise<BucketView> {
   const region = opts.region ?? client.region;
-  await client.createBucket(bucket, { region });
+  await client.createBucket(bucket, { region, acl: opts.acl });
   if (opts.defaultEncryption) {
     try {
       await client.putBucketEncryption(bucket, opts.defaultEncryption, { region });
@@ -64,7 +64,7 @@ export async function createBucket(client: CosClient, bucket: string, opts: { re
         () => false,
       );
       const what = removed ? `cos://${bucket} was not created` : `cos://${bucket} was created but does NOT encrypt new objects by default`;
-      throw new ServiceError(cause.kind, cause.code, `${what}: its default encryption could not be turned on. ${cause.message}`, { ...cause.details, bucket }, { cause: err });
+      throw new ServiceError(cause.kind, cause.code, `${what}: its default encryption could not be set: ${cause.message}`, { ...cause.details, bucket }, { cause: err });
     }
   }
   return { name: bucket, region, createdAt: new Date().toISOString(), defaultEncryption: defaultEncryptionView(opts.defaultEncryption ?? null) };

@@ -19,6 +19,11 @@ import { StatusScheduler } from './status-scheduler';
 import type { LaunchSpec, ProcessLauncher, StorePaths } from './store-launch';
 import { StreamRegistry } from './stream-registry';
 import { VaultAccess } from './vault-access';
+import { OneTimeDownloads } from './one-time-downloads';
+import { SettingsService, uploadTuning } from './settings';
+import { SseCKeys } from './sse-c-keys';
+import { SseCUsage } from './sse-c-usage';
+import { VaultSetup } from './vault-setup';
 
 export interface CoreOptions {
   /** COFFER_HOME (default: from the environment, else the platform's app-data folder). */
@@ -47,6 +52,13 @@ export class CofferCore extends EventEmitter<CoreEvents> {
   readonly connections: Connections;
   readonly streams = new StreamRegistry();
   readonly jobs: JobManager;
+  /** The user's settings (settings.json): an upload reads its concurrency when it starts. */
+  readonly settings: SettingsService;
+  /** The vault's SSE-C keys as Settings manages them, and which objects this app encrypted with each. */
+  readonly sseCKeys: SseCKeys;
+  readonly sseCUsage: SseCUsage;
+  /** Browser mode: small files (an exported key) served once on the download route. */
+  readonly oneTimeDownloads = new OneTimeDownloads();
   private readonly schedulers = new Map<string, StatusScheduler>();
   private readonly statusServices = new Map<string, EncryptionStatusService>();
   /** connectionId \0 bucket → the bucket's region, learned from listings. */
@@ -63,14 +75,25 @@ export class CofferCore extends EventEmitter<CoreEvents> {
     this.store = new EmbeddedStore({ home, launcher: opts.launcher, launchSpec: opts.launchSpec, log });
     this.vault = new VaultAccess({ home, env: opts.env, safeStorage: opts.safeStorage });
     this.connections = new Connections({ store: this.store, vault: this.vault, env: opts.env });
+    this.settings = new SettingsService(home);
     this.jobs = new JobManager({
       home,
       clientFor: (c, b) => this.clientFor(c, b),
       statusServiceFor: async (c, b) => this.statusService(c, await this.regionOf(c, b)),
       resolveEncryption: (choice) => this.resolveEncryption(choice),
       streams: this.streams,
-      uploadOptions: opts.uploadOptions,
+      uploadOptions: () => ({ ...uploadTuning(this.settings.current()), ...opts.uploadOptions }),
+      sseCustomerKeyFor: (client, bucket, key) => this.sseCKeys.keyFor(client, bucket, key),
       log,
+    });
+    this.sseCUsage = new SseCUsage(home);
+    this.sseCKeys = new SseCKeys({
+      vault: this.vault,
+      setup: new VaultSetup(this.vault, { home, env: opts.env, safeStorage: opts.safeStorage }),
+      usage: this.sseCUsage,
+      settings: this.settings,
+      downloads: this.oneTimeDownloads,
+      jobs: () => this.jobs.list(),
     });
     this.wireEvents();
   }
@@ -80,6 +103,7 @@ export class CofferCore extends EventEmitter<CoreEvents> {
     const home = await ensureCofferHome(opts.home ?? resolveCofferHome({ env: opts.env }));
     const core = new CofferCore(home, opts);
     await core.jobs.load();
+    await core.settings.load();
     core.warm = core.warmUp();
     return core;
   }
@@ -106,6 +130,16 @@ export class CofferCore extends EventEmitter<CoreEvents> {
   /** Remembers where a bucket lives (from a listing), so its requests go to its region. */
   learnRegion(connectionId: string, bucket: string, region: string): void {
     if (region) this.regions.set(`${connectionId}\0${bucket}`, region);
+  }
+
+  /** An account was edited or removed: its clients, status lookups and learned regions go (its keys may have changed). */
+  async forgetConnection(connectionId: string): Promise<void> {
+    const mine = (key: string) => key.startsWith(`${connectionId}\0`);
+    for (const key of [...this.statusServices.keys()]) if (mine(key)) this.statusServices.delete(key);
+    for (const key of [...this.regions.keys()]) if (mine(key)) this.regions.delete(key);
+    this.schedulers.get(connectionId)?.forgetViews('');
+    this.schedulers.delete(connectionId);
+    await this.connections.forget(connectionId);
   }
 
   async regionOf(connectionId: string, bucket: string): Promise<string> {
@@ -160,6 +194,8 @@ export class CofferCore extends EventEmitter<CoreEvents> {
     await this.warm?.catch(() => undefined);
     await this.connections.close();
     await this.store.stop();
+    await this.sseCUsage.flush().catch(() => undefined);
+    this.oneTimeDownloads.clear();
     this.vault.close();
   }
 
@@ -204,11 +240,31 @@ export class CofferCore extends EventEmitter<CoreEvents> {
     j.on('done', (job) => this.emitEvent({ type: 'job.done', jobId: job.id, job }));
     j.on('removed', (jobId) => this.emitEvent({ type: 'job.removed', jobId }));
     j.on('item', (item) => this.itemFinished(item));
+    // Which objects each SSE-C key encrypted, for the warning before the key is removed (sse-c-usage.ts).
+    const sseOf = new Map<string, SseChoice | null>();
+    j.on('item', (item) => {
+      if (item.kind === 'download') return;
+      if (!sseOf.has(item.jobId)) sseOf.set(item.jobId, this.jobs.list().find((job) => job.id === item.jobId)?.sse ?? null);
+      void this.sseCUsage.note(sseOf.get(item.jobId), item);
+    });
+    j.on('removed', (jobId) => sseOf.delete(jobId));
   }
 
   /** An upload or encrypt finished an object: its row shows the verified encryption without a HEAD. */
   private itemFinished(item: FinishedItem): void {
     if (item.kind === 'download') return;
+    if (item.kind === 'move') {
+      // The old key is gone and the object is at `movedTo` (a skipped item moved nothing).
+      if (!item.movedTo) return;
+      const where = { connectionId: item.connectionId, bucket: item.bucket };
+      this.scheduler(item.connectionId).invalidate(item.bucket, item.key);
+      this.emitEvent({ type: 'object.changed', ...where, change: 'deleted', key: item.key });
+      if (item.movedTo.endsWith('/')) {
+        this.emitEvent({ type: 'object.changed', ...where, change: 'folder', folder: { prefix: item.movedTo, name: item.movedTo.slice(0, -1).split('/').pop() ?? '' } });
+        return;
+      }
+      item = { ...item, key: item.movedTo };
+    }
     const s = this.scheduler(item.connectionId);
     const state = item.state ?? { state: 'checking' as const };
     if (item.state) {

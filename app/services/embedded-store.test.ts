@@ -1,7 +1,7 @@
 // The embedded store as the app runs it: a real child process (never the app's own thread), found again through
 // store.json by another process of the same COFFER_HOME, stopped cleanly (SIGTERM: it drains, removes its record
 // and exits 0), and started again after it dies.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,5 +84,29 @@ describe('EmbeddedStore', () => {
     const h = await home();
     const store = track(new EmbeddedStore({ home: h, launchSpec: () => ({ script: join(h, 'missing.mjs'), args: [], nodeArgs: [], env: {} }) }));
     await expect(store.ensure()).rejects.toMatchObject({ kind: 'unavailable', code: 'StoreStartFailed', message: expect.stringMatching(/^The embedded store could not start \(exit 1\): .*Cannot find module/) });
+  });
+});
+
+describe('EmbeddedStore before a start', () => {
+  it("refuses a COFFER_HOME whose store's keyring is gone, in one sentence, and starts nothing and creates nothing", async () => {
+    const h = await home();
+    const first = new EmbeddedStore({ home: h });
+    await first.ensure();
+    await first.stop();
+    await rename(join(h, 'keyring.json'), join(h, 'keyring.json.away'));
+    const before = (await readdir(h)).sort();
+    const launched: string[] = [];
+    const launcher: ProcessLauncher = (spec) => {
+      launched.push(spec.script);
+      return nodeLauncher(spec);
+    };
+    const store = track(new EmbeddedStore({ home: h, launcher }));
+    await expect(store.ensure()).rejects.toMatchObject({
+      kind: 'usage',
+      code: 'WrongKeyring',
+      message: expect.stringMatching(/^The embedded store in \S+ was not opened: this store's objects are sealed by keyring [0-9a-f]{16} .*Put this store's keyring back at \S+keyring\.json \(from your backup\)\.$/s),
+    });
+    expect(launched).toEqual([]);
+    expect((await readdir(h)).sort()).toEqual(before);
   });
 });

@@ -1,13 +1,15 @@
-// The embedded store of COFFER_HOME as the app runs it: a child process (its SQLite is synchronous and must never
-// run on the app's main or UI thread). `ensure()` finds a store already serving COFFER_HOME (its address and pid
-// are in store.json, written by the store itself) or starts one on a random loopback port; `stop()` ends the one
-// this process started with SIGTERM (the store drains, removes its record and exits) and waits for it.
-// Credentials are created here before the first start, so the store never prints them.
+// The embedded store of COFFER_HOME as every front end runs it (the app, the browser host, and a `coffer` command
+// with no other connection): a child process (its SQLite is synchronous and must never run on the app's main or UI
+// thread). `ensure()` finds a store already serving COFFER_HOME (its address and pid are in store.json, written by
+// the store itself) or starts one on a random loopback port; `stop()` ends the one this process started with SIGTERM
+// (the store drains, removes its record and exits) and waits for it. Before a start, the folder's keyring is checked
+// here (reading only), so a missing keyring is said in one sentence and nothing is created; then the credentials
+// are created, before the first start.
 import { DEFAULT_APPID, DEFAULT_REGION } from '../store/config';
 import { loadOrCreateCredentials } from '../store/credentials-file';
 import { readStoreRecord } from '../store/running-record';
-import { cofferPaths, ensureCofferHome } from '../vault';
-import { ServiceError } from './errors';
+import { cofferPaths, ensureCofferHome } from '../vault/coffer-home';
+import { ServiceError } from './service-error';
 import { nodeLauncher, storeLaunchSpec, type ChildHandle, type LaunchSpec, type ProcessLauncher, type StorePaths } from './store-launch';
 
 export interface EmbeddedStoreInfo {
@@ -29,10 +31,17 @@ export interface EmbeddedStoreOptions {
   readyTimeoutMs?: number;
   /** How long a SIGTERMed store may take to drain before it is killed (default 15 s). */
   stopTimeoutMs?: number;
+  /**
+   * A store this process starts stops when this process ends, however it ends (a crash, a signal, `process.exit`),
+   * instead of living on: for a command-line run, whose store serves only that command. Needs a launcher that
+   * honours LaunchSpec.lifeline (nodeLauncher does).
+   */
+  lifeline?: boolean;
   log?: (line: string) => void;
 }
 
-function alive(pid: number): boolean {
+/** Whether process `pid` is running (another user's process, which answers EPERM, counts as running). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -90,7 +99,7 @@ export class EmbeddedStore {
     this.stopping = true;
     child.kill('SIGTERM');
     const timeout = this.opts.stopTimeoutMs ?? 15_000;
-    const killed = await Promise.race([child.exited.then(() => false), delay(timeout).then(() => true)]);
+    const killed = await Promise.race([child.exited.then(() => false), delay(timeout, { unref: true }).then(() => true)]);
     if (killed) {
       this.opts.log?.(`the store did not stop within ${timeout} ms; killing it`);
       child.kill('SIGKILL');
@@ -103,19 +112,21 @@ export class EmbeddedStore {
   private async findOrStart(): Promise<EmbeddedStoreInfo> {
     const home = await ensureCofferHome(this.opts.home);
     const paths = cofferPaths(home);
-    const { credentials } = await loadOrCreateCredentials(paths.store);
-    const base = { appid: DEFAULT_APPID, region: DEFAULT_REGION, credentials };
+    const base = async () => ({ appid: DEFAULT_APPID, region: DEFAULT_REGION, credentials: (await loadOrCreateCredentials(paths.store)).credentials });
     const found = await this.findRunning(paths.storeRecord);
-    if (found) return (this.info = { ...base, ...found, started: false });
+    if (found) return (this.info = { ...(await base()), ...found, started: false });
+    // Before anything is written (credentials included): the store opens only with the keyring its folder records.
+    await checkKeyring(paths);
+    const settings = await base();
     try {
       const started = await this.start(paths);
-      return (this.info = { ...base, ...started, started: true });
+      return (this.info = { ...settings, ...started, started: true });
     } catch (err) {
       // Another process may have started the same store at the same moment (the lock refused ours): use it.
       if (err instanceof ServiceError && err.code === 'StoreInUse') {
         for (let i = 0; i < 20; i++) {
           const again = await this.findRunning(paths.storeRecord);
-          if (again) return (this.info = { ...base, ...again, started: false });
+          if (again) return (this.info = { ...settings, ...again, started: false });
           await delay(250);
         }
       }
@@ -130,7 +141,7 @@ export class EmbeddedStore {
   }
 
   private start(paths: StorePaths): Promise<{ url: string; pid: number }> {
-    const spec = (this.opts.launchSpec ?? storeLaunchSpec)(paths);
+    const spec = this.opts.launchSpec ? this.opts.launchSpec(paths) : storeLaunchSpec(paths, undefined, { lifeline: this.opts.lifeline });
     const child = (this.opts.launcher ?? nodeLauncher)(spec);
     this.child = child;
     this.stderrTail.length = 0;
@@ -168,8 +179,11 @@ export class EmbeddedStore {
       void child.exited.then(({ code, signal }) => {
         if (!settled) {
           const tail = this.lastLines();
-          if (/in use/i.test(tail)) fail(new ServiceError('unavailable', 'StoreInUse', `The embedded store in ${paths.store} is in use by another process that did not record its address; quit that process and start Coffer again.`));
-          else fail(new ServiceError('unavailable', 'StoreStartFailed', `The embedded store could not start (exit ${code ?? signal}): ${tail || 'no message'}`));
+          if (/in use/i.test(tail)) {
+            fail(new ServiceError('unavailable', 'StoreInUse', `The embedded store in ${paths.store} is in use by another process that did not record its address in ${paths.storeRecord}; stop that process and try again.`));
+          } else {
+            fail(new ServiceError('unavailable', 'StoreStartFailed', `The embedded store could not start (exit ${code ?? signal}): ${tail || 'no message'}`));
+          }
           return;
         }
         if (this.child === child) {
@@ -190,6 +204,36 @@ export class EmbeddedStore {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/**
+ * Refuses, reading only, a keyring that is not the one the store's folder records (a missing one included), so
+ * that no store is started, and no keyring created, for a folder whose objects another keyring seals. The store's
+ * own code is loaded only here: finding a running store needs none of it.
+ */
+async function checkKeyring(paths: StorePaths): Promise<void> {
+  const [{ planStoreOpen }, { WrongKeyringError }] = await Promise.all([import('../store/store-binding'), import('../store/sse/keyring')]);
+  try {
+    await planStoreOpen(paths.store, paths.storeKeyring);
+  } catch (err) {
+    if (err instanceof WrongKeyringError) {
+      throw new ServiceError(
+        'usage',
+        'WrongKeyring',
+        `The embedded store in ${paths.store} was not opened: ${err.problem} Put this store's keyring back at ${paths.storeKeyring} (from your backup).`,
+        { path: paths.storeKeyring },
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
+/**
+ * `unref`: the wait alone does not keep the process alive (a stop racing the child's exit). Waits that a caller is
+ * awaiting stay referenced: a command-line process with nothing else to do would otherwise end in the middle.
+ */
+function delay(ms: number, opts: { unref?: boolean } = {}): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    if (opts.unref) timer.unref();
+  });
 }

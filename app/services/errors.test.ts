@@ -7,7 +7,7 @@ import { EncryptInPlaceError, ObjectChangedError } from '../engine/encrypt-in-pl
 import { DownloadIntegrityError } from '../engine/download';
 import { UploadError } from '../engine/upload';
 import { VaultError } from '../vault';
-import { exitCodeFor, itemFailure, ServiceError, toAppError } from './errors';
+import { exitCodeFor, itemFailure, objectNotFound, ServiceError, toAppError } from './errors';
 
 const service = (code: string, status: number, extra: Partial<{ bucket: string; key: string; requestId: string; message: string }> = {}) =>
   new CosServiceError({ code, status, message: extra.message ?? '', requestId: extra.requestId, context: { bucket: extra.bucket, key: extra.key } });
@@ -19,8 +19,18 @@ describe('toAppError', () => {
     expect(e.message).toBe('The bucket cos://photos-1250000000 does not exist; check its name, or pick another bucket.');
   });
 
+  it('says a missing object in one sentence, whether a request or a listing found it missing', () => {
+    const e = toAppError(service('NoSuchKey', 404, { bucket: 'b-1', key: 'photos/a.jpg' }));
+    expect(e).toMatchObject({ kind: 'not-found', code: 'NoSuchKey' });
+    expect(e.message).toBe('Nothing was found at cos://b-1/photos/a.jpg: check the name; it may have been deleted or renamed.');
+    expect(toAppError(objectNotFound('b-1', 'photos/a.jpg'))).toMatchObject({ kind: 'not-found', code: 'NoSuchKey', message: e.message, details: { bucket: 'b-1', key: 'photos/a.jpg' } });
+  });
+
   it('turns refused credentials and a skewed clock into access errors with what to do', () => {
-    expect(toAppError(service('SignatureDoesNotMatch', 403, { bucket: 'b-1', key: 'k' }))).toMatchObject({ kind: 'access', message: expect.stringContaining('check the SecretId and SecretKey') });
+    expect(toAppError(service('SignatureDoesNotMatch', 403, { bucket: 'b-1', key: 'k' }))).toMatchObject({
+      kind: 'access',
+      message: 'Access was refused for cos://b-1/k (SignatureDoesNotMatch): check the SecretId and SecretKey of this connection, and that they may access this bucket.',
+    });
     expect(toAppError(service('RequestTimeTooSkewed', 403)).message).toContain("this computer's clock is too far off");
   });
 
@@ -35,6 +45,11 @@ describe('toAppError', () => {
     expect(toAppError(new UploadError('source-changed', 'x changed while it was being uploaded')).kind).toBe('conflict');
     expect(toAppError(new ObjectChangedError('b-1', 'k', '"e"')).kind).toBe('conflict');
     expect(toAppError(new EncryptInPlaceError('VerificationFailed', 'copied but not verified', 'b-1', 'k')).kind).toBe('integrity');
+    // A sentence that starts with a name keeps the name as it is.
+    expect(toAppError(new EncryptInPlaceError('SourceKeyRequired', 'b-1/k is encrypted with a customer key (SSE-C); give that key to re-encrypt it', 'b-1', 'k'))).toMatchObject({
+      kind: 'failed',
+      message: 'b-1/k is encrypted with a customer key (SSE-C); give that key to re-encrypt it.',
+    });
     expect(toAppError(new DownloadIntegrityError('the download was discarded', 'b-1', 'k', '/tmp/x'))).toMatchObject({ kind: 'integrity', details: { path: '/tmp/x' } });
     expect(toAppError(new CosIntegrityError('crc mismatch', 'b-1', 'k')).kind).toBe('integrity');
   });

@@ -2,57 +2,22 @@
 // system) becomes an AppError, the contract's JSON-safe shape `{ kind, code, message, details }`. `kind` tells a
 // front end how to react (the CLI's exit code, the UI's screen), `message` is a sentence the user can act on, and
 // `details` carry the public facts (code, request id, bucket, key, path) for a "Details" disclosure and the logs.
-// Messages are built from public facts only; client and vault errors are already free of secrets.
-import type { AppError, ErrorDetails, ErrorKind } from '../../shared/contract/errors';
-import { CosAbortError, CosIntegrityError, CosNetworkError, CosServiceError, isTransient } from '../cos/client';
+// Messages are built from public facts only; client and vault errors are already free of secrets. The sentences
+// name no front end's controls (no flag, no button): the CLI and the app show the same ones.
+//
+// Each error class is imported from the module that defines it, not from its package's index, so that loading the
+// taxonomy loads no HTTP client, vault or engine code a command does not already use.
+import type { ErrorDetails, ErrorKind } from '../../shared/contract/errors';
+import { CosAbortError, CosIntegrityError, CosNetworkError, CosServiceError } from '../cos/client/errors';
+import { isTransient } from '../cos/client/retry';
 import { SseRegionError } from '../engine/bucket-settings';
-import { EncryptInPlaceError } from '../engine/encrypt-in-place';
-import { DownloadIntegrityError, UnsafeKeyError } from '../engine/download';
-import { UploadError } from '../engine/upload';
-import { isVaultError } from '../vault';
+import { DownloadIntegrityError, UnsafeKeyError } from '../engine/download/errors';
+import { EncryptInPlaceError } from '../engine/encrypt-in-place-errors';
+import { UploadError } from '../engine/upload/upload-encryption';
+import { isVaultError } from '../vault/errors';
+import { ServiceError, type AppError } from './service-error';
 
-export type { AppError, ErrorKind };
-
-/** A failure the services detected themselves, already in the taxonomy. */
-export class ServiceError extends Error {
-  override name = 'ServiceError';
-  constructor(
-    readonly kind: ErrorKind,
-    readonly code: string,
-    message: string,
-    readonly details: ErrorDetails = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  toAppError(): AppError {
-    return { kind: this.kind, code: this.code, message: this.message, details: { code: this.code, ...this.details } };
-  }
-}
-
-/** The CLI's exit code for a kind (0 ok, 1 failed, 2 usage, 3 not found, 4 access, 5 integrity). */
-export function exitCodeFor(kind: ErrorKind): 1 | 2 | 3 | 4 | 5 {
-  switch (kind) {
-    case 'usage':
-      return 2;
-    case 'not-found':
-      return 3;
-    case 'access':
-      return 4;
-    case 'integrity':
-      return 5;
-    case 'conflict':
-    case 'unavailable':
-    case 'failed':
-    case 'cancelled':
-      return 1;
-    default: {
-      const never: never = kind;
-      throw new TypeError(`unknown error kind ${String(never)}`);
-    }
-  }
-}
+export { exitCodeFor, ServiceError, type AppError, type ErrorKind } from './service-error';
 
 const ACCESS_CODES = new Set(['AccessDenied', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'ExpiredToken', 'InvalidToken', 'RequestTimeTooSkewed', 'InvalidSecurityToken']);
 const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NoSuchBucket', 'NoSuchUpload']);
@@ -69,6 +34,13 @@ function pruned(d: ErrorDetails): ErrorDetails {
   return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && v !== '')) as ErrorDetails;
 }
 
+const nothingAt = (where: string) => `Nothing was found at ${where}: check the name; it may have been deleted or renamed.`;
+
+/** An object that is not there, found so by a listing rather than a request (the same sentence as a 404's). */
+export function objectNotFound(bucket: string, key: string): ServiceError {
+  return new ServiceError('not-found', 'NoSuchKey', nothingAt(at(bucket, key)), { bucket, key });
+}
+
 function fromService(err: CosServiceError): AppError {
   const where = at(err.bucket, err.key);
   const details = pruned({ code: err.code, requestId: err.requestId, httpStatus: err.status, bucket: err.bucket, key: err.key, uploadId: err.uploadId, retryable: isTransient(err) });
@@ -78,7 +50,7 @@ function fromService(err: CosServiceError): AppError {
         ? `The bucket ${at(err.bucket)} does not exist; check its name, or pick another bucket.`
         : err.code === 'NoSuchUpload'
           ? `The unfinished upload${where ? ` of ${where}` : ''} no longer exists on the server; start it again.`
-          : `Nothing was found at ${where || 'that address'}; it may have been deleted or renamed. Refresh the list.`;
+          : nothingAt(where || 'that address');
     return { kind: 'not-found', code: err.code, message, details };
   }
   if (ACCESS_CODES.has(err.code) || err.status === 403) {
@@ -86,7 +58,7 @@ function fromService(err: CosServiceError): AppError {
       err.code === 'RequestTimeTooSkewed'
         ? "this computer's clock is too far off; set it to the right time and try again"
         : 'check the SecretId and SecretKey of this connection, and that they may access this bucket';
-    return { kind: 'access', code: err.code, message: `Access was refused${where ? ` for ${where}` : ''}: ${hint}.`, details };
+    return { kind: 'access', code: err.code, message: `Access was refused${where ? ` for ${where}` : ''} (${err.code}): ${hint}.`, details };
   }
   if (CONFLICT_CODES.has(err.code) || err.status === 409 || err.status === 412) {
     const message =
@@ -130,7 +102,8 @@ export function toAppError(err: unknown, context: ErrorDetails = {}): AppError {
     return withContext({ kind, code: err.code, message: sentence(err.message), details: pruned({ code: err.code, bucket: err.bucket, key: err.key }) });
   }
   if (err instanceof EncryptInPlaceError) {
-    const kind: ErrorKind = err.code === 'VerificationFailed' ? 'integrity' : err.code === 'ObjectChanged' ? 'conflict' : 'access';
+    // SourceKeyRequired: the object needs its SSE-C key, which the request did not name (nothing was changed).
+    const kind: ErrorKind = err.code === 'VerificationFailed' ? 'integrity' : err.code === 'ObjectChanged' ? 'conflict' : 'failed';
     return withContext({ kind, code: err.code, message: sentence(err.message), details: pruned({ code: err.code, bucket: err.bucket, key: err.key }) });
   }
   if (err instanceof UnsafeKeyError) {
@@ -140,7 +113,7 @@ export function toAppError(err: unknown, context: ErrorDetails = {}): AppError {
     return withContext({
       kind: 'failed',
       code: err.code ?? 'Network',
-      message: `Coffer could not reach the storage service (${err.code ?? 'network error'}); check the network connection and try again.`,
+      message: `Coffer could not reach the storage service (${err.code ?? 'network error'}); check the connection's endpoint and the network, and try again.`,
       details: pruned({ code: err.code ?? 'Network', bucket: err.bucket, key: err.key, retryable: true }),
     });
   }
@@ -169,11 +142,14 @@ export function toAppError(err: unknown, context: ErrorDetails = {}): AppError {
   return withContext({ kind: 'failed', code: 'Failed', message: sentence(message || 'Something went wrong.'), details: { code: 'Failed' } });
 }
 
-/** A message as a sentence: capitalised, ending with a full stop. */
+/**
+ * A message as a sentence: ending with a full stop, and capitalised when it starts with a plain word (one that starts
+ * with a name, such as `photos/a.jpg is …`, keeps the name as it is).
+ */
 function sentence(text: string): string {
   const t = text.trim();
   if (t === '') return 'Something went wrong.';
-  const first = t[0]!.toUpperCase() + t.slice(1);
+  const first = /^[a-z]+(?=[\s,;:]|$)/.test(t) ? t[0]!.toUpperCase() + t.slice(1) : t;
   return /[.!?]$/.test(first) ? first : `${first}.`;
 }
 

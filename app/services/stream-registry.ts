@@ -4,12 +4,18 @@
 // body is fed into the engine's stream with backpressure (the request is paused while the engine sends a part), so a
 // file is never held whole in memory. When the item is finished, failed or will never be read (its job ended, or it
 // was finished before a restart), the stream is "released" so the page can drop its File.
+// Small files are asked for a little ahead of the engine (PREFETCH_FILES / PREFETCH_BYTES in plan order), so that
+// their bytes are already here when the engine gets to them: a drop of thousands of small files then waits on
+// the store, not on a round trip to the page per file.
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { AppError } from './errors';
 
 /** The pipe between the request and the engine holds at most this much; the engine reads a part at a time. */
 const PIPE_BYTES = 1024 * 1024;
+/** Files of a job asked for before the engine reads them, and their bytes at most; only files up to PIPE_BYTES. */
+const PREFETCH_FILES = 64;
+const PREFETCH_BYTES = 8 * 1024 * 1024;
 
 export class PulledStream extends Readable {
   private asked = false;
@@ -18,6 +24,9 @@ export class PulledStream extends Readable {
 
   constructor(private readonly onFirstRead: () => void) {
     super({ highWaterMark: PIPE_BYTES });
+    // A stream failed before the engine reads it (its page closed) keeps its error and hands it to the engine's
+    // first read; until then nobody listens, and an unheard 'error' event would end the process.
+    this.on('error', () => undefined);
   }
 
   get requested(): boolean {
@@ -43,36 +52,47 @@ export class PulledStream extends Readable {
     this.source?.resume();
   }
 
-  /** Feeds `body` in; resolves once all of it was handed to the reader's buffer, rejects when it broke off. */
+  /**
+   * Feeds `body` in; resolves with the bytes received once all of it was handed to the reader's buffer, rejects
+   * when it broke off or held more than `expected`. Once this stream is destroyed (its item failed, or the body
+   * was too long) the rest of the body is read and dropped, so that the files after it in a batch still arrive.
+   */
   feed(body: Readable, expected: number): Promise<number> {
     this.source = body;
     let received = 0;
     return new Promise((resolve, reject) => {
       let ended = false;
+      let failed: Error | undefined;
       body.on('data', (chunk: Buffer) => {
         received += chunk.length;
+        if (failed || this.destroyed) return;
         if (received > expected) {
-          const err = new Error(`the page sent more than the ${expected} bytes announced for this file`);
-          this.destroy(err);
-          body.destroy();
-          reject(err);
+          failed = new Error(`the page sent more than the ${expected} bytes announced for this file`);
+          this.destroy(failed);
+          body.resume();
           return;
         }
-        if (!this.push(chunk)) body.pause();
+        // Backpressure once the engine reads; a small file asked for ahead of it waits here whole (PIPE_BYTES at most).
+        if (!this.push(chunk) && (this.asked || received > PIPE_BYTES)) body.pause();
       });
       body.on('end', () => {
         ended = true;
-        this.push(null);
+        if (failed) return reject(failed);
+        if (!this.destroyed) this.push(null);
         resolve(received);
       });
       const broke = (err?: Error) => {
         if (ended) return;
-        const e = new Error(`the page stopped sending this file after ${received} of ${expected} bytes${err ? ` (${err.message})` : ''}; give it again`);
-        this.destroy(e);
+        const e = failed ?? new Error(`the page stopped sending this file after ${received} of ${expected} bytes${err ? ` (${err.message})` : ''}; give it again`);
+        if (!this.destroyed) this.destroy(e);
         reject(e);
       };
       body.on('error', broke);
       body.on('close', () => broke());
+      // Destroyed while the body waited for room (its item failed): let the rest of the body flow, to be dropped.
+      this.once('close', () => {
+        if (!ended) body.resume();
+      });
     });
   }
 }
@@ -98,8 +118,23 @@ export interface StreamRegistryEvents {
   release: [{ owner: string; streamId: string }];
 }
 
+type Entry = PendingStream & { settle(o: StreamOutcome): void; index: number; ahead: boolean };
+
+/** A job's streams in plan order (the order the engine reads them) and how far ahead of it the page was asked. */
+interface Window {
+  order: Entry[];
+  next: number;
+  files: number;
+  bytes: number;
+}
+
 export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
-  private readonly streams = new Map<string, PendingStream & { settle(o: StreamOutcome): void }>();
+  private readonly streams = new Map<string, Entry>();
+  /** The same streams by job and key: a job of 10,000 files settles each in constant time. */
+  private readonly byItem = new Map<string, Entry[]>();
+  private readonly windows = new Map<string, Window>();
+  /** By owning page: a page closing fails its own streams without looking at everyone else's. */
+  private readonly byOwner = new Map<string, Set<Entry>>();
 
   has(id: string): boolean {
     return this.streams.has(id);
@@ -109,21 +144,66 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
     let settle!: (o: StreamOutcome) => void;
     const outcome = new Promise<StreamOutcome>((resolve) => (settle = resolve));
     const id = init.id;
-    const entry = {
+    const itemKey = itemKeyOf(init.jobId, init.key);
+    let window = this.windows.get(init.jobId);
+    if (!window) this.windows.set(init.jobId, (window = { order: [], next: 0, files: 0, bytes: 0 }));
+    const entry: Entry = {
       ...init,
-      stream: new PulledStream(() => this.emit('pull', { owner: init.owner, streamId: id, offset: entry.stream.offset })),
+      stream: new PulledStream(() => this.firstRead(entry)),
       attached: false,
       outcome,
+      index: window.order.length,
+      ahead: false,
       settle: (o: StreamOutcome) => {
         if (this.streams.get(id) !== entry) return;
         this.streams.delete(id);
+        this.leaveWindow(entry);
+        const mine = this.byOwner.get(init.owner);
+        mine?.delete(entry);
+        if (mine?.size === 0) this.byOwner.delete(init.owner);
+        const same = this.byItem.get(itemKey)?.filter((e) => e !== entry) ?? [];
+        if (same.length > 0) this.byItem.set(itemKey, same);
+        else this.byItem.delete(itemKey);
         if (!o.ok && !entry.stream.destroyed) entry.stream.destroy(new Error(o.error.message));
         settle(o);
         this.emit('release', { owner: init.owner, streamId: id });
       },
     };
     this.streams.set(id, entry);
+    this.byItem.set(itemKey, [...(this.byItem.get(itemKey) ?? []), entry]);
+    window.order.push(entry);
+    let mine = this.byOwner.get(init.owner);
+    if (!mine) this.byOwner.set(init.owner, (mine = new Set()));
+    mine.add(entry);
     return entry;
+  }
+
+  /** The engine reads a stream for the first time: ask for it (unless it was asked for ahead), and for the next ones. */
+  private firstRead(entry: Entry): void {
+    if (entry.ahead) this.leaveWindow(entry);
+    else this.emit('pull', { owner: entry.owner, streamId: entry.id, offset: entry.stream.offset });
+    const w = this.windows.get(entry.jobId);
+    if (!w) return;
+    w.next = Math.max(w.next, entry.index + 1);
+    for (; w.next < w.order.length && w.files < PREFETCH_FILES; w.next++) {
+      const e = w.order[w.next]!;
+      if (this.streams.get(e.id) !== e || e.stream.requested || e.size > PIPE_BYTES || e.stream.offset !== 0) continue;
+      if (w.bytes + e.size > PREFETCH_BYTES) break;
+      e.ahead = true;
+      w.files++;
+      w.bytes += e.size;
+      this.emit('pull', { owner: e.owner, streamId: e.id, offset: 0 });
+    }
+  }
+
+  /** A stream asked for ahead is read now, or was settled: it leaves the job's prefetch window. */
+  private leaveWindow(entry: Entry): void {
+    if (!entry.ahead) return;
+    entry.ahead = false;
+    const w = this.windows.get(entry.jobId);
+    if (!w) return;
+    w.files--;
+    w.bytes -= entry.size;
   }
 
   /**
@@ -139,20 +219,25 @@ export class StreamRegistry extends EventEmitter<StreamRegistryEvents> {
 
   /** The job finished the item of `key` (uploaded and verified, or failed). */
   settleItem(jobId: string, key: string, outcome: StreamOutcome): void {
-    for (const s of [...this.streams.values()]) if (s.jobId === jobId && s.key === key) s.settle(outcome);
+    for (const s of [...(this.byItem.get(itemKeyOf(jobId, key)) ?? [])]) s.settle(outcome);
   }
 
   /** Streams that will not be read: the job ended, or their files were already uploaded. */
   releaseJob(jobId: string, error: AppError): void {
-    for (const s of [...this.streams.values()]) if (s.jobId === jobId) s.settle({ ok: false, error });
+    for (const s of this.windows.get(jobId)?.order ?? []) s.settle({ ok: false, error });
+    this.windows.delete(jobId);
   }
 
   /** The page that owned these streams went away: the ones it never started sending fail their items. */
   failOwner(owner: string, error: AppError): void {
-    for (const s of [...this.streams.values()]) if (s.owner === owner && !s.attached) s.settle({ ok: false, error });
+    for (const s of [...(this.byOwner.get(owner) ?? [])]) if (!s.attached) s.settle({ ok: false, error });
   }
 
   get size(): number {
     return this.streams.size;
   }
+}
+
+function itemKeyOf(jobId: string, key: string): string {
+  return `${jobId}\n${key}`;
 }

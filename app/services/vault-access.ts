@@ -72,13 +72,22 @@ export class VaultAccess {
     throw new ServiceError('access', 'VaultLocked', 'The vault is locked: unlock Coffer with its passphrase to use your COS accounts.');
   }
 
+  /**
+   * Creates the vault under `protector` and opens it: for the first COS account (vault-setup.ts chooses the
+   * protector). A vault that exists already is opened instead, if `protector` is of its kind.
+   */
+  async create(protector: SecretProtector): Promise<Vault> {
+    if (this.vault) return this.vault;
+    return this.open(protector, true);
+  }
+
   close(): void {
     this.vault?.close();
     this.vault = undefined;
   }
 
-  private async open(protector: SecretProtector): Promise<Vault> {
-    this.vault = await Vault.open(this.opts.home, { protector, create: false });
+  private async open(protector: SecretProtector, create = false): Promise<Vault> {
+    this.vault = await Vault.open(this.opts.home, { protector, create });
     for (const l of this.changeListeners) l();
     return this.vault;
   }

@@ -10,6 +10,7 @@
 // The 100,000 objects are written as metadata rows while the store is stopped (listing reads metadata only;
 // creating them over HTTP would measure PUT, not the window), as the store's own bench does.
 //   node --import tsx e2e/bench/ui-bench.ts [--objects N] [--files N] [--headed] [--profile NAME] (CPU profiles NAME-scroll.cpuprofile, NAME-drop.cpuprofile)
+//     [--only first-rows,scroll,heap,drop] (run and report only those parts; default all)
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,9 +28,13 @@ declare const window: any, document: any, MutationObserver: any, PerformanceObse
 declare function requestAnimationFrame(cb: (now: number) => void): number;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-const { values: flags } = parseArgs({ options: { objects: { type: 'string' }, files: { type: 'string' }, headed: { type: 'boolean' }, profile: { type: 'string' } } });
+const { values: flags } = parseArgs({ options: { objects: { type: 'string' }, files: { type: 'string' }, headed: { type: 'boolean' }, profile: { type: 'string' }, only: { type: 'string' } } });
 const OBJECTS = Number(flags.objects ?? 100_000);
 const FILES = Number(flags.files ?? 10_000);
+const PARTS = ['first-rows', 'scroll', 'heap', 'drop'] as const;
+const ONLY = new Set((flags.only ?? PARTS.join(',')).split(',').map((p) => p.trim()).filter(Boolean));
+for (const p of ONLY) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only: unknown part "${p}"; use a comma list of ${PARTS.join(', ')}`);
+const runs = (part: (typeof PARTS)[number]) => ONLY.has(part);
 const LIST_BUCKET = 'bench-1250000000';
 const DROP_BUCKET = 'drop-1250000000';
 const PREFIX = 'big/';
@@ -236,11 +241,11 @@ async function main() {
     await coffer.ready();
     const made = await coffer.api('buckets.create', { connectionId: 'local', bucket: DROP_BUCKET, region: 'ap-guangzhou', defaultEncryption: true });
     if (!made.ok) throw new Error(`could not create ${DROP_BUCKET}: ${made.error?.message}`);
-    log(`writing ${FILES} small files…`);
+    if (runs('drop')) log(`writing ${FILES} small files…`);
     const folder = join(home, 'small');
     await mkdir(folder);
     const paths: string[] = [];
-    for (let i = 0; i < FILES; i++) {
+    for (let i = 0; runs('drop') && i < FILES; i++) {
       const p = join(folder, `f${String(i).padStart(5, '0')}.txt`);
       await writeFile(p, `small file ${i}\n`.repeat(8));
       paths.push(p);
@@ -249,38 +254,50 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.addInitScript(instrument);
     await page.goto(coffer.url);
-    log('opening the prefix…');
-    const first = await openPrefix(page);
-    log('scrolling to the end…');
+    // Scrolling and heap need the prefix open; the list parts are skipped together when only the drop runs.
+    const listing = runs('first-rows') || runs('scroll') || runs('heap');
     const cdp = flags.profile ? await page.context().newCDPSession(page) : undefined;
-    if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
-    const scroll = await scrollToEnd(page, OBJECTS);
-    if (cdp) await writeFile(`${flags.profile}-scroll.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
-    const heap = await heapMB(page);
-    log(`dropping ${FILES} files…`);
-    if (cdp) await cdp.send('Profiler.start');
-    const drop = await dropFiles(page, coffer, paths);
-    if (cdp) await writeFile(`${flags.profile}-drop.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
-    log(`coffer cp -r of the same ${FILES} files…`);
-    const cli = await runCli(home, ['cp', '-r', `${folder}/`, `cos://${DROP_BUCKET}/cli/`]);
-    if (cli.code !== 0) throw new Error(`coffer cp exited ${cli.code}:\n${cli.out}`);
+    if (cdp) await cdp.send('Profiler.enable');
+    let first, scroll, heap, drop, cli;
+    if (listing) {
+      log('opening the prefix…');
+      first = await openPrefix(page);
+    }
+    if (runs('scroll')) {
+      log('scrolling to the end…');
+      if (cdp) await cdp.send('Profiler.start');
+      scroll = await scrollToEnd(page, OBJECTS);
+      if (cdp) await writeFile(`${flags.profile}-scroll.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    }
+    if (runs('heap')) heap = await heapMB(page);
+    if (runs('drop')) {
+      log(`dropping ${FILES} files…`);
+      if (cdp) await cdp.send('Profiler.start');
+      drop = await dropFiles(page, coffer, paths);
+      if (cdp) await writeFile(`${flags.profile}-drop.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+      log(`coffer cp -r of the same ${FILES} files…`);
+      cli = await runCli(home, ['cp', '-r', `${folder}/`, `cos://${DROP_BUCKET}/cli/`]);
+      if (cli.code !== 0) throw new Error(`coffer cp exited ${cli.code}:\n${cli.out}`);
+    }
     await page.close();
 
-    const pageRate = drop.filesDone / drop.seconds;
-    const cliRate = FILES / cli.seconds;
-    const rows: Array<[string, string, string, boolean]> = [
-      [`first rows, ${OBJECTS.toLocaleString('en')} objects`, `${first.afterPage.toFixed(0)} ms after the page (${first.afterClick.toFixed(0)} ms after the click)`, '≤ 300 ms', first.afterPage <= 300],
+    const rows: Array<[string, string, string, boolean]> = [];
+    if (first && runs('first-rows')) rows.push(
+      [`first rows, ${OBJECTS.toLocaleString('en')} objects`, `${first.afterPage.toFixed(0)} ms after the page (${first.afterClick.toFixed(0)} ms after the click)`, '≤ 300 ms', first.afterPage <= 300]);
+    if (scroll) rows.push(
       ['scroll to the end: longest task', `${scroll.longestTask.toFixed(0)} ms (${scroll.tasksOver50} tasks over 50 ms, ${(scroll.ms / 1000).toFixed(1)} s)`, '≤ 50 ms', scroll.longestTask <= 50],
-      ['scroll to the end: frames over 50 ms', `${scroll.over50} of ${scroll.count} (longest ${scroll.longest.toFixed(0)} ms)`, 'none', scroll.over50 === 0],
-      ['heap after the scroll', `${heap.toFixed(1)} MB`, '≤ 150 MB', heap <= 150],
+      ['scroll to the end: frames over 50 ms', `${scroll.over50} of ${scroll.count} (longest ${scroll.longest.toFixed(0)} ms)`, 'none', scroll.over50 === 0]);
+    if (heap !== undefined) rows.push(['heap after the scroll', `${heap.toFixed(1)} MB`, '≤ 150 MB', heap <= 150]);
+    const pageRate = drop && cli ? drop.filesDone / drop.seconds : 0;
+    const cliRate = cli ? FILES / cli.seconds : 0;
+    if (drop && cli) rows.push(
       [`drop ${FILES.toLocaleString('en')} files: longest task`, `${drop.longestTask.toFixed(0)} ms (${drop.tasksOver50} tasks over 50 ms)`, '≤ 50 ms', drop.longestTask <= 50],
       [
         `drop ${FILES.toLocaleString('en')} files: files/s`,
         `${pageRate.toFixed(0)}/s (${drop.state}, ${drop.seconds.toFixed(1)} s) vs coffer cp -r ${cliRate.toFixed(0)}/s (${cli.seconds.toFixed(1)} s): ${(pageRate / cliRate).toFixed(2)}×`,
         '≥ 0.5×',
         drop.state === 'completed' && pageRate >= 0.5 * cliRate,
-      ],
-    ];
+      ]);
     const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.toString().length), ['measure', 'result', 'target'][c]!.length));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ');
     process.stdout.write(`${line(['measure', 'result', 'target', ''])}\n`);

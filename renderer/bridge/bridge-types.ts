@@ -26,4 +26,9 @@ export interface Bridge {
   uploadFiles(request: UploadFilesRequest): Promise<Envelope<{ job: JobSummary }>>;
   /** Saves a finished browser-mode download (JobSummary.attachment) through the browser's own download. */
   openAttachment(downloadId: string, name: string): void;
+  /**
+   * The bytes of a preview 'objects.preview' prepared, held in memory only: browser mode fetches them from the host
+   * (`GET /preview/<id>`, never cached), the desktop app asks 'objects.previewBytes'.
+   */
+  previewBlob(previewId: string): Promise<Envelope<Blob>>;
 }

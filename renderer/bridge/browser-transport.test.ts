@@ -1,7 +1,8 @@
 // Browser mode's side of the wire: the token from location.hash on the WebSocket, request and reply frames as
-// the contract's wire.ts has them, events delivered, uploads answered by PUTting the File when the host pulls
-// (sliced from the offset asked), and a closed socket answered with a sentence instead of hanging.
-import { describe, expect, it } from 'vitest';
+// the contract's wire.ts has them, events delivered, uploads answered when the host pulls (small files together
+// in one POST /upload-batch (a manifest line, then the Files), a large or resumed one alone with a PUT sliced from the offset asked), and a closed
+// socket answered with a sentence instead of hanging.
+import { describe, expect, it, vi } from 'vitest';
 import type { ClientMessage } from '../../shared/contract';
 import { browserBridge, tokenFromHash } from './browser-transport';
 
@@ -32,7 +33,7 @@ class FakeSocket {
   }
 }
 
-function setUp() {
+function setUp(answer: (url: string) => Promise<Response> = async () => new Response(null, { status: 204 })) {
   const puts: Array<{ url: string; body: Blob; method: string }> = [];
   let n = 0;
   const bridge = browserBridge({
@@ -40,7 +41,7 @@ function setUp() {
     WebSocket: FakeSocket as unknown as typeof WebSocket,
     fetch: (async (url: string, init: RequestInit) => {
       puts.push({ url, body: init.body as Blob, method: init.method! });
-      return new Response(null, { status: 204 });
+      return answer(url);
     }) as unknown as typeof fetch,
     randomId: () => `stream-${String(++n).padStart(4, '0')}`,
   });
@@ -60,21 +61,23 @@ describe('browser transport', () => {
     expect(await answer).toEqual({ ok: true, value: { buckets: [] } });
   });
 
-  it('delivers events and ignores frames that are not the contract', () => {
+  it('delivers the events of a frame and ignores those, and frames, that are not the contract', () => {
     const { bridge, socket } = setUp();
     const seen: unknown[] = [];
     bridge.onEvent((e) => seen.push(e));
+    socket.reply({ events: [{ type: 'connections.changed' }, { type: 'made.up' }, { type: 'vault.state', state: 'locked' }] });
     socket.reply({ event: { type: 'connections.changed' } });
-    socket.reply({ event: { type: 'made.up' } });
     socket.fire('message', { data: 'not json' });
-    expect(seen).toEqual([{ type: 'connections.changed' }]);
+    // One event this page does not know leaves the others of its frame.
+    expect(seen).toEqual([{ type: 'connections.changed' }, { type: 'vault.state', state: 'locked' }]);
   });
 
-  it('starts an upload with stream sources and PUTs each File when the host pulls it', async () => {
+  it('starts an upload with stream sources and PUTs a File resumed from an offset alone', async () => {
     const { bridge, socket, puts } = setUp();
     socket.open();
     const file = new File(['hello world'], 'a.txt', { lastModified: Date.UTC(2026, 0, 2) });
     const started = bridge.uploadFiles({ connectionId: 'local', bucket: 'photos-1250000000', prefix: '2026/', sse: { mode: 'sse-cos' }, files: [{ file, relativePath: 'album/a.txt' }] });
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(1));
     expect(socket.sent[0]).toEqual({
       id: 1,
       channel: 'jobs.startUpload',
@@ -89,23 +92,54 @@ describe('browser transport', () => {
     socket.reply({ id: 1, envelope: { ok: false, error: { kind: 'failed', code: 'x', message: 'no', details: {} } } });
     await started;
     // A failed start forgets the stream: a later pull for it sends nothing.
-    socket.reply({ pull: { streamId: 'stream-0001', offset: 0 } });
+    socket.reply({ pull: [{ streamId: 'stream-0001', offset: 0 }] });
     await new Promise((r) => setTimeout(r, 0));
     expect(puts).toHaveLength(0);
 
     const again = bridge.uploadFiles({ connectionId: 'local', bucket: 'photos-1250000000', prefix: '', sse: { mode: 'sse-cos' }, files: [{ file, relativePath: 'a.txt' }] });
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(2));
     socket.reply({ id: 2, envelope: { ok: true, value: { job: {} } } });
     await again;
-    socket.reply({ pull: { streamId: 'stream-0002', offset: 6 } });
+    socket.reply({ pull: [{ streamId: 'stream-0002', offset: 6 }] });
     await new Promise((r) => setTimeout(r, 0));
     expect(puts).toHaveLength(1);
     expect(puts[0]!.method).toBe('PUT');
     expect(puts[0]!.url).toBe('/upload/stream-0002?token=s3cr%2Bt&offset=6');
     expect(await puts[0]!.body.text()).toBe('world');
-    socket.reply({ release: { streamId: 'stream-0002' } });
-    socket.reply({ pull: { streamId: 'stream-0002', offset: 0 } });
+    socket.reply({ release: ['stream-0002'] });
+    socket.reply({ pull: [{ streamId: 'stream-0002', offset: 0 }] });
     await new Promise((r) => setTimeout(r, 0));
     expect(puts).toHaveLength(1);
+  });
+
+  it('sends the small files pulled together in one POST /upload-batch, a large one alone, and again alone when a batch breaks off', async () => {
+    let failBatch = true;
+    const { bridge, socket, puts } = setUp(async (url) => {
+      if (url.startsWith('/upload-batch') && failBatch) {
+        failBatch = false;
+        throw new TypeError('Failed to fetch');
+      }
+      return new Response(null, { status: 204 });
+    });
+    socket.open();
+    const small = ['a', 'b', 'c'].map((n) => ({ file: new File([`file ${n}`], `${n}.txt`), relativePath: `${n}.txt` }));
+    const large = { file: new File([new Uint8Array(1024 * 1024 + 1)], 'big.bin'), relativePath: 'big.bin' };
+    const started = bridge.uploadFiles({ connectionId: 'local', bucket: 'photos-1250000000', prefix: '', sse: { mode: 'sse-cos' }, files: [small[0]!, large, small[1]!, small[2]!] });
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(1));
+    socket.reply({ id: 1, envelope: { ok: true, value: { job: {} } } });
+    await started;
+    socket.reply({ pull: ['stream-0001', 'stream-0002', 'stream-0003', 'stream-0004'].map((streamId) => ({ streamId, offset: 0 })) });
+    await vi.waitFor(() => expect(puts).toHaveLength(2 + 3));
+    const batch = puts.find((p) => p.method === 'POST');
+    const big = puts.find((p) => p.url.startsWith('/upload/stream-0002'));
+    const again = puts.filter((p) => p !== batch && p !== big);
+    expect(batch).toMatchObject({ method: 'POST', url: '/upload-batch?token=s3cr%2Bt' });
+    // The manifest line, then the files back to back.
+    expect(await (batch!.body as Blob).text()).toBe('[["stream-0001",6],["stream-0003",6],["stream-0004",6]]\nfile afile bfile c');
+    expect(big).toMatchObject({ method: 'PUT', url: '/upload/stream-0002?token=s3cr%2Bt&offset=0' });
+    expect(big!.body.size).toBe(1024 * 1024 + 1);
+    // The batch broke off on the way: its files went again, each alone.
+    expect(again.map((p) => `${p.method} ${p.url}`)).toEqual(['stream-0001', 'stream-0003', 'stream-0004'].map((id) => `PUT /upload/${id}?token=s3cr%2Bt&offset=0`));
   });
 
   it('answers pending and later calls with a sentence when the host goes away, and says so as an event', async () => {

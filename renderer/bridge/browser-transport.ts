@@ -1,24 +1,26 @@
 // Browser mode: the contract over a WebSocket to the host that served this page (same origin), authenticated by
 // the token in location.hash. Uploads: the page keeps each dropped File under a random stream id; when the host
-// is ready for its bytes it sends `pull`, and the page PUTs the File (sliced from the offset asked) with fetch,
-// which streams it from disk rather than reading it into memory. See shared/contract/wire.ts.
+// is ready for bytes it sends `pull`, and the page sends the Files with fetch (upload-sender.ts: small ones many
+// to a request, large ones alone from the offset asked), which streams them from disk rather than reading them
+// into memory. See shared/contract/wire.ts.
 import {
+  AppEvent,
   ServerMessage,
   TOKEN_HASH_PREFIX,
   TOKEN_PARAM,
   WS_PATH,
   channelNames,
   downloadUrl,
+  previewUrl,
   splitChannel,
-  uploadUrl,
   type AppError,
-  type AppEvent,
   type ChannelName,
   type CofferApi,
   type Envelope,
 } from '../../shared/contract';
 import type { Bridge } from './bridge-types';
 import { uploadItems } from './upload-items';
+import { uploadSender, type HeldFile } from './upload-sender';
 
 export interface BrowserEnvironment {
   location: Pick<Location, 'hash' | 'host' | 'protocol'>;
@@ -47,8 +49,9 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
   const pending = new Map<number, (envelope: Envelope<unknown>) => void>();
   const queued: string[] = [];
   /** Files the host may still ask for, by stream id. */
-  const streams = new Map<string, File>();
+  const streams = new Map<string, HeldFile>();
   const randomId = env.randomId ?? (() => crypto.randomUUID());
+  const sender = uploadSender({ fetch: env.fetch, token, held: (id) => streams.get(id) });
   let nextId = 1;
   let closed = false;
 
@@ -79,29 +82,17 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
       const resolve = pending.get(msg.id);
       pending.delete(msg.id);
       resolve?.(msg.envelope as Envelope<unknown>);
-    } else if ('event' in msg) {
-      emit(msg.event);
+    } else if ('events' in msg) {
+      for (const e of msg.events) {
+        const event = AppEvent.safeParse(e);
+        if (event.success) emit(event.data);
+      }
     } else if ('pull' in msg) {
-      void sendStream(msg.pull.streamId, msg.pull.offset);
+      sender.pulled(msg.pull);
     } else {
-      streams.delete(msg.release.streamId);
+      for (const id of msg.release) streams.delete(id);
     }
   });
-
-  async function sendStream(streamId: string, offset: number): Promise<void> {
-    const file = streams.get(streamId);
-    // A stream from before a reload is unknown here: the host keeps the job waiting until the file is dropped again.
-    if (!file) return;
-    try {
-      await env.fetch(uploadUrl(streamId, token, offset), {
-        method: 'PUT',
-        body: offset > 0 ? file.slice(offset) : file,
-        headers: { 'content-type': 'application/octet-stream' },
-      });
-    } catch {
-      // The host sees the body end early and reports the item's failure as a job event.
-    }
-  }
 
   function call(channel: ChannelName, request: unknown): Promise<Envelope<unknown>> {
     if (closed) return Promise.resolve({ ok: false, error: disconnected });
@@ -128,15 +119,14 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
       return () => listeners.delete(listener);
     },
     async uploadFiles({ files, ...target }) {
-      const ids = files.map(() => randomId());
-      const items = uploadItems(target.prefix, files, (f, i) => ({
-        kind: 'stream',
-        streamId: ids[i]!,
-        name: f.file.name,
-        size: f.file.size,
-        lastModified: new Date(f.file.lastModified || Date.now()).toISOString(),
-      }));
-      files.forEach((f, i) => streams.set(ids[i]!, f.file));
+      const ids: string[] = [];
+      const items = await uploadItems(target.prefix, files, (f) => {
+        const streamId = randomId();
+        const size = f.file.size;
+        ids.push(streamId);
+        streams.set(streamId, { file: f.file, size });
+        return { kind: 'stream', streamId, name: f.file.name, size, lastModified: new Date(f.file.lastModified || Date.now()).toISOString() };
+      });
       const answer = await typedApi.jobs.startUpload({ ...target, items });
       if (!answer.ok) for (const id of ids) streams.delete(id);
       return answer;
@@ -151,6 +141,16 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
       doc.body.append(a);
       a.click();
       a.remove();
+    },
+    async previewBlob(previewId) {
+      try {
+        const res = await env.fetch(previewUrl(previewId, token), { cache: 'no-store' });
+        if (res.ok) return { ok: true, value: await res.blob() };
+        const body = (await res.json().catch(() => null)) as Envelope<unknown> | null;
+        return body && !body.ok ? body : { ok: false, error: { ...disconnected, code: 'PreviewFailed', message: `Coffer could not load the preview (HTTP ${res.status}); try again.` } };
+      } catch {
+        return { ok: false, error: disconnected };
+      }
     },
   };
 }

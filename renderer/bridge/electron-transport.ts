@@ -2,6 +2,7 @@
 // and dropped or picked Files have paths on disk (webUtils.getPathForFile), so uploads read from the paths.
 import { fail, type CofferApi, type CofferPreload } from '../../shared/contract';
 import type { Bridge } from './bridge-types';
+import { blobFromChannel } from './preview-blob';
 import { uploadItems } from './upload-items';
 
 export function electronBridge(preload: CofferPreload): Bridge {
@@ -14,11 +15,12 @@ export function electronBridge(preload: CofferPreload): Bridge {
       if (missing) {
         return fail('usage', 'NoFilePath', `Coffer cannot read "${missing.file.name}" from the disk; drop it from a folder instead.`, { path: missing.relativePath });
       }
-      const items = uploadItems(target.prefix, files, (f) => ({ kind: 'path', path: preload.pathForFile(f.file) }));
+      const items = await uploadItems(target.prefix, files, (f) => ({ kind: 'path', path: preload.pathForFile(f.file) }));
       return preload.jobs.startUpload({ ...target, items });
     },
     openAttachment() {
       // Electron downloads are written to the path chosen in "Save as…"; there is no attachment to open.
     },
+    previewBlob: (previewId) => blobFromChannel(api as CofferApi, previewId),
   };
 }

@@ -11,10 +11,10 @@ describe('the window', () => {
     const { bridge } = await renderApp({ objects: {}, buckets: [bucket(), bucket({ name: 'plain-1250000000', defaultEncryption: null, region: 'ap-beijing' })] });
     const places = screen.getByRole('navigation', { name: 'Places' });
     expect(within(places).getByText('This computer')).toBeTruthy();
-    const photos = within(places).getByRole('button', { name: /photos/ });
+    const photos = within(places).getByRole('button', { name: /^photos/ });
     expect(photos.textContent).toContain('ap-guangzhou');
     expect(within(photos).getByRole('img', { name: 'Encrypts new files by default' })).toBeTruthy();
-    expect(within(within(places).getByRole('button', { name: /plain/ })).queryByRole('img')).toBeNull();
+    expect(within(within(places).getByRole('button', { name: /^plain/ })).queryByRole('img')).toBeNull();
     expect(await screen.findByText('Drop files here, or click Upload')).toBeTruthy();
     expect(bridge.callsOf('objects.list')[0]).toMatchObject({ bucket: BUCKET, prefix: '' });
     await waitFor(() => expect(photos.getAttribute('aria-current')).toBe('location'));

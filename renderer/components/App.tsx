@@ -6,8 +6,12 @@ import type { i18n } from 'i18next';
 import type { AppModel } from '../stores/app-model';
 import { ModelProvider, useConnections, useListing, useModel, useShell } from '../stores/model-context';
 import type { Location } from '../stores/listing-store';
+import { BrowseArea } from './details/BrowseArea';
 import { DropZone } from './DropZone';
 import { ErrorNotice } from './ErrorNotice';
+import { ApplySettings } from './settings/ApplySettings';
+import { LocaleProvider } from './settings/LocaleProvider';
+import { LiveAnnouncer } from './LiveAnnouncer';
 import { ObjectTable } from './ObjectTable';
 import { Sidebar } from './Sidebar';
 import { Toolbar, useUploadInputs } from './Toolbar';
@@ -20,7 +24,10 @@ export function App({ model, i18n, storage }: { model: AppModel; i18n: i18n; sto
   return (
     <I18nextProvider i18n={i18n}>
       <ModelProvider model={model}>
-        <Shell storage={storage ?? null} />
+        <LocaleProvider>
+          <ApplySettings storage={storage ?? null} />
+          <Shell storage={storage ?? null} />
+        </LocaleProvider>
       </ModelProvider>
     </I18nextProvider>
   );
@@ -58,11 +65,14 @@ function Shell({ storage }: { storage: Pick<Storage, 'getItem' | 'setItem'> | nu
       <main className="main" aria-label={t('app.main')}>
         {storeError && <ErrorNotice error={storeError} />}
         <Toolbar uploadInputs={uploadInputs} />
-        <DropZone>
-          <ObjectTable />
-        </DropZone>
+        <BrowseArea>
+          <DropZone>
+            <ObjectTable />
+          </DropZone>
+        </BrowseArea>
         <TransfersPanel />
         {uploadInputs.elements}
+        <LiveAnnouncer />
       </main>
     </div>
   );

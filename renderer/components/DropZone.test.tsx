@@ -23,11 +23,11 @@ describe('drop zone', () => {
     expect(screen.queryByText(/Drop to upload/)).toBeNull();
   });
 
-  it("follows a bucket whose default is SSE-KMS when the user chose nothing", async () => {
+  it('announces the default chosen in Settings, even on a bucket whose own default is SSE-KMS', async () => {
     await renderApp({ objects, buckets: [bucket({ defaultEncryption: { mode: 'SSE-KMS', kmsKeyId: 'k-1' } })] });
     await screen.findByText('2026/');
     fireEvent.dragEnter(screen.getByTestId('drop-zone'), { dataTransfer: dropData([]) });
-    expect(screen.getByText('Drop to upload to photos — encrypted with SSE-KMS')).toBeTruthy();
+    expect(screen.getByText('Drop to upload to photos — encrypted with SSE-COS')).toBeTruthy();
   });
 
   it('says so when a dropped folder holds no files, and starts nothing', async () => {
@@ -55,4 +55,30 @@ describe('drop zone', () => {
     expect(req.items.map((i) => i.key)).toEqual(['2026/report.pdf', '2026/album/a.jpg', '2026/album/raw/b.cr2']);
     expect(await screen.findByText('Uploading report.pdf and 2 more files to photos / 2026')).toBeTruthy();
   });
+
+  it('uploads the files it could read and says which could not be read', async () => {
+    const { bridge, model } = await renderApp({ objects });
+    await act(() => model.listing.getState().open({ connectionId: 'local', bucket: BUCKET, prefix: '2026/' }));
+    const zone = screen.getByTestId('drop-zone');
+    const gone = { ...fileEntry('album/gone.jpg'), file: (_ok: unknown, fail: (e: Error) => void) => fail(new Error('NotFoundError')) } as unknown as FileSystemFileEntry;
+    const data = dropData([dirEntry('album', [fileEntry('album/a.jpg'), gone, fileEntry('album/b.jpg')])]);
+    fireEvent.dragEnter(zone, { dataTransfer: data });
+    fireEvent.drop(zone, { dataTransfer: data });
+    expect(await screen.findByText('Coffer could not read some of the dropped files: they were moved or deleted, or may not be read. Check them and drop them again.')).toBeTruthy();
+    await waitFor(() => expect(bridge.callsOf('jobs.startUpload')).toHaveLength(1));
+    expect(bridge.callsOf('jobs.startUpload')[0]!.items.map((i) => i.key)).toEqual(['2026/album/a.jpg', '2026/album/b.jpg']);
+    expect(model.transfers.getState().error).toMatchObject({ code: 'UnreadableDropped', details: { path: 'album/gone.jpg' } });
+  });
+
+  it('starts one upload holding every file of a drop of thousands, in the order dropped', async () => {
+    const { bridge, model } = await renderApp({ objects });
+    await act(() => model.listing.getState().open({ connectionId: 'local', bucket: BUCKET, prefix: '' }));
+    const zone = screen.getByTestId('drop-zone');
+    const names = Array.from({ length: 3000 }, (_, i) => `f${String(i).padStart(5, '0')}.txt`);
+    const data = dropData(names.map((n) => fileEntry(n)));
+    fireEvent.dragEnter(zone, { dataTransfer: data });
+    fireEvent.drop(zone, { dataTransfer: data });
+    await waitFor(() => expect(bridge.callsOf('jobs.startUpload')).toHaveLength(1), { timeout: 20_000 });
+    expect(bridge.callsOf('jobs.startUpload')[0]!.items.map((i) => i.key)).toEqual(names);
+  }, 30_000);
 });

@@ -6,7 +6,7 @@ import { Upload } from 'lucide-react';
 import { collectDroppedFiles, takeDropEntries } from '../lib/drop-files';
 import { placeLabel } from '../lib/format';
 import { findBucket } from '../stores/connections-store';
-import { useConnections, useListing, useUpload as useUploadStore } from '../stores/model-context';
+import { useConnections, useListing, useModel, useUpload as useUploadStore } from '../stores/model-context';
 import { effectiveSse } from '../stores/upload-store';
 import { useUpload } from './use-upload';
 
@@ -18,6 +18,7 @@ export function DropZone({ children }: { children: ReactNode }) {
   const bucket = useConnections((s) => (location ? findBucket(s, location.connectionId, location.bucket) : undefined));
   const choice = useUploadStore((s) => s.choice);
   const { uploadFiles } = useUpload();
+  const model = useModel();
   const [active, setActive] = useState(false);
   const depth = useRef(0);
 
@@ -49,8 +50,16 @@ export function DropZone({ children }: { children: ReactNode }) {
         e.preventDefault();
         depth.current = 0;
         setActive(false);
+        // Only taking the entries happens inside the event; the walk and the upload's start run in slices after it.
         const taken = takeDropEntries(e.dataTransfer);
-        void collectDroppedFiles(taken).then(uploadFiles);
+        void collectDroppedFiles(taken).then(async ({ files, unreadable }) => {
+          if (unreadable.length > 0) {
+            const error = { kind: 'not-found' as const, code: 'UnreadableDropped', message: `Coffer could not read ${unreadable.length} of the dropped files (first: ${unreadable[0]}); drop them again.`, details: { path: unreadable[0] } };
+            model.transfers.setState({ error });
+            if (files.length === 0) return;
+          }
+          await uploadFiles(files);
+        });
       }}
     >
       {children}

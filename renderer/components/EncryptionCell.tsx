@@ -1,15 +1,25 @@
 // The Encryption column: icon plus words, never colour alone. The status comes from the statuses store, which
-// the table fills only for rows on screen; a cell with no answer yet says "Checking…".
-import { useTranslation } from 'react-i18next';
+// the table fills only for rows on screen; a cell with no answer yet says "Checking…". Its icon turns only once
+// the row is actually being checked: rows flying past in a fast scroll are never asked, and dozens of spinning
+// icons started and dropped every frame cost the scroll more than the rows themselves.
+import type { TFunction } from 'i18next';
 import { Lock, LockOpen, Loader, CircleAlert } from 'lucide-react';
 import { Button } from 'react-aria-components';
+import { label } from '../lib/label-cache';
 import { statusId } from '../stores/statuses-store';
 import { useModel, useStatuses } from '../stores/model-context';
 import type { ObjectRow } from '../../shared/contract';
 import type { Location } from '../stores/listing-store';
 
-export function EncryptionCell({ location, object }: { location: Location; object: ObjectRow }) {
-  const { t } = useTranslation();
+// Built once: React skips an element it rendered before, and the cell re-renders with every row it shows.
+const ASKED = <Loader className="icon spin" aria-hidden />;
+const NOT_ASKED = <Loader className="icon" aria-hidden />;
+const LOCK = <Lock className="icon" aria-hidden />;
+const LOCK_OPEN = <LockOpen className="icon" aria-hidden />;
+const ALERT = <CircleAlert className="icon" aria-hidden />;
+
+/** `t` comes from the table: a translation hook in each of the cells rendered while scrolling costs more than the cell. */
+export function EncryptionCell({ location, object, t }: { location: Location; object: ObjectRow; t: TFunction }) {
   const model = useModel();
   const entry = useStatuses((s) => s.entries.get(statusId(location.connectionId, location.bucket, object.key)));
   const encryption = entry && entry.etag === object.etag ? entry.encryption : undefined;
@@ -17,34 +27,34 @@ export function EncryptionCell({ location, object }: { location: Location; objec
   if (!encryption || encryption.state === 'checking') {
     return (
       <span className="enc enc-checking">
-        <Loader className="icon spin" aria-hidden />
-        {t('encryption.checking')}
+        {encryption ? ASKED : NOT_ASKED}
+        {label(t, 'encryption.checking')}
       </span>
     );
   }
   if (encryption.state === 'encrypted') {
     return (
-      <span className="enc enc-on" title={t(`encryption.explain.${encryption.mode}`)}>
-        <Lock className="icon" aria-hidden />
-        {t('encryption.encrypted', { mode: encryption.mode })}
+      <span className="enc enc-on" title={label(t, `encryption.explain.${encryption.mode}`)}>
+        {LOCK}
+        {label(t, 'encryption.encrypted', { mode: encryption.mode })}
       </span>
     );
   }
   if (encryption.state === 'not-encrypted') {
     return (
-      <span className="enc enc-off" title={t('encryption.explain.none')}>
-        <LockOpen className="icon" aria-hidden />
-        {t('encryption.notEncrypted')}
+      <span className="enc enc-off" title={label(t, 'encryption.explain.none')}>
+        {LOCK_OPEN}
+        {label(t, 'encryption.notEncrypted')}
       </span>
     );
   }
   return (
     <span className="enc enc-error" title={encryption.error.message}>
-      <CircleAlert className="icon" aria-hidden />
-      {t('encryption.couldNotCheck')}
+      {ALERT}
+      {label(t, 'encryption.couldNotCheck')}
       {' — '}
       <Button className="link" onPress={() => model.statuses.getState().retry(location, { key: object.key, etag: object.etag })}>
-        {t('common.retry')}
+        {label(t, 'common.retry')}
       </Button>
     </span>
   );

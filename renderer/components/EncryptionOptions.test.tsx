@@ -1,5 +1,6 @@
-// The encryption popover: "No encryption" is confirmed once ("Upload without encryption?"); keeping
-// encryption changes nothing; once confirmed, drops upload without asking again.
+// The encryption popover: it starts from the default encryption in Settings; "No encryption" is confirmed once
+// ("Upload without encryption?"); keeping encryption changes nothing; once confirmed, drops upload without asking
+// again.
 import { screen, waitFor, fireEvent } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { BUCKET, object } from '../test-support/memory-bridge';
@@ -18,8 +19,8 @@ describe('encryption options', () => {
     expect(dialog.textContent).toContain('stored unencrypted');
     await user.click(screen.getByRole('button', { name: 'Keep encryption' }));
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
-    expect(model.upload.getState().choice).toBeNull();
-    expect((screen.getByRole('radio', { name: 'Bucket default (SSE-COS)' }) as HTMLInputElement).checked).toBe(true);
+    expect(model.upload.getState().choice).toEqual({ mode: 'sse-cos' });
+    expect((screen.getByRole('radio', { name: 'SSE-COS: encrypted by the storage service' }) as HTMLInputElement).checked).toBe(true);
 
     // Still in the popover: choose it again and confirm.
     await user.click(screen.getByRole('radio', { name: 'No encryption' }));

@@ -1,12 +1,13 @@
-// The options popover beside Upload: which encryption new uploads get. "Bucket default" follows the bucket
-// (SSE-COS when it has none). Choosing "No encryption" asks "Upload without encryption?" once, here.
-import { useEffect, useState } from 'react';
+// The options popover beside Upload: which encryption new uploads get. It starts from the default chosen in
+// Settings; "Bucket default" follows the bucket (SSE-COS when it has none). SSE-C keys are offered by name.
+// Choosing "No encryption" asks "Upload without encryption?" once, here.
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChevronDown, Lock, LockOpen } from 'lucide-react';
 import { Button, Dialog, DialogTrigger, Label, ListBox, ListBoxItem, Popover, Radio, RadioGroup, Select, SelectValue } from 'react-aria-components';
 import type { SseChoice } from '../../shared/contract';
 import { findBucket } from '../stores/connections-store';
-import { useConnections, useListing, useModel, useUpload } from '../stores/model-context';
+import { useConnections, useListing, useModel, useSettings, useSseCKeys, useUpload } from '../stores/model-context';
 import { effectiveSse } from '../stores/upload-store';
 import { ConfirmDialog } from './ConfirmDialog';
 
@@ -19,18 +20,13 @@ export function EncryptionOptions() {
   const bucket = useConnections((s) => (location ? findBucket(s, location.connectionId, location.bucket) : undefined));
   const choice = useUpload((s) => s.choice);
   const [askNone, setAskNone] = useState(false);
-  const [sseCKeys, setSseCKeys] = useState<Array<{ id: string; fingerprint: string }> | null>(null);
-  const [sseCKey, setSseCKey] = useState<string | null>(null);
+  const sseCKeys = useSseCKeys((s) => s.keys);
+  const defaultSse = useSettings((s) => s.settings.defaultEncryption);
+  const [pickedKey, setPickedKey] = useState<string | null>(null);
+  // The key in use (the default from Settings may name one), else the one picked last.
+  const sseCKey = choice?.mode === 'sse-c' ? choice.vaultKeyId : pickedKey;
   const current = effectiveSse(choice, bucket);
   const defaultLabel = effectiveSse(null, bucket).label;
-
-  useEffect(() => {
-    let live = true;
-    void model.bridge.api.vault.sseCKeys({}).then((a) => live && setSseCKeys(a.ok ? a.value.keys : []));
-    return () => {
-      live = false;
-    };
-  }, [model]);
 
   const setChoice = (c: SseChoice | null) => model.upload.getState().setChoice(c);
   const selected: Option = choice === null ? 'default' : choice.mode;
@@ -40,17 +36,19 @@ export function EncryptionOptions() {
     if (v === 'none') return setAskNone(true);
     if (v === 'default') return setChoice(null);
     if (v === 'sse-cos') return setChoice({ mode: 'sse-cos' });
-    if (v === 'sse-kms') return setChoice({ mode: 'sse-kms' });
+    // SSE-KMS keeps the key id of a default that names one.
+    if (v === 'sse-kms') return setChoice(defaultSse.mode === 'sse-kms' ? defaultSse : { mode: 'sse-kms' });
     const id = sseCKey ?? sseCKeys?.[0]?.id;
     if (id) {
-      setSseCKey(id);
+      setPickedKey(id);
       setChoice({ mode: 'sse-c', vaultKeyId: id });
     }
   };
 
   return (
     <>
-      <DialogTrigger>
+      {/* The keys are read when the popover opens: listing them may open the vault. */}
+      <DialogTrigger onOpenChange={(open) => open && void model.sseCKeys.getState().load()}>
         <Button className="button" aria-label={t('encryptionOptions.button', { mode: modeWords(t, current.label) })}>
           {current.label === 'none' ? <LockOpen className="icon" aria-hidden /> : <Lock className="icon" aria-hidden />}
           {/* "Encryption: SSE-COS", not a bare "SSE-COS" that a newcomer cannot place. The accessible name starts
@@ -71,11 +69,12 @@ export function EncryptionOptions() {
               <Radio value="none">{t('encryptionOptions.none')}</Radio>
             </RadioGroup>
             {!sseCKeys?.length && <p className="hint">{t('encryptionOptions.noSseCKeys')}</p>}
+            <p className="hint">{t('encryptionOptions.fromSettings')}</p>
             {selected === 'sse-c' && sseCKeys && sseCKeys.length > 0 && (
               <Select
                 selectedKey={sseCKey ?? sseCKeys[0]!.id}
                 onSelectionChange={(k) => {
-                  setSseCKey(String(k));
+                  setPickedKey(String(k));
                   setChoice({ mode: 'sse-c', vaultKeyId: String(k) });
                 }}
               >
@@ -85,7 +84,7 @@ export function EncryptionOptions() {
                   <ChevronDown className="icon" aria-hidden />
                 </Button>
                 <Popover className="popover">
-                  <ListBox items={sseCKeys}>{(k) => <ListBoxItem id={k.id}>{k.id}</ListBoxItem>}</ListBox>
+                  <ListBox items={sseCKeys}>{(k) => <ListBoxItem id={k.id}>{k.name}</ListBoxItem>}</ListBox>
                 </Popover>
               </Select>
             )}

@@ -168,4 +168,50 @@ describe('ObjectTable', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(bridge.callsOf('objects.status').flatMap((c) => c.rows.map((r) => r.key))).not.toContain('new.pdf');
   });
+
+  it('keeps the row elements while scrolling and shows the new rows in them (no element made or dropped per frame)', async () => {
+    await renderApp({ objects: { [BUCKET]: manyObjects(5_000) } });
+    await screen.findByText('file-00000.txt');
+    await scrollTo(50 * ROW_HEIGHT);
+    await screen.findByText('file-00050.txt');
+    const before = dataRows();
+    await scrollTo(100 * ROW_HEIGHT);
+    await screen.findByText('file-00100.txt');
+    const after = dataRows();
+    expect(after).toHaveLength(before.length);
+    expect(after.every((el, i) => el === before[i])).toBe(true);
+    // In index order in the document too (what a screen reader walks), each placed at its row.
+    expect(after.map((el) => Number(el.dataset.index))).toEqual(after.map((_, i) => Number(after[0]!.dataset.index) + i));
+    expect(screen.queryByText('file-00050.txt')).toBeNull();
+    const row100 = screen.getByText('file-00100.txt').closest<HTMLElement>('[role=row]')!;
+    expect(row100.getAttribute('aria-rowindex')).toBe('102');
+    expect(row100.style.transform).toBe(`translateY(${100 * ROW_HEIGHT}px)`);
+  });
+
+  it('keeps the keyboard focus on its row when the rows scroll, and lets go once that row is off screen', async () => {
+    const { user } = await renderApp({ objects: { [BUCKET]: manyObjects(5_000) } });
+    await screen.findByText('file-00000.txt');
+    await scrollTo(20 * ROW_HEIGHT);
+    await user.click(await screen.findByText('file-00024.txt'));
+    expect(document.activeElement?.textContent).toContain('file-00024.txt');
+    // Two rows further: the elements now show other rows; the focus moved with file-00024.txt.
+    await scrollTo(22 * ROW_HEIGHT);
+    expect((document.activeElement as HTMLElement).dataset.index).toBe('24');
+    expect(document.activeElement?.textContent).toContain('file-00024.txt');
+    await scrollTo(500 * ROW_HEIGHT);
+    expect(document.activeElement).toBe(document.body);
+  });
+
+  it('turns the "Checking…" icon only for rows being checked, not for rows rendered off screen', async () => {
+    const { bridge } = await renderApp({ objects: { [BUCKET]: manyObjects(5_000) } });
+    await screen.findByText('file-00000.txt');
+    await waitFor(() => expect(bridge.callsOf('objects.status')).toHaveLength(1));
+    const icon = (name: string) => screen.getByText(name).closest('[role=row]')!.querySelector('.enc svg')!;
+    expect(icon('file-00000.txt').classList.contains('spin')).toBe(true);
+    // Rendered below the screen (overscan), never asked: the same words, a still icon.
+    const below = dataRows().at(-1)!;
+    expect(Number(below.dataset.index)).toBeGreaterThanOrEqual(VIEWPORT_HEIGHT / ROW_HEIGHT);
+    expect(within(below).getByText('Checking…')).toBeTruthy();
+    expect(below.querySelector('.enc svg')!.classList.contains('spin')).toBe(false);
+  });
 });

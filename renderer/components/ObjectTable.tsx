@@ -1,26 +1,33 @@
-// The object table: a grid virtualized with @tanstack/react-virtual, so only the rows on screen exist in the
-// DOM however long the prefix. The next page is asked for as the user nears the end of what is loaded; the
+// The object table: a grid of fixed-height rows of which only those on screen exist in the DOM, however long the
+// prefix (use-row-window.ts). The next page is asked for as the user nears the end of what is loaded; the
 // Encryption cells are asked for the rows on screen only, a moment after scrolling settles.
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+// Scrolling is kept cheap: the rows are the store's own records (a page appended does not rebuild or re-sort
+// what was loaded), the row elements are reused as the window moves (a frame changes their text, not the DOM's
+// shape), and the table renders again only when the rows on screen change, in a task of its own.
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, File as FileIcon, Folder, Loader } from 'lucide-react';
 import { Button } from 'react-aria-components';
-import type { FolderRow, ObjectRow } from '../../shared/contract';
+import type { ObjectRow } from '../../shared/contract';
 import { formatDate, formatSize, placeLabel } from '../lib/format';
-import { isServerOrder, sortRows, type Row } from '../lib/sort-rows';
-import type { Location, SortColumn } from '../stores/listing-store';
-import { statusId } from '../stores/statuses-store';
+import { label } from '../lib/label-cache';
+import { isFolder, isServerOrder, rowKey, sortRows, type Row, type SortMemo } from '../lib/sort-rows';
+import type { Location, Sort, SortColumn } from '../stores/listing-store';
+import { statusId, type StatusRowRef } from '../stores/statuses-store';
 import { useListing, useModel, useShell, useStatuses } from '../stores/model-context';
+import { detailsStore } from './details/details-store';
 import { EncryptionCell } from './EncryptionCell';
 import { ErrorNotice } from './ErrorNotice';
+import { useRowWindow } from './use-row-window';
 
 export const ROW_HEIGHT = 32;
 /** Ask for the next page when the last row on screen is this close to the end of what is loaded. */
 export const PREFETCH_ROWS = 200;
 /** Wait this long after the visible rows change before asking their statuses (fast scrolling asks nothing). */
 export const STATUS_DELAY_MS = 120;
+/** Rows rendered above and below the screen. */
+const OVERSCAN = 6;
 
 const COLUMNS: SortColumn[] = ['name', 'size', 'lastModified', 'storageClass', 'encryption'];
 
@@ -40,49 +47,83 @@ export function ObjectTable() {
   // Re-sort on status answers only when sorting by encryption.
   const encVersion = useStatuses((s) => (sort.column === 'encryption' ? s.version : 0));
 
+  // The previous sort, extended when a page arrives instead of redone (the name order needs none: it is the server's).
+  const sortMemo = useRef<SortMemo | undefined>(undefined);
   const rows = useMemo(() => {
     const entries = model.statuses.getState().entries;
     const loc = location;
-    return sortRows(folders, objects, sort, (key) => (loc ? entries.get(statusId(loc.connectionId, loc.bucket, key))?.encryption : undefined));
+    const encryptionOf = (key: string) => (loc ? entries.get(statusId(loc.connectionId, loc.bucket, key))?.encryption : undefined);
+    const sorted = sortRows(folders, objects, sort, encryptionOf, encVersion, sortMemo.current);
+    sortMemo.current = sorted.memo;
+    return sorted.rows;
     // encVersion: the entries Map is mutated in place; its version says when to re-sort.
   }, [folders, objects, sort, location, model, encVersion]);
 
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 6,
-    // The sticky header row sits above the rows inside the same scroll box.
-    scrollMargin: ROW_HEIGHT,
-  });
-  const items = virtualizer.getVirtualItems();
+  const win = useRowWindow(rows.length, { rowHeight: ROW_HEIGHT, overscan: OVERSCAN, headerHeight: ROW_HEIGHT });
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const setScrollBox = useCallback(
+    (el: HTMLDivElement | null) => {
+      scrollRef.current = el;
+      win.ref(el);
+    },
+    // win.ref is the same function for the table's lifetime.
+    [],
+  );
 
   // Paging: near the end of the loaded rows, ask for the next page.
-  const lastIndex = items.length ? items[items.length - 1]!.index : -1;
+  const lastIndex = win.end - 1;
   useEffect(() => {
     if (lastIndex >= 0 && lastIndex >= rows.length - PREFETCH_ROWS) void model.listing.getState().loadMore();
   }, [lastIndex, rows.length, truncated, model]);
 
   // Statuses: only rows actually on screen (not the overscan, not under the sticky header), once scrolling settles.
-  const offset = virtualizer.scrollOffset ?? 0;
-  const height = virtualizer.scrollRect?.height ?? 0;
-  const visible = items.filter((i) => i.end > offset + ROW_HEIGHT && i.start < offset + height);
-  const visibleKey = visible.length ? `${visible[0]!.index}:${visible[visible.length - 1]!.index}` : '';
+  const visibleKey = `${win.firstVisible}:${win.lastVisible}`;
+  const { firstVisible, lastVisible } = win;
   useEffect(() => {
     if (!location) return;
-    const refs = visible.map((v) => rows[v.index]).flatMap((r) => (r?.kind === 'object' ? [{ key: r.object.key, etag: r.object.etag }] : []));
+    const refs: StatusRowRef[] = [];
+    for (let i = firstVisible; i <= lastVisible; i++) {
+      const r = rows.at(i);
+      if (r && !isFolder(r)) refs.push({ key: r.key, etag: r.etag });
+    }
     const timer = setTimeout(() => model.statuses.getState().requestVisible(location, refs), STATUS_DELAY_MS);
     return () => clearTimeout(timer);
+    // visibleKey stands for firstVisible and lastVisible.
   }, [visibleKey, rows, location, model]);
 
   // Keyboard focus, reset when the place changes; the selection lives in the listing store (the toolbar acts on it).
   const selected = useListing((s) => s.selected);
   const [focused, setFocused] = useState(0);
+  // Shift+arrows select from here (the row last selected by itself) to the focused row.
+  const anchor = useRef(0);
+  // Set by Delete: when the deleted row was the one focused and its element went away, focus comes back to the table.
+  const refocusAfterDelete = useRef(false);
   useEffect(() => {
     setFocused(0);
-    scrollRef.current?.scrollTo?.({ top: 0 });
+    anchor.current = 0;
+    win.scrollToTop();
+    // Only when the place changes.
   }, [location]);
+
+  // Row elements are kept by their place in the window (the first row rendered is always the first element, and so
+  // on), so scrolling changes the rows' text and position but never the DOM's shape: no element is created, moved
+  // or dropped, which is most of what a scroll frame would otherwise cost. The element with the keyboard focus then
+  // shows another row after a scroll, so the focus follows its row (or leaves the table when that row scrolled away).
+  const focusedRow = useRef<number | null>(null);
+  const onGridFocus = (e: React.FocusEvent) => {
+    const el = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    focusedRow.current = el ? Number(el.dataset.index) : null;
+  };
+  useLayoutEffect(() => {
+    const active = document.activeElement;
+    const box = scrollRef.current;
+    if (focusedRow.current === null || !box || !(active instanceof HTMLElement) || !box.contains(active)) return;
+    const el = active.closest<HTMLElement>('[data-index]');
+    if (!el || Number(el.dataset.index) === focusedRow.current) return;
+    const now = box.querySelector<HTMLElement>(`[data-index="${focusedRow.current}"]`);
+    if (now) now.focus({ preventScroll: true });
+    else active.blur();
+  });
 
   // The rows get stable callbacks that read the latest rows through a ref: a new closure per render would make
   // every row on screen render again on each scroll frame (the row is memoized on its props).
@@ -90,23 +131,33 @@ export function ObjectTable() {
   latest.current = { rows, location };
   const onRowSelect = useCallback(
     (index: number, additive: boolean) => {
-      const row = latest.current.rows[index];
+      const row = latest.current.rows.at(index);
       if (!row) return;
       setFocused(index);
+      anchor.current = index;
       const listing = model.listing.getState();
-      if (additive) listing.toggle(keyOf(row));
-      else listing.select([keyOf(row)]);
+      if (additive) listing.toggle(rowKey(row));
+      else listing.select([rowKey(row)]);
     },
     [model],
   );
   const onRowOpen = useCallback(
     (index: number) => {
-      const row = latest.current.rows[index];
+      const row = latest.current.rows.at(index);
       const loc = latest.current.location;
-      if (row?.kind === 'folder' && loc) void model.listing.getState().open({ ...loc, prefix: row.folder.prefix });
+      if (row && isFolder(row) && loc) void model.listing.getState().open({ ...loc, prefix: row.prefix });
     },
     [model],
   );
+  const onSort = useCallback((c: SortColumn) => model.listing.getState().setSort(c), [model]);
+  const lang = i18n.language;
+
+  useEffect(() => {
+    if (!refocusAfterDelete.current || (document.activeElement && document.activeElement !== document.body)) return;
+    refocusAfterDelete.current = false;
+    const i = Math.min(focused, rows.length - 1);
+    if (i >= 0) scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus();
+  }, [rows, focused]);
 
   if (!location) return <div className="table-message">{t('table.chooseBucket')}</div>;
   if (status === 'loading' && rows.length === 0) {
@@ -129,43 +180,78 @@ export function ObjectTable() {
 
   const listing = model.listing.getState();
 
-  const moveFocus = (to: number) => {
+  // The keyboard, as in a file manager: arrows, Page Up/Down, Home and End move the selection with the focus (Shift
+  // extends it from the anchor, Ctrl/Cmd moves the focus alone); Space adds or removes the focused row; Enter opens
+  // a folder, or shows a file's details and moves there; Delete asks first; Esc clears the selection.
+  const current = Math.min(focused, rows.length - 1);
+  const moveFocus = (to: number, e: React.KeyboardEvent) => {
+    if (rows.length === 0) return;
     const i = Math.max(0, Math.min(rows.length - 1, to));
     setFocused(i);
-    virtualizer.scrollToIndex(i, { align: 'auto' });
+    if (e.shiftKey) {
+      const from = Math.min(anchor.current, rows.length - 1);
+      listing.select(keysBetween(rows, Math.min(from, i), Math.max(from, i)));
+    } else if (!(e.ctrlKey || e.metaKey)) {
+      anchor.current = i;
+      listing.select([rowKey(rows.at(i)!)]);
+    }
+    win.scrollToIndex(i);
     requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
   };
+  const openDetails = (row: Row) => {
+    if (!selected.has(rowKey(row)) || selected.size > 1) listing.select([rowKey(row)]);
+    detailsStore(model).getState().setPaneOpen(true);
+    // The pane mounts with the selection: focus it once it is there, so Tab continues into its actions.
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('.details-pane')?.focus());
+  };
   const onKeyDown = (e: React.KeyboardEvent) => {
-    const row = rows[focused];
-    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+    // Keys typed in a control inside a row (a folder's name button) are that control's.
+    if (!(e.target as HTMLElement).matches('[role="row"]')) return;
+    const row = rows.at(current);
+    const page = Math.max(1, win.rowsPerScreen - 1);
+    const mod = e.ctrlKey || e.metaKey;
     switch (e.key) {
       case 'ArrowDown':
-        moveFocus(focused + 1);
+        moveFocus(current + 1, e);
         break;
       case 'ArrowUp':
-        moveFocus(focused - 1);
+        moveFocus(current - 1, e);
         break;
       case 'PageDown':
-        moveFocus(focused + page);
+        moveFocus(current + page, e);
         break;
       case 'PageUp':
-        moveFocus(focused - page);
+        moveFocus(current - page, e);
         break;
       case 'Home':
-        moveFocus(0);
+        moveFocus(0, e);
         break;
       case 'End':
-        moveFocus(rows.length - 1);
+        moveFocus(rows.length - 1, e);
         break;
       case 'Enter':
-        onRowOpen(focused);
+        if (row && isFolder(row)) onRowOpen(current);
+        else if (row) openDetails(row);
         break;
       case ' ':
-        if (row) listing.toggle(keyOf(row));
+        if (row) {
+          anchor.current = current;
+          listing.toggle(rowKey(row));
+        }
+        break;
+      case 'a':
+      case 'A':
+        if (!mod) return;
+        listing.select(keysBetween(rows, 0, rows.length - 1));
+        break;
+      case 'Escape':
+        if (selected.size === 0) return;
+        listing.select([]);
         break;
       case 'Delete':
       case 'Backspace':
-        if (selected.size === 0 && row?.kind === 'object') listing.select([row.object.key]);
+        if (selected.size === 0 && row && !isFolder(row)) listing.select([row.key]);
+        refocusAfterDelete.current = true;
         listing.askDelete(true);
         break;
       default:
@@ -184,49 +270,38 @@ export function ObjectTable() {
         </p>
       )}
       <div
-        ref={scrollRef}
+        ref={setScrollBox}
         className="table-scroll"
         data-testid="object-table-scroll"
         role="grid"
-        aria-label={t('table.label', { place: placeLabel(location.bucket, location.prefix) })}
+        aria-label={label(t, 'table.label', { place: placeLabel(location.bucket, location.prefix) })}
         aria-rowcount={truncated ? -1 : rows.length + 1}
         aria-multiselectable
         onKeyDown={onKeyDown}
+        onFocus={onGridFocus}
       >
-        <div className="row header" role="row" aria-rowindex={1}>
-          {COLUMNS.map((c) => (
-            <div key={c} role="columnheader" className={`cell col-${c}`} aria-sort={sort.column === c ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
-              <Button className="sort" onPress={() => model.listing.getState().setSort(c)}>
-                {t(`table.${c}`)}
-                {sort.column === c && (sort.direction === 'asc' ? <ArrowUp className="icon" aria-hidden /> : <ArrowDown className="icon" aria-hidden />)}
-              </Button>
-            </div>
-          ))}
-        </div>
+        <HeaderRow sort={sort} onSort={onSort} t={t} />
         {rows.length === 0 ? (
           <div className="table-empty" role="row">
             <div role="gridcell">{filter ? t('table.noMatches', { filter }) : t('table.empty')}</div>
           </div>
         ) : (
-          <div className="rows" style={{ height: virtualizer.getTotalSize() }}>
-            {items.map((v) => {
-              const row = rows[v.index]!;
-              const key = keyOf(row);
+          <div className="rows" style={{ height: rows.length * ROW_HEIGHT }}>
+            {rowRange(win.start, win.end).map((index) => {
+              const row = rows.at(index)!;
+              const key = rowKey(row);
               return (
                 <ObjectTableRow
-                  key={key}
-                  // The store's own row objects (kept across pages), not the Row wrappers rebuilt per page.
-                  folder={row.kind === 'folder' ? row.folder : undefined}
-                  object={row.kind === 'object' ? row.object : undefined}
-                  index={v.index}
-                  start={v.start - ROW_HEIGHT}
+                  key={index - win.start}
+                  row={row}
+                  index={index}
                   location={location}
                   selected={selected.has(key)}
-                  focused={focused === v.index}
+                  focused={current === index}
                   onSelect={onRowSelect}
                   onOpen={onRowOpen}
                   t={t}
-                  lang={i18n.language}
+                  lang={lang}
                 />
               );
             })}
@@ -243,26 +318,54 @@ export function ObjectTable() {
   );
 }
 
-const keyOf = (row: Row) => (row.kind === 'folder' ? row.folder.prefix : row.object.key);
+/** The keys of rows first..last (inclusive), for Shift+arrows and Ctrl/Cmd+A. */
+function keysBetween(rows: { at(i: number): Row | undefined }, first: number, last: number): string[] {
+  const keys: string[] = [];
+  for (let i = first; i <= last; i++) {
+    const r = rows.at(i);
+    if (r) keys.push(rowKey(r));
+  }
+  return keys;
+}
+
+/** The column headers, memoized: their sort buttons are heavier than a row, and the table renders per scroll frame. */
+const HeaderRow = memo(function HeaderRow({ sort, onSort, t }: { sort: Sort; onSort(column: SortColumn): void; t: TFunction }) {
+  return (
+    <div className="row header" role="row" aria-rowindex={1}>
+      {COLUMNS.map((c) => (
+        <div key={c} role="columnheader" className={`cell col-${c}`} aria-sort={sort.column === c ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+          <Button className="sort" onPress={() => onSort(c)}>
+            {t(`table.${c}`)}
+            {sort.column === c && (sort.direction === 'asc' ? <ArrowUp className="icon" aria-hidden /> : <ArrowDown className="icon" aria-hidden />)}
+          </Button>
+        </div>
+      ))}
+    </div>
+  );
+});
+
+const rowRange = (start: number, end: number) => Array.from({ length: Math.max(0, end - start) }, (_, i) => start + i);
+
+// Built once: React skips an element it rendered before.
+const FOLDER_ICON = <Folder className="icon folder" aria-hidden />;
+const FILE_ICON = <FileIcon className="icon" aria-hidden />;
 
 interface RowProps {
-  /** One of the two. */
-  folder?: FolderRow;
-  object?: ObjectRow;
+  /** The store's own record (a folder or an object). */
+  row: Row;
   index: number;
-  start: number;
   location: Location;
   selected: boolean;
   focused: boolean;
   /** additive: Ctrl/Cmd-click adds or removes the row instead of selecting only it. */
   onSelect(index: number, additive: boolean): void;
   onOpen(index: number): void;
-  /** From the table: useTranslation in each of the rows mounted per scroll frame costs more than the row itself. */
+  /** From the table: useTranslation in each of the rows rendered per scroll frame costs more than the row itself. */
   t: TFunction;
   lang: string;
 }
 
-const ObjectTableRow = memo(function ObjectTableRow({ folder, object, index, start, location, selected, focused, onSelect, onOpen, t, lang }: RowProps) {
+const ObjectTableRow = memo(function ObjectTableRow({ row, index, location, selected, focused, onSelect, onOpen, t, lang }: RowProps) {
   return (
     <div
       className={`row${selected ? ' selected' : ''}`}
@@ -270,17 +373,19 @@ const ObjectTableRow = memo(function ObjectTableRow({ folder, object, index, sta
       aria-rowindex={index + 2}
       aria-selected={selected}
       data-index={index}
+      data-key={rowKey(row)}
       tabIndex={focused ? 0 : -1}
-      style={{ transform: `translateY(${start}px)` }}
+      style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
       onClick={(e) => onSelect(index, e.ctrlKey || e.metaKey)}
       onDoubleClick={() => onOpen(index)}
     >
-      {folder ? (
+      {isFolder(row) ? (
         <>
           <div role="gridcell" className="cell col-name">
-            <Folder className="icon folder" aria-hidden />
-            <Button className="link name" onPress={() => onOpen(index)}>
-              <span title={`${folder.name}/`}>{folder.name}/</span>
+            {FOLDER_ICON}
+            {/* Not a Tab stop of its own: the grid is one (its focused row), and Enter on the row opens the folder. */}
+            <Button className="link name" excludeFromTabOrder onPress={() => onOpen(index)}>
+              <span title={`${row.name}/`}>{row.name}/</span>
             </Button>
           </div>
           <div role="gridcell" className="cell col-size" />
@@ -288,9 +393,9 @@ const ObjectTableRow = memo(function ObjectTableRow({ folder, object, index, sta
           <div role="gridcell" className="cell col-storageClass" />
           <div role="gridcell" className="cell col-encryption" />
         </>
-      ) : object ? (
-        <ObjectCells object={object} location={location} lang={lang} t={t} />
-      ) : null}
+      ) : (
+        <ObjectCells object={row} location={location} lang={lang} t={t} />
+      )}
     </div>
   );
 });
@@ -299,7 +404,7 @@ function ObjectCells({ object, location, lang, t }: { object: ObjectRow; locatio
   return (
     <>
       <div role="gridcell" className="cell col-name">
-        <FileIcon className="icon" aria-hidden />
+        {FILE_ICON}
         {/* The full name on hover: long names are cut with "…" to fit the column. */}
         <span className="name" title={object.name}>
           {object.name}
@@ -312,10 +417,10 @@ function ObjectCells({ object, location, lang, t }: { object: ObjectRow; locatio
         {formatDate(object.lastModified, lang)}
       </div>
       <div role="gridcell" className="cell col-storageClass">
-        {t(`storageClass.${object.storageClass}`, { defaultValue: object.storageClass })}
+        {label(t, `storageClass.${object.storageClass}`, { defaultValue: object.storageClass })}
       </div>
       <div role="gridcell" className="cell col-encryption">
-        <EncryptionCell location={location} object={object} />
+        <EncryptionCell location={location} object={object} t={t} />
       </div>
     </>
   );

@@ -1,48 +1,28 @@
 // What can be done with the selected rows: download them (a native "Save as…" or folder dialog in the app;
-// the browser's own download in browser mode) and delete them (asked first; folders are not deleted here).
+// the browser's own download in browser mode), move them, encrypt them in place, and delete them (asked first;
+// folders are not deleted here). The actions themselves are details/use-object-actions.ts, shared with the details
+// pane and the right-click menu.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Download, Trash2 } from 'lucide-react';
+import { Download, FolderInput, Lock, Trash2 } from 'lucide-react';
 import { Button } from 'react-aria-components';
 import { IconButton } from './IconButton';
-import type { AppError, DownloadDestination } from '../../shared/contract';
-import { useConnections, useListing, useModel } from '../stores/model-context';
+import type { AppError } from '../../shared/contract';
+import { useListing, useModel } from '../stores/model-context';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorNotice } from './ErrorNotice';
-import { baseName } from './use-upload';
+import { useObjectActions } from './details/use-object-actions';
 
 export function SelectionActions() {
   const { t } = useTranslation();
   const model = useModel();
   const selected = useListing((s) => s.selected);
   const confirming = useListing((s) => s.confirmingDelete);
-  const nativeDialogs = useConnections((s) => s.info?.nativeDialogs ?? false);
   const [error, setError] = useState<AppError | null>(null);
   const files = [...selected].filter((k) => !k.endsWith('/'));
   const folders = [...selected].filter((k) => k.endsWith('/'));
   const api = model.bridge.api;
-
-  const download = async () => {
-    const location = model.listing.getState().location;
-    if (!location) return;
-    let destination: DownloadDestination = { kind: 'attachment' };
-    if (nativeDialogs) {
-      if (files.length === 1 && folders.length === 0) {
-        const a = await api.dialogs.saveAs({ suggestedName: baseName(files[0]!) });
-        if (!a.ok) return setError(a.error);
-        if (!a.value.path) return;
-        destination = { kind: 'file', path: a.value.path };
-      } else {
-        const a = await api.dialogs.pickFolder({});
-        if (!a.ok) return setError(a.error);
-        if (!a.value.path) return;
-        destination = { kind: 'folder', path: a.value.path };
-      }
-    }
-    const answer = await api.jobs.startDownload({ connectionId: location.connectionId, bucket: location.bucket, keys: files, prefixes: folders, destination });
-    if (!answer.ok) return setError(answer.error);
-    model.transfers.getState().apply([{ type: 'job.added', job: answer.value.job }]);
-  };
+  const actions = useObjectActions();
 
   const remove = async () => {
     const location = model.listing.getState().location;
@@ -56,10 +36,16 @@ export function SelectionActions() {
 
   return (
     <>
-      <Button className="button" isDisabled={selected.size === 0} onPress={() => void download()}>
+      <Button className="button" isDisabled={selected.size === 0} onPress={() => void actions.download([...selected])}>
         <Download className="icon" aria-hidden />
         {t('toolbar.download')}
       </Button>
+      <IconButton className="button" isDisabled={selected.size === 0} onPress={() => actions.move([...selected])} label={t('details.toolbar.move')}>
+        <FolderInput className="icon" aria-hidden />
+      </IconButton>
+      <IconButton className="button" isDisabled={selected.size === 0} onPress={() => void actions.encrypt([...selected])} label={t('details.toolbar.encrypt')}>
+        <Lock className="icon" aria-hidden />
+      </IconButton>
       <IconButton className="button" isDisabled={files.length === 0} onPress={() => model.listing.getState().askDelete(true)} label={t('toolbar.delete')}>
         <Trash2 className="icon" aria-hidden />
       </IconButton>

@@ -8,6 +8,8 @@ import { createShellStore } from './shell-store';
 import { createStatusesStore } from './statuses-store';
 import { createTransfersStore } from './transfers-store';
 import { createUploadStore } from './upload-store';
+import { createSettingsStore } from './settings-store';
+import { createSseCKeysStore } from './sse-c-keys-store';
 
 export function createAppModel(bridge: Bridge, schedule: FrameScheduler = (f) => requestAnimationFrame(() => f())) {
   const connections = createConnectionsStore(bridge);
@@ -16,6 +18,9 @@ export function createAppModel(bridge: Bridge, schedule: FrameScheduler = (f) =>
   const transfers = createTransfersStore(bridge);
   const upload = createUploadStore();
   const shell = createShellStore(bridge);
+  // The default encryption from Settings is what the next upload gets, over a one-off choice made before it.
+  const settings = createSettingsStore(bridge, { onDefaultEncryption: (choice) => upload.getState().setChoice(choice) });
+  const sseCKeys = createSseCKeysStore(bridge, { onDefaultReset: () => void settings.getState().load() });
   const stop = routeEvents(bridge, { connections, listing, statuses, transfers, onShellEvent: (e) => shell.getState().onEvent(e) }, schedule);
   return {
     bridge,
@@ -25,9 +30,11 @@ export function createAppModel(bridge: Bridge, schedule: FrameScheduler = (f) =>
     transfers,
     upload,
     shell,
+    settings,
+    sseCKeys,
     /** First load: the vault, the places, the jobs (including unfinished ones from before a restart). */
     async start() {
-      await Promise.all([shell.getState().loadVault(), connections.getState().load(), transfers.getState().load()]);
+      await Promise.all([shell.getState().loadVault(), connections.getState().load(), transfers.getState().load(), settings.getState().load()]);
     },
     dispose: stop,
   };

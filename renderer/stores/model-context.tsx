@@ -4,7 +4,9 @@ import { useStore } from 'zustand';
 import type { AppModel } from './app-model';
 import type { ConnectionsState } from './connections-store';
 import type { ListingState } from './listing-store';
+import type { SettingsState } from './settings-store';
 import type { ShellState } from './shell-store';
+import type { SseCKeysState } from './sse-c-keys-store';
 import type { StatusesState } from './statuses-store';
 import type { TransfersState } from './transfers-store';
 import type { UploadState } from './upload-store';
@@ -27,3 +29,5 @@ export const useStatuses = <T,>(select: (s: StatusesState) => T) => useStore(use
 export const useTransfers = <T,>(select: (s: TransfersState) => T) => useStore(useModel().transfers, select);
 export const useUpload = <T,>(select: (s: UploadState) => T) => useStore(useModel().upload, select);
 export const useShell = <T,>(select: (s: ShellState) => T) => useStore(useModel().shell, select);
+export const useSettings = <T,>(select: (s: SettingsState) => T) => useStore(useModel().settings, select);
+export const useSseCKeys = <T,>(select: (s: SseCKeysState) => T) => useStore(useModel().sseCKeys, select);

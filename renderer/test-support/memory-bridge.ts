@@ -18,9 +18,10 @@ import {
   splitChannel,
 } from '../../shared/contract';
 import type { Bridge, UploadFilesRequest } from '../bridge/bridge';
+import { blobFromChannel } from '../bridge/preview-blob';
 import { accountMemoryHandlers } from './memory-accounts';
 import { detailMemoryHandlers } from './memory-details';
-import { settingsMemoryHandlers } from './memory-settings';
+import { settingsMemoryHandlers, type MemorySettingsOptions } from './memory-settings';
 
 export interface MemoryBridgeOptions {
   buckets?: Bucket[];
@@ -29,6 +30,8 @@ export interface MemoryBridgeOptions {
   /** Replace any handler (e.g. to fail a channel or delay it). */
   handlers?: Partial<Handlers>;
   appInfo?: Partial<ReturnType<typeof defaultInfo>>;
+  /** Settings and SSE-C keys to start with (memory-settings.ts). */
+  settings?: MemorySettingsOptions;
 }
 
 export interface MemoryBridge extends Bridge {
@@ -75,7 +78,9 @@ function defaultInfo() {
   return { version: '0.1.0', transport: 'browser' as const, platform: 'linux', nativeDialogs: false, filePaths: false, storeRunning: true, dataLocation: '/tmp/coffer' };
 }
 
-export const toAppError = (err: unknown): AppError => ({ kind: 'failed', code: 'Test', message: err instanceof Error ? err.message : String(err), details: {} });
+/** A thrown `{ appError }` (memory-accounts.ts's failWith) crosses as that error, as a ServiceError does in the core. */
+export const toAppError = (err: unknown): AppError =>
+  (err as { appError?: AppError } | null)?.appError ?? { kind: 'failed', code: 'Test', message: err instanceof Error ? err.message : String(err), details: {} };
 
 /** One page of a sorted key list, COS list-v1 style (marker exclusive, '/' delimiter, common prefixes). */
 export function listPage(sorted: ObjectRow[], prefix: string, marker: string | undefined, pageSize: number, nameFilter?: string) {
@@ -126,7 +131,7 @@ export function createMemoryBridge(opts: MemoryBridgeOptions = {}): MemoryBridge
   const base: Handlers = {
     ...accountMemoryHandlers(),
     ...detailMemoryHandlers(),
-    ...settingsMemoryHandlers(),
+    ...settingsMemoryHandlers(opts.settings),
     'app.info': () => ({ ...defaultInfo(), ...opts.appInfo }),
     'connections.list': () => ({ connections: [{ id: 'local', label: '', kind: 'embedded', appId: '1250000000', state: 'ready' }] }),
     'buckets.list': () => ({ buckets: opts.buckets ?? [bucket()] }),
@@ -202,6 +207,7 @@ export function createMemoryBridge(opts: MemoryBridgeOptions = {}): MemoryBridge
     openAttachment(downloadId, name) {
       attachments.push({ downloadId, name });
     },
+    previewBlob: (previewId) => blobFromChannel(typed, previewId),
   };
 }
 

@@ -87,7 +87,13 @@ const browserChannels = {
 
   'buckets.list': channel(z.strictObject({ connectionId: ConnectionId }), z.strictObject({ buckets: z.array(Bucket) })),
   'buckets.create': channel(
-    z.strictObject({ ...target, region: Region, defaultEncryption: z.boolean().default(true) }),
+    z.strictObject({
+      ...target,
+      region: Region,
+      defaultEncryption: z.boolean().default(true),
+      /** 'public-read': anyone may read its unencrypted objects by URL (an encrypted object is never served so). */
+      access: z.enum(['private', 'public-read']).default('private'),
+    }),
     z.strictObject({ bucket: Bucket }),
   ),
 

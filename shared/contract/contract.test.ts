@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AppEvent,
   ClientMessage,
+  BatchManifest,
   ServerMessage,
   channelNames,
   channels,
@@ -193,7 +194,7 @@ describe('envelopes and events', () => {
 
   it.each(events.map((e) => [e.type, e] as const))('%s round-trips JSON', (_type, event) => {
     expect(AppEvent.parse(roundTrip(event))).toEqual(event);
-    expect(ServerMessage.parse(roundTrip({ event }))).toEqual({ event });
+    expect(ServerMessage.parse(roundTrip({ events: [event] }))).toEqual({ events: [event] });
   });
 
   it('refuses an event of an unknown type or with a wrong field', () => {
@@ -206,8 +207,14 @@ describe('envelopes and events', () => {
     expect(ClientMessage.parse(roundTrip({ id: 1, channel: 'app.info', request: {} }))).toEqual({ id: 1, channel: 'app.info', request: {} });
     expect(ClientMessage.safeParse({ id: 0, channel: 'app.info', request: {} }).success).toBe(false);
     expect(ServerMessage.parse({ id: 3, envelope: { ok: false, error } })).toEqual({ id: 3, envelope: { ok: false, error } });
-    expect(ServerMessage.parse({ pull: { streamId: 'abcdef0123', offset: 0 } })).toBeTruthy();
-    expect(ServerMessage.safeParse({ pull: { streamId: 'abcdef0123', offset: -1 } }).success).toBe(false);
+    expect(ServerMessage.parse({ pull: [{ streamId: 'abcdef0123', offset: 0 }, { streamId: 'abcdef0124', offset: 5 }] })).toBeTruthy();
+    expect(ServerMessage.safeParse({ pull: [{ streamId: 'abcdef0123', offset: -1 }] }).success).toBe(false);
+    expect(ServerMessage.safeParse({ pull: [] }).success).toBe(false);
+    expect(ServerMessage.parse({ release: ['abcdef0123'] })).toEqual({ release: ['abcdef0123'] });
+    // A batch's first line: each file's stream id and size, in the order the bytes follow.
+    expect(BatchManifest.parse(JSON.parse('[["abcdef0123",104],["abcdef0124",0]]'))).toEqual([['abcdef0123', 104], ['abcdef0124', 0]]);
+    expect(BatchManifest.safeParse([['abcdef0123', -1]]).success).toBe(false);
+    expect(BatchManifest.safeParse([]).success).toBe(false);
   });
 });
 

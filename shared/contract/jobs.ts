@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { AppError } from './errors';
 import { BucketName, ByteCount, ConnectionId, Count, IsoDate, JobId, ObjectKey, Prefix, SseChoice } from './common';
 
-export const JobKind = z.enum(['upload', 'download', 'encrypt']);
+/** 'move': renames and moves inside a bucket (server-side copy keeping encryption and metadata, then delete). */
+export const JobKind = z.enum(['upload', 'download', 'encrypt', 'move']);
 export type JobKind = z.infer<typeof JobKind>;
 
 /**
@@ -47,7 +48,7 @@ export const JobSummary = z.strictObject({
   prefix: Prefix,
   /** What to call the job in one line: the first file or folder name ("report.pdf", "album"). */
   subject: z.string().max(1024),
-  /** The encryption asked for (uploads and encrypt-in-place); null for downloads. */
+  /** The encryption asked for (uploads and encrypt-in-place); null for downloads and moves. */
   sse: SseChoice.nullable(),
   progress: JobProgress,
   /** The first failures (at most 100; `progress.filesFailed` counts them all). */

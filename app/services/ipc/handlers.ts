@@ -9,7 +9,8 @@ import type { Bucket, Connection, Handlers, IncompleteUpload } from '../../../sh
 import { COS_SSE_REGIONS, sseOfferedIn } from '../../cos/sse-regions';
 import { JournalStore } from '../../engine/journal';
 import { cofferPaths } from '../../vault';
-import { createBucket, listBuckets } from '../buckets';
+import { createBucketAsAsked } from '../bucket-admin';
+import { listBuckets } from '../buckets';
 import type { CofferCore } from '../core';
 import { ServiceError, toAppError } from '../errors';
 import { createFolder, listPage } from '../listing';
@@ -88,13 +89,10 @@ export function createHandlers(core: CofferCore, session: Session): Handlers {
       };
     },
 
-    'buckets.create': async ({ connectionId, bucket, region, defaultEncryption }) => {
+    'buckets.create': async ({ connectionId, bucket, region, defaultEncryption, access }) => {
       const sseOffered = sseOfferedIn(region, COS_SSE_REGIONS);
-      if (defaultEncryption && !sseOffered) {
-        throw new ServiceError('unavailable', 'SseNotOfferedInRegion', `Server-side encryption is not offered in ${region}; create the bucket without default encryption, or choose ap-beijing, ap-shanghai or ap-guangzhou.`, { region });
-      }
       const conn = await core.connection(connectionId);
-      const made = await createBucket(conn.client(region), bucket, { region, defaultEncryption: defaultEncryption ? { algorithm: 'AES256' } : undefined });
+      const made = await createBucketAsAsked(conn.client(region), bucket, { region, defaultEncryption, access });
       core.learnRegion(connectionId, bucket, region);
       core.emitEvent({ type: 'connections.changed' });
       return { bucket: { name: made.name, region, sseOffered, defaultEncryption: made.defaultEncryption?.mode === 'SSE-COS' ? { mode: 'SSE-COS' } : null, created: made.createdAt } };

@@ -10,6 +10,7 @@ import { downloadObject, safeJoin, tempPathsFor, UnsafeKeyError } from '../../en
 import { isInside } from '../../engine/download/safe-path';
 import { makeDirs } from '../../platform/make-dirs';
 import { stateOfEcho, type EncryptionStateView } from '../status-scheduler';
+import { needsSseCKey } from '../sse-c-keys';
 import { ItemRunner, type ItemWork, type RunnerItem } from './item-runner';
 
 export interface DownloadItem extends RunnerItem {
@@ -29,7 +30,13 @@ export class DownloadRunner extends ItemRunner<DownloadItem> {
     private readonly client: CosClient,
     private readonly bucket: string,
     private readonly destination: string | undefined,
-    private readonly opts: { sseCustomerKey?: Buffer; region?: string; concurrency?: number } = {},
+    private readonly opts: {
+      sseCustomerKey?: Buffer;
+      region?: string;
+      concurrency?: number;
+      /** The vault key that opens an SSE-C object, asked only when the object was refused for want of one. */
+      sseCustomerKeyFor?: (client: CosClient, bucket: string, key: string) => Promise<Buffer | undefined>;
+    } = {},
   ) {
     super(opts.concurrency ?? 4, true);
   }
@@ -80,21 +87,35 @@ export class DownloadRunner extends ItemRunner<DownloadItem> {
     const root = await realpath(this.destination === undefined ? folder : resolve(this.destination));
     if (!isInside(root, await realpath(folder))) throw new UnsafeKeyError(this.bucket, item.key, 'its folder is a link that leads outside the destination folder');
     let saidResumed = false;
-    const res = await downloadObject(this.client, {
-      bucket: this.bucket,
-      key: item.key,
-      dest,
-      sseCustomerKey: this.opts.sseCustomerKey,
-      region: this.opts.region,
-      signal: w.signal,
-      onProgress: (p) => {
-        if (p.resumedFrom > 0 && !saidResumed) {
-          saidResumed = true;
-          w.notice(`continuing the interrupted download of ${item.key} (${p.resumedFrom} bytes were already here)`);
-        }
-        w.setBytes(p.receivedBytes, p.totalBytes);
-      },
-    });
+    const download = (sseCustomerKey: Buffer | undefined) =>
+      downloadObject(this.client, {
+        bucket: this.bucket,
+        key: item.key,
+        dest,
+        sseCustomerKey,
+        region: this.opts.region,
+        signal: w.signal,
+        onProgress: (p) => {
+          if (p.resumedFrom > 0 && !saidResumed) {
+            saidResumed = true;
+            w.notice(`continuing the interrupted download of ${item.key} (${p.resumedFrom} bytes were already here)`);
+          }
+          w.setBytes(p.receivedBytes, p.totalBytes);
+        },
+      });
+    let res;
+    try {
+      res = await download(this.opts.sseCustomerKey);
+    } catch (err) {
+      // An SSE-C object: COS does not say which key it needs, so the vault's keys are tried (sse-c-keys.ts).
+      const found = this.opts.sseCustomerKey === undefined && needsSseCKey(err) ? await this.opts.sseCustomerKeyFor?.(this.client, this.bucket, item.key) : undefined;
+      if (!found) throw err;
+      try {
+        res = await download(found);
+      } finally {
+        found.fill(0);
+      }
+    }
     return { etag: res.etag, state: stateOfEcho(res.encryption) };
   }
 

@@ -3,9 +3,8 @@
 // keeps metadata and ACL, then a verifying HEAD). Objects already encrypted, in any mode, are left alone and count
 // as done. Four copies at once; pause lets the copies in flight finish and starts no new one.
 import type { CosClient, SseRequest } from '../../cos/client';
-import { encryptInPlace } from '../../engine/encrypt-in-place';
 import type { EncryptionStatusService } from '../../engine/encryption-status';
-import { ServiceError } from '../errors';
+import { encryptObject } from '../encrypt-object';
 import { stateOf, stateOfEcho, type EncryptionStateView } from '../status-scheduler';
 import { ItemRunner, type ItemWork, type RunnerItem } from './item-runner';
 
@@ -40,17 +39,13 @@ export class EncryptRunner extends ItemRunner<EncryptItem> {
   }
 
   protected async work(item: EncryptItem, w: ItemWork): Promise<{ etag?: string; state: EncryptionStateView }> {
-    const now = await this.statuses.get(this.bucket, item.key, { etag: item.etag, lastModified: item.lastModified });
-    if (now.mode === 'unknown') {
-      throw new ServiceError(now.error.status === 403 ? 'access' : 'failed', now.error.code, `The encryption of cos://${this.bucket}/${item.key} could not be read (${now.error.message}); nothing was changed.`, { bucket: this.bucket, key: item.key });
-    }
-    if (now.mode !== 'none') {
+    // The rule for one object is every front end's (services/encrypt-object.ts).
+    const r = await encryptObject(this.client, this.statuses, { bucket: this.bucket, ...item }, { encryption: this.encryption, region: this.opts.region, signal: w.signal });
+    if (r.state === 'already-encrypted') {
       w.setBytes(item.size ?? 0, item.size ?? 0);
-      return { etag: item.etag, state: stateOf(now) };
+      return { etag: item.etag, state: stateOf(r.now) };
     }
-    const res = await encryptInPlace(this.client, { bucket: this.bucket, key: item.key, encryption: this.encryption, region: this.opts.region, signal: w.signal });
-    // The object keeps its ETag (same bytes) but not its encryption: the cached "none" must go.
-    this.statuses.invalidate(this.bucket, item.key);
+    const res = r.result;
     if (!res.acl.kept) w.notice(`cos://${this.bucket}/${item.key}: ${res.acl.reason}`);
     w.setBytes(res.after.size, res.after.size);
     return { etag: res.after.etag, state: stateOfEcho(res.after.encryption) };

@@ -64,7 +64,7 @@ export abstract class ItemRunner<T extends RunnerItem> extends EventEmitter<Runn
     return this.settledPromise;
   }
 
-  protected abstract work(item: T, w: ItemWork): Promise<{ etag?: string; state?: EncryptionStateView } | void>;
+  protected abstract work(item: T, w: ItemWork): Promise<{ etag?: string; state?: EncryptionStateView; movedTo?: string } | void>;
 
   /** Called when the job is cancelled, for each item that did not complete (e.g. to delete a partial file). */
   protected async discard(_item: T): Promise<void> {}
@@ -198,7 +198,7 @@ export abstract class ItemRunner<T extends RunnerItem> extends EventEmitter<Runn
       });
       rec.state = 'completed';
       rec.bytesTotal = Math.max(rec.bytesTotal, rec.bytesDone);
-      this.emit('item', { key: rec.item.key, size: rec.bytesTotal, etag: res ? res.etag : undefined, state: res ? res.state : undefined });
+      this.emit('item', { key: rec.item.key, size: rec.bytesTotal, etag: res ? res.etag : undefined, state: res ? res.state : undefined, ...(res?.movedTo ? { movedTo: res.movedTo } : {}) });
     } catch (err) {
       if (rec.controller.signal.reason === PAUSED && !this.cancelled) {
         // Back to the queue; the work continues from what it kept (a download's partial file) on resume.

@@ -19,12 +19,13 @@ import type { EncryptionStateView } from '../status-scheduler';
 import type { StreamRegistry } from '../stream-registry';
 import { DownloadRunner } from './download-runner';
 import { EncryptRunner } from './encrypt-runner';
+import { MoveRunner } from './move-runner';
 import { JobStore, type PersistedJob } from './job-store';
 import { FINISHED, NO_ITEMS, type JobSpec, type JobState, type RunnerProgress, type SseChoice, type UploadEntry } from './job-types';
 import { UploadRunner } from './upload-runner';
 import { pageFileIdentity, planUpload } from './upload-planning';
 
-type Runner = UploadRunner | DownloadRunner | EncryptRunner;
+type Runner = UploadRunner | DownloadRunner | EncryptRunner | MoveRunner;
 
 interface Job {
   id: string;
@@ -58,6 +59,8 @@ export interface FinishedItem {
   state?: EncryptionStateView;
   /** When the run that finished it started (ms). */
   since: number;
+  /** A move: where the object `key` is now (the old key is gone). */
+  movedTo?: string;
 }
 
 export interface JobManagerEvents {
@@ -77,7 +80,10 @@ export interface JobManagerOptions {
   /** The encryption asked for; an SSE-C choice is read from the vault here. */
   resolveEncryption(choice: SseChoice): Promise<UploadEncryption>;
   streams: StreamRegistry;
-  uploadOptions?: UploadEngineOptions;
+  /** Engine options for each upload job, read when it starts (a function: the user's settings may have changed). */
+  uploadOptions?: UploadEngineOptions | (() => UploadEngineOptions);
+  /** The vault key that opens an SSE-C object a download was refused for want of (sse-c-keys.ts keyFor). */
+  sseCustomerKeyFor?(client: CosClient, bucket: string, key: string): Promise<Buffer | undefined>;
   /** Finished jobs kept in the list (default 50). */
   keepFinished?: number;
   log?: (line: string) => void;
@@ -93,7 +99,7 @@ function subjectOf(spec: JobSpec): string {
     const rel = first.startsWith(spec.prefix) ? first.slice(spec.prefix.length) : first;
     return rel.split('/')[0] || spec.bucket;
   }
-  const first = spec.keys[0] ?? spec.prefixes[0] ?? '';
+  const first = spec.kind === 'move' ? (spec.moves[0]?.from ?? '') : (spec.keys[0] ?? spec.prefixes[0] ?? '');
   const name = first.replace(/\/$/, '').split('/').pop() ?? first;
   return name || spec.bucket;
 }
@@ -108,6 +114,11 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
   constructor(private readonly opts: JobManagerOptions) {
     super();
     this.store = new JobStore(opts.home);
+  }
+
+  private engineOptions(): UploadEngineOptions | undefined {
+    const o = this.opts.uploadOptions;
+    return typeof o === 'function' ? o() : o;
   }
 
   /** Reads the queue left by the last run: its unfinished jobs are now "interrupted". */
@@ -152,12 +163,12 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     const id = randomUUID();
     const { skip, replaced, carried } = await this.carriedOver(spec);
     const streamIds = new Map(req.items.flatMap((i) => (i.source.kind === 'stream' ? [[i.key, i.source.streamId] as const] : [])));
-    const created: string[] = [];
+    const created = new Set<string>();
     let job: Job | undefined;
     try {
       const client = await this.opts.clientFor(spec.connectionId, spec.bucket);
       const encryption = await this.opts.resolveEncryption(spec.sse);
-      const engine = new UploadEngine(client, cofferPaths(this.opts.home).journals, this.opts.uploadOptions);
+      const engine = new UploadEngine(client, cofferPaths(this.opts.home).journals, this.engineOptions());
       const plan = await planUpload(engine, client, {
         bucket: spec.bucket,
         prefix: spec.prefix,
@@ -167,7 +178,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
         streamFor: (entry) => {
           const streamId = streamIds.get(entry.key);
           if (!streamId || skip.has(entry.key) || entry.source.kind !== 'stream') return undefined;
-          created.push(streamId);
+          created.add(streamId);
           const { stream } = this.opts.streams.create({ id: streamId, jobId: id, key: entry.key, size: entry.source.size, owner });
           return { stream, startAt: (offset: number) => stream.startAt(offset) };
         },
@@ -190,7 +201,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       throw new ServiceError(e.kind, e.code, e.message, e.details, { cause: err });
     } finally {
       // Files of the request that will not be read (already uploaded before a restart): the page may drop them.
-      for (const [key, streamId] of streamIds) if (!created.includes(streamId)) this.opts.streams.emit('release', { owner, streamId: streamIds.get(key)! });
+      for (const [key, streamId] of streamIds) if (!created.has(streamId)) this.opts.streams.emit('release', { owner, streamId: streamIds.get(key)! });
     }
     return this.summary(job);
   }
@@ -202,6 +213,14 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     if (d.kind !== 'folder' && (spec.keys.length !== 1 || spec.prefixes.length > 0)) {
       throw new ServiceError('usage', 'OneFileOnly', d.kind === 'attachment' ? 'In the browser, download one file at a time (a folder needs the desktop app).' : 'Saving to a file name takes exactly one file.');
     }
+    const job = this.add(randomUUID(), spec, 0, 0);
+    await this.launch(job, new Set());
+    return this.summary(job);
+  }
+
+  /** Renames and moves inside a bucket (move-runner.ts). */
+  async startMove(spec: Extract<JobSpec, { kind: 'move' }>): Promise<JobSummary> {
+    this.refuseWhenClosed();
     const job = this.add(randomUUID(), spec, 0, 0);
     await this.launch(job, new Set());
     return this.summary(job);
@@ -346,7 +365,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     const client = await this.opts.clientFor(spec.connectionId, spec.bucket);
     if (spec.kind === 'upload') {
       const encryption = await this.opts.resolveEncryption(spec.sse);
-      const engine = new UploadEngine(client, cofferPaths(this.opts.home).journals, this.opts.uploadOptions);
+      const engine = new UploadEngine(client, cofferPaths(this.opts.home).journals, this.engineOptions());
       const plan = await planUpload(engine, client, { bucket: spec.bucket, prefix: spec.prefix, entries: spec.items, encryption, skip, streamFor: () => undefined });
       const runner = new UploadRunner(engine, plan);
       this.run(job, runner);
@@ -364,9 +383,17 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
         const name = spec.keys[0]!.split('/').pop() || 'download';
         job.attachment = { downloadId: randomUUID(), name, path: join(destination, name) };
       }
-      const runner = new DownloadRunner(client, spec.bucket, d.kind === 'file' ? undefined : destination);
+      const runner = new DownloadRunner(client, spec.bucket, d.kind === 'file' ? undefined : destination, { sseCustomerKeyFor: this.opts.sseCustomerKeyFor?.bind(this.opts) });
       this.run(job, runner);
       void runner.expand(spec.keys, spec.prefixes, skip, d.kind === 'file' ? d.path : undefined);
+      return;
+    }
+    if (spec.kind === 'move') {
+      const resolve = this.opts.resolveEncryption;
+      const keys = { ids: async () => spec.sseCKeyIds, key: async (id: string) => ((await resolve({ mode: 'sse-c', vaultKeyId: id })) as { key: Buffer }).key };
+      const runner = new MoveRunner(client, spec, keys);
+      this.run(job, runner);
+      void runner.expand(skip);
       return;
     }
     const encryption = (await this.opts.resolveEncryption(spec.sse)) as SseRequest;
@@ -404,7 +431,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
         settled.add(it.key);
         this.opts.streams.settleItem(job.id, it.key, { ok: true });
       }
-      this.emit('item', { jobId: job.id, kind: job.spec.kind, connectionId: job.spec.connectionId, bucket: job.spec.bucket, key: it.key, size: it.size, etag: it.etag, state: it.state, since: job.since });
+      this.emit('item', { jobId: job.id, kind: job.spec.kind, connectionId: job.spec.connectionId, bucket: job.spec.bucket, key: it.key, size: it.size, etag: it.etag, state: it.state, since: job.since, ...(it.movedTo ? { movedTo: it.movedTo } : {}) });
     });
     runner.on('done', (d) => {
       job.progress = d;
@@ -494,7 +521,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
 
   private summary(job: Job): JobSummary {
     const spec = job.spec;
-    const prefix = spec.kind === 'upload' ? spec.prefix : commonFolder([...spec.keys, ...spec.prefixes]);
+    const prefix = spec.kind === 'upload' ? spec.prefix : commonFolder(spec.kind === 'move' ? spec.moves.map((m) => m.from) : [...spec.keys, ...spec.prefixes]);
     return {
       id: job.id,
       kind: spec.kind,
@@ -503,7 +530,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       bucket: spec.bucket,
       prefix,
       subject: subjectOf(spec),
-      sse: spec.kind === 'download' ? null : spec.sse,
+      sse: spec.kind === 'download' || spec.kind === 'move' ? null : spec.sse,
       progress: this.progressOf(job),
       failures: job.progress.failures.slice(0, 100),
       createdAt: job.createdAt,

@@ -23,6 +23,14 @@ const Spec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('upload'), connectionId: z.string(), bucket: z.string(), prefix: z.string(), sse: SseChoice, items: z.array(UploadEntrySchema) }),
   z.object({ kind: z.literal('download'), connectionId: z.string(), bucket: z.string(), keys: z.array(z.string()), prefixes: z.array(z.string()), destination: DownloadDestination }),
   z.object({ kind: z.literal('encrypt'), connectionId: z.string(), bucket: z.string(), keys: z.array(z.string()), prefixes: z.array(z.string()), sse: SseChoice.refine((c) => c.mode !== 'none') }),
+  z.object({
+    kind: z.literal('move'),
+    connectionId: z.string(),
+    bucket: z.string(),
+    moves: z.array(z.object({ from: z.string(), to: z.string() })),
+    onConflict: z.enum(['ask', 'replace', 'keep-both', 'skip']),
+    sseCKeyIds: z.array(z.string()),
+  }),
 ]);
 
 const Persisted = z.object({

@@ -6,7 +6,7 @@ import type { EncryptionStateView } from '../status-scheduler';
 
 export type { DownloadDestination, ItemFailure, JobState, SseChoice };
 
-export type JobKind = 'upload' | 'download' | 'encrypt';
+export type JobKind = 'upload' | 'download' | 'encrypt' | 'move';
 
 export const FINISHED: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancelled']);
 
@@ -27,7 +27,9 @@ export type UploadEntry = {
 export type JobSpec =
   | { kind: 'upload'; connectionId: string; bucket: string; prefix: string; sse: SseChoice; items: UploadEntry[] }
   | { kind: 'download'; connectionId: string; bucket: string; keys: string[]; prefixes: string[]; destination: DownloadDestination }
-  | { kind: 'encrypt'; connectionId: string; bucket: string; keys: string[]; prefixes: string[]; sse: Exclude<SseChoice, { mode: 'none' }> };
+  | { kind: 'encrypt'; connectionId: string; bucket: string; keys: string[]; prefixes: string[]; sse: Exclude<SseChoice, { mode: 'none' }> }
+  /** `sseCKeyIds`: the vault's SSE-C keys when the move started (tried on objects that need one; ids, never keys). */
+  | { kind: 'move'; connectionId: string; bucket: string; moves: Array<{ from: string; to: string }>; onConflict: 'ask' | 'replace' | 'keep-both' | 'skip'; sseCKeyIds: string[] };
 
 /** What a runner reports while it works. */
 export interface RunnerProgress {
@@ -45,7 +47,7 @@ export interface RunnerEvents {
   progress: [RunnerProgress];
   notice: [{ key?: string; message: string }];
   /** One item finished well: `size` bytes; `state` is its verified encryption when the work established it. */
-  item: [{ key: string; size: number; etag?: string; state?: EncryptionStateView; path?: string }];
+  item: [{ key: string; size: number; etag?: string; state?: EncryptionStateView; path?: string; movedTo?: string }];
   done: [RunnerProgress & { state: 'completed' | 'failed' | 'cancelled' }];
 }
 

@@ -1,32 +1,37 @@
 // Bucket-level commands: `coffer ls` with no bucket (with --encryption, each bucket's default encryption),
 // `coffer head cos://bucket` (region, default encryption, access) and `coffer mb` (optionally encrypting by default).
-import { CosServiceError, type BucketEncryption } from '../../../cos/client';
+// Listing buckets with their default encryption and creating one that encrypts by default are the app's too
+// (app/services/buckets.ts).
+import type { BucketEncryption } from '../../../cos/client';
 import { readBucketDefaultEncryption, unknownIfDenied } from '../../../engine/bucket-settings';
-import { Semaphore } from '../../../engine/upload/semaphore';
+import { createBucket, listBuckets as listBucketsWithEncryption, type DefaultEncryptionView } from '../../../services/buckets';
 import { allowOnly, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
-import { CliError, describeError, EXIT, UsageError, type ExitCode } from '../errors';
+import { EXIT, UsageError, type ExitCode } from '../errors';
 import { bucketDefaultJson, describeBucketDefault, onePositional, requireBucket } from './common';
 
-/** `coffer ls` without a bucket; with --encryption, each bucket's default encryption too (8 read at once). */
+/** A bucket's default encryption in the CLI's --json shape (`keyId`, as for objects). */
+function defaultJson(view: DefaultEncryptionView): Record<string, string> | null {
+  if (view === null || view.mode !== 'SSE-KMS') return view;
+  return view.kmsKeyId ? { mode: view.mode, keyId: view.kmsKeyId } : { mode: view.mode };
+}
+
+/** `coffer ls` without a bucket; with --encryption, each bucket's default encryption too. */
 export async function listBuckets(ctx: RunContext, conn: Connection, withEncryption: boolean): Promise<ExitCode> {
   const { out } = ctx;
-  const res = await conn.client.listBuckets();
   if (!withEncryption) {
+    const res = await conn.client.listBuckets();
     out.document({ buckets: res.buckets });
     for (const b of res.buckets) out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} cos://${b.name}`);
     return EXIT.OK;
   }
-  const reads = new Semaphore(8);
-  const defaults = res.buckets.map((b) => reads.run(() => readBucketDefaultEncryption(conn.client, b.name, { region: b.region || undefined })));
-  const rows = [];
-  for (const [i, b] of res.buckets.entries()) {
-    const defaultEncryption = bucketDefaultJson(await defaults[i]!);
-    rows.push({ ...b, defaultEncryption });
-    out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} ${(defaultEncryption?.mode ?? 'none').padEnd(8)} cos://${b.name}`);
-  }
+  const rows = (await listBucketsWithEncryption(conn.client)).map((b) => ({ name: b.name, region: b.region, creationDate: b.createdAt, defaultEncryption: defaultJson(b.defaultEncryption) }));
+  for (const b of rows) out.line(`${b.creationDate.padEnd(24)} ${b.region.padEnd(16)} ${(b.defaultEncryption?.mode ?? 'none').padEnd(8)} cos://${b.name}`);
   const unencrypted = rows.filter((r) => r.defaultEncryption === null).length;
-  out.line(`${rows.length} bucket${rows.length === 1 ? '' : 's'}: ${rows.length - unencrypted} encrypt new objects by default, ${unencrypted} do not (column 3: the default encryption)`);
+  const unknown = rows.filter((r) => r.defaultEncryption?.mode === 'unknown').length;
+  const encrypting = rows.length - unencrypted - unknown;
+  const unread = unknown > 0 ? `, ${unknown} could not be read (these credentials may not read the setting)` : '';
+  out.line(`${rows.length} bucket${rows.length === 1 ? '' : 's'}: ${encrypting} encrypt new objects by default, ${unencrypted} do not${unread} (column 3: the default encryption)`);
   out.document({ buckets: rows });
   return EXIT.OK;
 }
@@ -40,10 +45,7 @@ const ACCESS_NOTE: Record<string, string> = {
 
 /** `coffer head cos://bucket`: where it is, what it encrypts by default, and who may read it. */
 export async function headBucket(ctx: RunContext, conn: Connection, bucket: string): Promise<ExitCode> {
-  const found = await conn.client.headBucket(bucket).catch((err: unknown) => {
-    if (err instanceof CosServiceError && err.status === 404) throw new CliError(EXIT.NOT_FOUND, `The bucket cos://${bucket} does not exist; see \`coffer ls\`.`);
-    throw err;
-  });
+  const found = await conn.client.headBucket(bucket);
   // In the bucket's own region (COS answers a bucket's settings only there).
   const region = found.region || undefined;
   const [encryption, acl] = await Promise.all([readBucketDefaultEncryption(conn.client, bucket, { region }), unknownIfDenied(() => conn.client.getBucketAcl(bucket, { region }))]);
@@ -78,19 +80,8 @@ function defaultEncryptionFlag(args: ParsedArgs): BucketEncryption | undefined {
 export async function mb(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { bucket } = parseCosUrl(onePositional(args, 'mb')!);
   const byDefault = defaultEncryptionFlag(args);
-  await conn.client.createBucket(bucket);
-  if (byDefault) {
-    await conn.client.putBucketEncryption(bucket, byDefault).catch(async (err: unknown) => {
-      // A bucket that does not encrypt as asked is not what was asked for: the new, empty bucket goes again.
-      const d = describeError(err);
-      const removed = await conn.client.deleteBucket(bucket).then(
-        () => true,
-        () => false,
-      );
-      const what = removed ? `cos://${bucket} was not created` : `cos://${bucket} was created but does NOT encrypt by default`;
-      throw new CliError(d.exitCode, `${what}: its default encryption could not be set: ${d.message}`);
-    });
-  }
+  // A bucket that cannot encrypt as asked is removed again, and the failure says so.
+  await createBucket(conn.client, bucket, { defaultEncryption: byDefault });
   ctx.out.document({ bucket, created: true, defaultEncryption: bucketDefaultJson(byDefault ?? null) });
   ctx.out.line(`created cos://${bucket}${byDefault ? ` (default encryption: ${describeBucketDefault(byDefault)})` : ''}`);
   return EXIT.OK;

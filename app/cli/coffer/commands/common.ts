@@ -4,17 +4,21 @@ import { CosServiceError, type CosClient, type SseInfo } from '../../../cos/clie
 import type { EncryptionStatus } from '../../../engine/encryption-status';
 import type { UploadEncryption, UploadPlan } from '../../../engine/upload';
 import { keyMd5 } from '../../../engine/upload/upload-encryption';
+import { ServiceError } from '../../../services/service-error';
+import type { Settings } from '../../../services/settings';
 import type { Flags, ParsedArgs } from '../args';
-import { openVault, type RunContext } from '../connection';
-import { CliError, EXIT, UsageError } from '../errors';
+import type { RunContext } from '../connection';
+import { UsageError } from '../errors';
 
 export async function sseCustomerKeyNamed(ctx: RunContext, name: string): Promise<Buffer> {
+  // The vault (and its prompt) load only for a command given --sse-c-key.
+  const { openVault } = await import('../open-vault');
   const vault = await openVault(ctx, { create: false });
   try {
     // The vault's module is loaded with the vault (openVault): a command without --sse-c-key never pays for it.
     const { findByName } = await import('../../../vault');
     const found = findByName(vault.listSseCustomerKeys(), name);
-    if (!found) throw new CliError(EXIT.NOT_FOUND, `There is no SSE-C key named "${name}" in the vault; see \`coffer sse-c-key list\`, or add one with \`coffer sse-c-key add\`.`);
+    if (!found) throw new ServiceError('not-found', 'NoSuchSseCKey', `There is no SSE-C key named "${name}" in the vault; see \`coffer sse-c-key list\`, or add one with \`coffer sse-c-key add\`.`);
     const key = await vault.getSseCustomerKey(found.id);
     ctx.out.addSecrets(key, key.toString('base64'));
     return key;
@@ -33,24 +37,33 @@ const SSE_C_KEY_MISSING_CODES = new Set(['BadRequest', 'InvalidRequest', 'SsecDe
 export function withSseCustomerKeyHint(err: unknown, keyName: string | undefined): unknown {
   if (!(err instanceof CosServiceError) || !err.key) return err;
   const at = `cos://${err.bucket}/${err.key}`;
+  const details = { bucket: err.bucket, key: err.key, httpStatus: err.status };
   if (keyName === undefined && err.status === 400 && SSE_C_KEY_MISSING_CODES.has(err.code)) {
-    return new CliError(
-      EXIT.ACCESS,
+    return new ServiceError(
+      'access',
+      err.code,
       `${at} could not be read without a customer key (${err.code}): it is encrypted with SSE-C. Give its key with --sse-c-key NAME ` +
         '(`coffer sse-c-key list` shows the keys in the vault).',
+      details,
     );
   }
   if (keyName !== undefined && err.status === 403) {
-    return new CliError(
-      EXIT.ACCESS,
+    return new ServiceError(
+      'access',
+      err.code,
       `The SSE-C key "${keyName}" does not open ${at} (${err.code}): the object was encrypted with another key, or these credentials may not read it.`,
+      details,
     );
   }
   return err;
 }
 
-/** `--sse cos|kms|c|none` (default cos) with `--kms-key-id` / `--sse-c-key`. */
-export async function uploadEncryption(ctx: RunContext, flags: Flags): Promise<UploadEncryption> {
+/**
+ * `--sse cos|kms|c|none` with `--kms-key-id` / `--sse-c-key`. Without any of them, `fallback` (the default
+ * encryption chosen in Coffer's Settings, for `cp`) applies, else SSE-COS.
+ */
+export async function uploadEncryption(ctx: RunContext, flags: Flags, fallback?: Settings['defaultEncryption']): Promise<UploadEncryption> {
+  if (fallback && flags.sse === undefined && flags['kms-key-id'] === undefined && flags['sse-c-key'] === undefined) return settingsEncryption(ctx, fallback);
   const mode = (flags.sse ?? 'cos').toLowerCase();
   if (flags['kms-key-id'] !== undefined && mode !== 'kms') throw new UsageError('--kms-key-id goes with --sse kms.');
   if (flags['sse-c-key'] !== undefined && mode !== 'c') throw new UsageError('--sse-c-key goes with --sse c.');
@@ -66,6 +79,37 @@ export async function uploadEncryption(ctx: RunContext, flags: Flags): Promise<U
       return { mode: 'none' };
     default:
       throw new UsageError(`--sse takes cos, kms, c or none (got "${flags.sse}").`);
+  }
+}
+
+/** The default encryption of Coffer's Settings; said on standard error unless it is SSE-COS, the usual default. */
+async function settingsEncryption(ctx: RunContext, choice: Settings['defaultEncryption']): Promise<UploadEncryption> {
+  const said = (what: string, instead: string) => ctx.out.note(`coffer: ${what}, the default chosen in Coffer's Settings (${instead})`);
+  switch (choice.mode) {
+    case 'sse-cos':
+      return { mode: 'SSE-COS' };
+    case 'sse-kms':
+      said(`encrypting with SSE-KMS${choice.keyId ? ` (key ${choice.keyId})` : ''}`, '--sse chooses another');
+      return choice.keyId ? { mode: 'SSE-KMS', keyId: choice.keyId } : { mode: 'SSE-KMS' };
+    case 'none':
+      said('uploading WITHOUT encryption', '--sse cos encrypts');
+      return { mode: 'none' };
+    case 'sse-c': {
+      const { openVault } = await import('../open-vault');
+      const vault = await openVault(ctx, { create: false });
+      try {
+        const found = vault.listSseCustomerKeys().find((k) => k.id === choice.vaultKeyId);
+        if (!found) {
+          throw new ServiceError('not-found', 'NoSuchSseCKey', "The default encryption in Coffer's Settings names an SSE-C key that is no longer in the vault; choose another default in Settings, or give --sse.");
+        }
+        const key = await vault.getSseCustomerKey(found.id);
+        ctx.out.addSecrets(key, key.toString('base64'));
+        said(`encrypting with the SSE-C key "${found.name}"`, '--sse chooses another');
+        return { mode: 'SSE-C', key };
+      } finally {
+        vault.close();
+      }
+    }
   }
 }
 
@@ -141,8 +185,4 @@ export function requireBucket(bucket: string, command: string): void {
 export function requireKey(bucket: string, key: string, command: string): void {
   requireBucket(bucket, command);
   if (!key || key.endsWith('/')) throw new UsageError(`\`coffer ${command}\` needs an object key: cos://${bucket}/path/to/object.`);
-}
-
-export function notFound(bucket: string, key: string): CliError {
-  return new CliError(EXIT.NOT_FOUND, `Nothing found at cos://${bucket}/${key}; check the key with \`coffer ls cos://${bucket}/\`.`);
 }

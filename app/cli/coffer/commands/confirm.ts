@@ -3,7 +3,8 @@
 // terminal is asked (y/N, no by default), and with neither a terminal nor --yes nothing happens (exit 2), so a
 // script never deletes by surprise.
 import type { Flags } from '../args';
-import { CliError, EXIT, UsageError } from '../errors';
+import { ServiceError } from '../../../services/service-error';
+import { UsageError } from '../errors';
 import { formatBytes, type Output } from '../output';
 import { askYesNo, canPrompt } from '../prompt';
 
@@ -46,5 +47,5 @@ export async function confirmDestruction(out: Output, flags: Flags, d: Destructi
   }
   const verb = d.verb[0]!.toUpperCase() + d.verb.slice(1);
   if (await askYesNo(`${verb} ${these}? [y/N] `)) return 'go';
-  throw new CliError(EXIT.FAILED, `Not confirmed; nothing was ${d.done}.`);
+  throw new ServiceError('cancelled', 'NotConfirmed', `Not confirmed; nothing was ${d.done}.`);
 }

@@ -1,6 +1,6 @@
-// `coffer cp`: local → COS through the upload engine (SSE-COS unless told otherwise; every object verified by
-// its SSE echo and CRC64 before it counts), COS → local through the download engine (temp file, CRC64 check,
-// then rename). Folders need --recursive and keep their relative paths both ways. `-` is standard input or
+// `coffer cp`: local → COS through the upload engine (SSE-COS unless a flag or Coffer's Settings say otherwise;
+// every object verified by its SSE echo and CRC64 before it counts), COS → local through the download engine (temp
+// file, CRC64 check, then rename). Folders need --recursive and keep their relative paths both ways. `-` is standard input or
 // output, as in other cloud CLIs: `tar c photos | coffer cp - cos://b/photos.tar`, `coffer cp cos://b/k - | less`.
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
@@ -14,7 +14,10 @@ import { UploadEngine, type TransferResult, type UploadEngineOptions, type Uploa
 import { cofferPaths, ensureCofferHome } from '../../../vault/coffer-home';
 import { allowOnly, isCosUrl, parseCosUrl, parseParallel, parsePartSize, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
-import { CliError, describeError, EXIT, exitCodeForItemFailure, UsageError, type ExitCode } from '../errors';
+import { ServiceError } from '../../../services/service-error';
+import { cliUploadDefaults } from '../../../services/settings';
+import { EXIT, UsageError, type ExitCode } from '../errors';
+import { describeFailure, itemExitCode } from '../failure';
 import { formatBytes, type Output } from '../output';
 import { bucketDefaultJson, describeEncryption, encryptionJson, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
 import { appliedJson, commonApplied, describeApplied, describePlannedEncryption, withSseRegionAdvice } from './applied-encryption';
@@ -88,15 +91,18 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
   const st = fromStdin
     ? undefined
     : await stat(local).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') throw new CliError(EXIT.NOT_FOUND, `${local} does not exist; check the path.`);
+        if (err.code === 'ENOENT') throw new ServiceError('not-found', 'ENOENT', `${local} does not exist; check the path.`, { path: local });
         throw err;
       });
   if (st?.isDirectory() && !args.flags.recursive) throw new UsageError(`${local} is a folder; add --recursive to upload it with everything inside.`);
   if (st && !st.isDirectory() && !st.isFile()) throw new UsageError(`${local} is neither a file nor a folder.`);
-  const encryption = await uploadEncryption(ctx, args.flags);
+  // What the flags leave open, Coffer's Settings decide: the default encryption, parts and files in flight.
+  const defaults = await cliUploadDefaults(conn.home);
+  if (defaults.problem) out.note(`coffer: ${defaults.problem}`);
+  const encryption = await uploadEncryption(ctx, args.flags, defaults.defaultEncryption);
   const contentType = contentTypeFlag(args);
   await ensureCofferHome(conn.home);
-  const engine = new UploadEngine(conn.client, cofferPaths(conn.home).journals, uploadTuning(args));
+  const engine = new UploadEngine(conn.client, cofferPaths(conn.home).journals, { ...defaults.tuning, ...uploadTuning(args) });
   // A missing bucket, or SSE asked for where the region has none, is said once here, before anything is read or
   // sent (a folder's plan makes the same check first).
   const checked = <T>(p: Promise<T>): Promise<T> =>
@@ -120,7 +126,7 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     for (const s of plan.skipped) out.note(`coffer: skipping ${s.path}: ${s.reason}`);
     if (plan.count === 0) {
       const why = plan.skipped.length > 0 ? ` that can be uploaded (${plan.skipped.length} skipped, see above)` : '';
-      throw new CliError(EXIT.NOT_FOUND, `${local} holds no files${why}; nothing was uploaded.`);
+      throw new ServiceError('not-found', 'NothingToUpload', `${local} holds no files${why}; nothing was uploaded.`, { path: local });
     }
     // The plan before anything moves: what, how much, how it will be encrypted, and what the bucket does by default.
     planDoc = { count: plan.count, bytes: plan.totalBytes, skipped: plan.skipped, bucketDefaultEncryption: bucketDefaultJson(plan.bucketDefaultEncryption) };
@@ -172,7 +178,7 @@ async function upload(ctx: RunContext, conn: Connection, args: ParsedArgs, local
     notices,
     ...(planDoc ? { plan: planDoc } : {}),
   });
-  return worstOf(result.failed.map((f) => exitCodeForItemFailure(f.code)), result.state === 'completed' ? EXIT.OK : EXIT.FAILED);
+  return worstOf(await Promise.all(result.failed.map((f) => itemExitCode(f.code, f.error))), result.state === 'completed' ? EXIT.OK : EXIT.FAILED);
 }
 
 function worstOf(codes: ExitCode[], fallback: ExitCode): ExitCode {
@@ -202,7 +208,7 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
     out.clearBar();
     for (const d of res.downloaded) out.line(`downloaded cos://${bucket}/${d.key} → ${d.dest} (${d.size} bytes${d.crc64Verified ? ', CRC64 verified' : ''})`);
     for (const r of res.refused) out.error(`${r.message} (${r.reason}).`);
-    const failures = res.failed.map((f) => ({ key: f.key, ...describeError(withSseCustomerKeyHint(f.error, args.flags['sse-c-key'])) }));
+    const failures = await Promise.all(res.failed.map(async (f) => ({ key: f.key, ...(await describeFailure(withSseCustomerKeyHint(f.error, args.flags['sse-c-key']))) })));
     for (const f of failures) out.error(`could not download cos://${bucket}/${f.key}: ${f.message}`);
     out.document({
       operation: 'download',
@@ -215,7 +221,7 @@ async function download(ctx: RunContext, conn: Connection, args: ParsedArgs, rem
       failed: failures.map((f) => ({ key: f.key, error: f.message })),
     });
     if (res.downloaded.length === 0 && res.failed.length === 0 && res.refused.length === 0 && res.folders.length === 0) {
-      throw new CliError(EXIT.NOT_FOUND, `Nothing to download: ${describeEmptyTarget(bucket, target)}.`);
+      throw new ServiceError('not-found', 'NothingToDownload', `Nothing to download: ${describeEmptyTarget(bucket, target)}.`, { bucket });
     }
     if (failures.length > 0) return worstOf(failures.map((f) => f.exitCode), EXIT.FAILED);
     return res.refused.length > 0 ? EXIT.FAILED : EXIT.OK;
@@ -274,7 +280,7 @@ async function downloadToStdout(out: Output, conn: Connection, bucket: string, k
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EPIPE') return EXIT.OK;
     if (err instanceof CosIntegrityError) {
-      throw new CliError(EXIT.INTEGRITY, `the ${sent} bytes written to standard output do not match the CRC64 of cos://${bucket}/${key}; discard them.`);
+      throw new ServiceError('integrity', 'Integrity', `the ${sent} bytes written to standard output do not match the CRC64 of cos://${bucket}/${key}; discard them.`, { bucket, key });
     }
     throw err;
   } finally {

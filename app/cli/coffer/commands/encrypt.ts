@@ -3,18 +3,21 @@
 // ACL, then a verifying HEAD), without their bytes passing through this machine. Objects already encrypted, in any
 // mode, are left alone, unless --rekey asks to move those encrypted otherwise (another mode, KMS key or SSE-C key)
 // to the encryption asked for: e.g. SSE-COS to SSE-KMS, or an SSE-C key rotation with --from-sse-c-key OLD.
-import { CosServiceError, type SseRequest } from '../../../cos/client';
+import type { SseRequest } from '../../../cos/client';
 import { checkWriteTarget } from '../../../engine/bucket-settings';
-import { encryptInPlace, EncryptInPlaceError } from '../../../engine/encrypt-in-place';
-import type { AppliedEncryption } from '../../../engine/upload';
-import { appliedJson, describeApplied, withSseRegionAdvice } from './applied-encryption';
+import { EncryptInPlaceError } from '../../../engine/encrypt-in-place-errors';
 import { listTarget, resolveTarget } from '../../../engine/object-target';
-import { EncryptionStatusService, type EncryptionStatus } from '../../../engine/encryption-status';
+import { EncryptionStatusService } from '../../../engine/encryption-status';
 import { Semaphore } from '../../../engine/upload/semaphore';
+import type { AppliedEncryption } from '../../../engine/upload';
+import { encryptObject, type EncryptObjectTarget } from '../../../services/encrypt-object';
+import { objectNotFound } from '../../../services/errors';
 import { allowOnly, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
-import { describeError, EXIT, UsageError, type ExitCode } from '../errors';
-import { encryptionJson, notFound, objectExists, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
+import { EXIT, UsageError, type ExitCode } from '../errors';
+import { describeFailure } from '../failure';
+import { appliedJson, describeApplied, withSseRegionAdvice } from './applied-encryption';
+import { encryptionJson, objectExists, requireBucket, requireKey, sseCustomerKeyNamed, uploadEncryption, withSseCustomerKeyHint } from './common';
 import { statusJson } from './encryption-audit';
 
 /** Server-side copies at once (each is one request; COS does the work). */
@@ -44,23 +47,6 @@ export function checkEncrypt(args: ParsedArgs): void {
   if (args.flags['from-sse-c-key'] && !args.flags.rekey) throw new UsageError('--from-sse-c-key goes with --rekey (it names the current key of SSE-C objects to re-encrypt).');
 }
 
-/**
- * Whether an encrypted object is already encrypted as asked: the same mode; for SSE-KMS the key id asked for (any KMS
- * key when none was named); for SSE-C the key asked for, found by a HEAD with it.
- */
-async function encryptedAsAsked(conn: Connection, bucket: string, key: string, now: EncryptionStatus, asked: SseRequest): Promise<boolean> {
-  if (now.mode !== asked.mode) return false;
-  if (asked.mode === 'SSE-KMS') return asked.keyId === undefined || (now.mode === 'SSE-KMS' && now.keyId === asked.keyId);
-  if (asked.mode !== 'SSE-C') return true;
-  try {
-    await conn.client.headObject(bucket, key, { sseCustomerKey: asked.key });
-    return true;
-  } catch (err) {
-    if (err instanceof CosServiceError && (err.status === 403 || err.status === 400)) return false;
-    throw err;
-  }
-}
-
 export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { out } = ctx;
   const { bucket, key } = target(args);
@@ -73,23 +59,16 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
   const copies = new Semaphore(COPIES_IN_FLIGHT);
   const outcomes: Outcome[] = [];
 
-  const one = async (objectKey: string, status: Promise<EncryptionStatus>): Promise<Outcome> => {
-    const now = await status;
-    if (now.mode === 'unknown') return { key: objectKey, state: 'failed', code: now.error.code, message: `its encryption could not be read: ${now.error.message}`, exitCode: EXIT.FAILED };
-    if (now.mode !== 'none' && (!rekey || (await encryptedAsAsked(conn, bucket, objectKey, now, encryption)))) {
-      return { key: objectKey, state: 'already-encrypted', encryption: statusJson(now) };
+  // The rule for each object is the app's too (services/encrypt-object.ts); what is said about it is the CLI's.
+  const one = async (object: EncryptObjectTarget): Promise<Outcome> => {
+    try {
+      const r = await encryptObject(conn.client, statuses, object, { encryption, rekey, sourceSseCustomerKey: fromKey, copies });
+      if (r.state === 'already-encrypted') return { key: object.key, state: 'already-encrypted', encryption: statusJson(r.now) };
+      const acl = r.result.acl.kept ? { aclKept: true } : { aclKept: false, aclNote: r.result.acl.reason };
+      return { key: object.key, state: 'encrypted', ...(r.from ? { from: statusJson(r.from) } : {}), ...acl, applied: r.result.appliedEncryption };
+    } catch (err) {
+      return await failure(object.key, withSseCustomerKeyHint(err, fromKeyName));
     }
-    const from = now.mode === 'none' ? {} : { from: statusJson(now) };
-    return copies.run(async () => {
-      try {
-        const sourceSseCustomerKey = now.mode === 'SSE-C' ? fromKey : undefined;
-        const res = await encryptInPlace(conn.client, { bucket, key: objectKey, encryption, sourceSseCustomerKey });
-        const acl = res.acl.kept ? { aclKept: true } : { aclKept: false, aclNote: res.acl.reason };
-        return { key: objectKey, state: 'encrypted' as const, ...from, ...acl, applied: res.appliedEncryption };
-      } catch (err) {
-        return failure(objectKey, withSseCustomerKeyHint(err, fromKeyName));
-      }
-    });
   };
   const report = (o: Outcome) => {
     outcomes.push(o);
@@ -110,13 +89,13 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
     throw withSseRegionAdvice(err, 'encrypt');
   });
   if (!args.flags.recursive) {
-    if (!(await objectExists(conn.client, bucket, key))) throw notFound(bucket, key);
-    report(await one(key, statuses.get(bucket, key)));
+    if (!(await objectExists(conn.client, bucket, key))) throw objectNotFound(bucket, key);
+    report(await one({ bucket, key }));
   } else {
     // `cos://b/pics -r` is the object pics and what is under pics/, never pics2/… (engine/object-target.ts).
     for await (const page of listTarget(conn.client, bucket, resolveTarget(key, true))) {
       // Every HEAD and copy of the page is queued at once; results are reported in listing order as they land.
-      const pending = page.contents.map((o) => one(o.key, statuses.get(bucket, o.key, { etag: o.etag, lastModified: o.lastModified })));
+      const pending = page.contents.map((o) => one({ bucket, key: o.key, etag: o.etag, lastModified: o.lastModified }));
       for (const p of pending) report(await p);
     }
   }
@@ -139,13 +118,9 @@ export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArg
   return firstFailure ? firstFailure.exitCode : EXIT.OK;
 }
 
-function failure(key: string, err: unknown): Outcome {
-  // ObjectChanged (someone wrote it meanwhile; nothing was overwritten) and SourceKeyRequired are plain failures;
-  // a copy that happened but could not be verified is an integrity failure.
-  if (err instanceof EncryptInPlaceError) {
-    const hint = err.code === 'SourceKeyRequired' ? ' Name it with --from-sse-c-key NAME.' : '';
-    return { key, state: 'failed', code: err.code, message: err.message + hint, exitCode: err.code === 'VerificationFailed' ? EXIT.INTEGRITY : EXIT.FAILED };
-  }
-  const d = describeError(err);
-  return { key, state: 'failed', code: d.code, message: d.message, exitCode: d.exitCode };
+async function failure(key: string, err: unknown): Promise<Outcome> {
+  const d = await describeFailure(err);
+  // The object's current SSE-C key is given with a flag of this command.
+  const hint = err instanceof EncryptInPlaceError && err.code === 'SourceKeyRequired' ? ' Name it with --from-sse-c-key NAME.' : '';
+  return { key, state: 'failed', code: d.code, message: d.message + hint, exitCode: d.exitCode };
 }

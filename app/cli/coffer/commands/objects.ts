@@ -4,16 +4,17 @@
 // is under `pics/`, never `pics2/…`; a recursive delete says what it will delete and asks first (confirm.ts).
 import { allowOnly, parseCosUrl, parseDuration, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
-import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
-import { CosServiceError, type CosClient } from '../../../cos/client';
+import { EXIT, UsageError, type ExitCode } from '../errors';
+import { objectNotFound, ServiceError } from '../../../services/errors';
 import { headBucket, listBuckets } from './buckets';
 import { EncryptionStatusService, unrecognizedEncryption } from '../../../engine/encryption-status';
-import { ENCRYPTION_LABEL, EncryptionTally, statusJson } from './encryption-audit';
+import { EncryptionTally } from '../../../services/encryption-tally';
+import { ENCRYPTION_LABEL, statusJson, tallySummary } from './encryption-audit';
 import { formatBytes } from '../output';
 import { describeEmptyTarget, describeTarget, findObject, listTarget, resolveTarget } from '../../../engine/object-target';
 import type { ObjectSummary } from '../../../cos/client';
 import { confirmDestruction } from './confirm';
-import { describeEncryption, encryptionJson, notFound, onePositional, requireBucket, requireKey, sseCustomerKeyNamed, withSseCustomerKeyHint } from './common';
+import { describeEncryption, encryptionJson, onePositional, requireBucket, requireKey, sseCustomerKeyNamed, withSseCustomerKeyHint } from './common';
 
 export function checkLs(args: ParsedArgs): void {
   allowOnly('ls', args.flags, ['recursive', 'encryption']);
@@ -61,7 +62,7 @@ export async function ls(ctx: RunContext, conn: Connection, args: ParsedArgs): P
     out.document({ bucket, prefix, ...exact, recursive, prefixes, objects });
     return EXIT.OK;
   }
-  out.line(audit.summary());
+  out.line(tallySummary(audit));
   out.document({ bucket, prefix, ...exact, recursive, prefixes, objects, encryption: audit.counts });
   if (audit.counts.unknown === 0) return EXIT.OK;
   out.error(`the encryption of ${audit.counts.unknown} object(s) could not be read (shown as "unknown"); run \`coffer head\` on one to see why.`);
@@ -130,9 +131,12 @@ export function checkShare(args: ParsedArgs): void {
 export async function share(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { bucket, key } = parseCosUrl(onePositional(args, 'share')!);
   const seconds = parseDuration(args.flags.expires, '1h');
-  const customerKeyed = await needsCustomerKey(conn.client, bucket, key);
-  const url = await conn.client.presignGetUrl(bucket, key, seconds, { origin: conn.shareOrigin });
-  const expiresAt = new Date(Date.now() + seconds * 1000).toISOString();
+  // The app's share links (services/share-links.ts): the object must be there, and one that needs its SSE-C key is
+  // said so, since the URL alone opens nothing.
+  const { shareLink } = await import('../../../services/share-links');
+  const link = await shareLink(conn.client, { bucket, key, region: conn.client.region, expiresSeconds: seconds }, { origin: conn.shareOrigin });
+  const { url, expiresAt } = link;
+  const customerKeyed = link.needsSseCKey;
   ctx.out.document({ bucket, key, url, expiresSeconds: seconds, expiresAt });
   ctx.out.line(url);
   if (!ctx.out.json) ctx.out.note(`Anyone with this URL can download cos://${bucket}/${key} until ${expiresAt}.`);
@@ -145,21 +149,6 @@ export async function share(ctx: RunContext, conn: Connection, args: ParsedArgs)
   }
   if (conn.shareOrigin) ctx.out.note(`coffer: the embedded store runs only while a command needs it; the URL works while \`npm run store\` serves it at ${conn.shareOrigin}.`);
   return EXIT.OK;
-}
-
-/**
- * Whether the object exists and needs its SSE-C key to be read: a HEAD without a key answers 400 for exactly those
- * (and 404 when there is nothing there). Throws not-found.
- */
-async function needsCustomerKey(client: CosClient, bucket: string, key: string): Promise<boolean> {
-  try {
-    await client.headObject(bucket, key);
-    return false;
-  } catch (err) {
-    if (err instanceof CosServiceError && err.status === 404) throw notFound(bucket, key);
-    if (withSseCustomerKeyHint(err, undefined) !== err) return true;
-    throw err;
-  }
 }
 
 export function checkRm(args: ParsedArgs): void {
@@ -175,7 +164,7 @@ export async function rm(ctx: RunContext, conn: Connection, args: ParsedArgs): P
   if (!args.flags.recursive) {
     // One object named in full: deleted without a question (--yes changes nothing), or only shown with --dry-run.
     const found = await findObject(conn.client, bucket, key);
-    if (!found) throw notFound(bucket, key);
+    if (!found) throw objectNotFound(bucket, key);
     if (args.flags['dry-run']) {
       out.document({ bucket, dryRun: true, wouldDelete: [{ key, size: found.size }], bytes: found.size, deleted: [], errors: [] });
       out.line(`would delete cos://${bucket}/${key} (${formatBytes(found.size)})`);
@@ -191,7 +180,7 @@ export async function rm(ctx: RunContext, conn: Connection, args: ParsedArgs): P
   // Collect first: deleting while paging would move the markers under our feet, and the count comes before the question.
   const found: ObjectSummary[] = [];
   for await (const page of listTarget(conn.client, bucket, target)) found.push(...page.contents);
-  if (found.length === 0) throw new CliError(EXIT.NOT_FOUND, `Nothing to delete: ${describeEmptyTarget(bucket, target)}.`);
+  if (found.length === 0) throw new ServiceError('not-found', 'NothingToDelete', `Nothing to delete: ${describeEmptyTarget(bucket, target)}.`, { bucket });
   const bytes = found.reduce((sum, o) => sum + o.size, 0);
   const decision = await confirmDestruction(out, args.flags, {
     verb: 'delete',

@@ -2,8 +2,10 @@
 // prompt that does not echo; nothing here ever prints more than the masked SecretId.
 import { checkProfileInput, findByName, type ProfileView } from '../../../vault';
 import { allowOnly, type ParsedArgs } from '../args';
-import { openVault, type RunContext } from '../connection';
-import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
+import { ServiceError } from '../../../services/service-error';
+import type { RunContext } from '../connection';
+import { EXIT, UsageError, type ExitCode } from '../errors';
+import { openVault } from '../open-vault';
 import { canPrompt, promptHidden, readStdinLines } from '../prompt';
 
 const ADD_FLAGS = ['name', 'kind', 'region', 'appid', 'secret-id', 'secret-key-stdin', 'session-token-stdin', 'endpoint'] as const;
@@ -93,7 +95,7 @@ export async function profile(ctx: RunContext, args: ParsedArgs): Promise<ExitCo
     }
     const target = name ?? flags.name!;
     const found = findByName(vault.listProfiles(), target);
-    if (!found) throw new CliError(EXIT.NOT_FOUND, `There is no profile named "${target}"; see \`coffer profile list\`.`);
+    if (!found) throw new ServiceError('not-found', 'NoSuchProfile', `There is no profile named "${target}"; see \`coffer profile list\`.`);
     await vault.removeProfile(found.id);
     out.document({ removed: target });
     out.line(`removed profile ${target}`);

@@ -5,8 +5,10 @@
 import { writeFile } from 'node:fs/promises';
 import { findByName, SSE_C_KEY_BYTES, Vault, type SseCustomerKeyView } from '../../../vault';
 import { allowOnly, type ParsedArgs } from '../args';
-import { cofferHome, openVault, type RunContext } from '../connection';
-import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
+import { ServiceError } from '../../../services/service-error';
+import type { RunContext } from '../connection';
+import { EXIT, UsageError, type ExitCode } from '../errors';
+import { cofferHome, openVault } from '../open-vault';
 import { canPrompt, promptHidden, readStdinLines } from '../prompt';
 
 const SUBCOMMANDS = ['add', 'list', 'remove', 'export'] as const;
@@ -109,7 +111,7 @@ export async function sseCKey(ctx: RunContext, args: ParsedArgs): Promise<ExitCo
   try {
     if (sub === 'list') return listKeys(ctx, vault.listSseCustomerKeys());
     const found = findByName(vault.listSseCustomerKeys(), name!);
-    if (!found) throw new CliError(EXIT.NOT_FOUND, `There is no SSE-C key named "${name}"; see \`coffer sse-c-key list\`.`);
+    if (!found) throw new ServiceError('not-found', 'NoSuchSseCKey', `There is no SSE-C key named "${name}"; see \`coffer sse-c-key list\`.`);
     if (sub === 'remove') {
       await vault.removeSseCustomerKey(found.id);
       out.document({ removed: found.name });
@@ -123,7 +125,7 @@ export async function sseCKey(ctx: RunContext, args: ParsedArgs): Promise<ExitCo
       // A new file only ('wx'), readable by this user only: never over an existing file, never left world-readable.
       await writeFile(flags.out!, `${text}\n`, { flag: 'wx', mode: 0o600 });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError(EXIT.FAILED, `${flags.out} already exists; the key is only written to a new file.`);
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ServiceError('conflict', 'EEXIST', `${flags.out} already exists; the key is only written to a new file.`, { path: flags.out });
       throw err;
     } finally {
       key.fill(0);

@@ -1,29 +1,19 @@
 // `coffer uploads ls|abort`: multipart uploads that were started and never finished. Their parts stay on the
 // server (and are billed) until aborted; `ls` shows them with what they hold, `abort` removes one, or all older
-// than an age (after the same confirmation as `rm --recursive`, confirm.ts). The listing and the abort, with the
-// resume journals of this machine, are engine/incomplete-uploads.ts, which the app uses too.
-import {
-  abortIncompleteUpload,
-  listIncompleteUploads,
-  olderThan,
-  tallyIncompleteUploads,
-  type IncompleteUpload,
-} from '../../../engine/incomplete-uploads';
-import { JournalStore } from '../../../engine/journal';
+// than an age (after the same confirmation as `rm --recursive`, confirm.ts). The listing and the aborts, with the
+// resume journals of this machine, are app/services/incomplete-uploads.ts.
+import { olderThan, tallyIncompleteUploads } from '../../../engine/incomplete-uploads';
 import { describeTarget, resolveTarget, type ObjectTarget } from '../../../engine/object-target';
-import { boundedAll } from '../../../engine/upload/semaphore';
-import { cofferPaths } from '../../../vault';
+import { abortAllIncomplete, abortIncomplete, listIncomplete, type IncompleteUpload } from '../../../services/incomplete-uploads';
+import { ServiceError } from '../../../services/service-error';
 import { allowOnly, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
-import { CliError, describeError, EXIT, UsageError, type ExitCode } from '../errors';
+import { EXIT, failureFrom, UsageError, type ExitCode, type Failure } from '../errors';
 import { formatBytes } from '../output';
 import { confirmDestruction, plural } from './confirm';
 import { requireBucket } from './common';
 
 const SUBCOMMANDS = ['ls', 'abort'] as const;
-
-/** Aborts at once (one request each). */
-const ABORTS_IN_FLIGHT = 8;
 
 function parts(args: ParsedArgs): { sub: (typeof SUBCOMMANDS)[number]; address: string } {
   const [sub, address, ...rest] = args.positionals;
@@ -66,10 +56,9 @@ export function checkUploads(args: ParsedArgs): void {
 export async function uploads(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { sub, address } = parts(args);
   const { bucket, key } = parseCosUrl(address);
-  const journals = new JournalStore(cofferPaths(conn.home).journals);
-  if (sub === 'ls') return list(ctx, conn, bucket, resolveTarget(key, true), journals);
-  if (args.flags['older-than'] !== undefined) return abortOlder(ctx, conn, args, bucket, resolveTarget(key, true), journals);
-  return abortOne(ctx, conn, args, bucket, key, journals);
+  if (sub === 'ls') return list(ctx, conn, bucket, resolveTarget(key, true));
+  if (args.flags['older-than'] !== undefined) return abortOlder(ctx, conn, args, bucket, resolveTarget(key, true));
+  return abortOne(ctx, conn, args, bucket, key);
 }
 
 function uploadJson(u: IncompleteUpload): Record<string, unknown> {
@@ -90,9 +79,9 @@ function targetJson(bucket: string, target: ObjectTarget): Record<string, unknow
 
 const started = (u: IncompleteUpload) => u.initiated?.toISOString() ?? 'unknown';
 
-async function list(ctx: RunContext, conn: Connection, bucket: string, target: ObjectTarget, journals: JournalStore): Promise<ExitCode> {
+async function list(ctx: RunContext, conn: Connection, bucket: string, target: ObjectTarget): Promise<ExitCode> {
   const { out } = ctx;
-  const found = await listIncompleteUploads(conn.client, bucket, target, { journals });
+  const found = await listIncomplete(conn.client, conn.home, bucket, target);
   const total = tallyIncompleteUploads(found);
   for (const u of found) {
     const held = u.partsError ? `parts unknown (${u.partsError})` : `${plural(u.parts, 'part')}, ${formatBytes(u.bytes)}`;
@@ -115,17 +104,17 @@ function aborted(u: IncompleteUpload, res: { aborted: boolean; resumeForgotten?:
   return res.resumeForgotten ? `${text}; the resume journal for ${res.resumeForgotten} was removed` : text;
 }
 
-async function abortOne(ctx: RunContext, conn: Connection, args: ParsedArgs, bucket: string, key: string, journals: JournalStore): Promise<ExitCode> {
+async function abortOne(ctx: RunContext, conn: Connection, args: ParsedArgs, bucket: string, key: string): Promise<ExitCode> {
   const { out } = ctx;
-  const found = await listIncompleteUploads(conn.client, bucket, { exactKey: key }, { journals });
+  const found = await listIncomplete(conn.client, conn.home, bucket, { exactKey: key });
   const id = args.flags['upload-id'];
   const at = `cos://${bucket}/${key}`;
   let upload: IncompleteUpload | undefined;
   if (id !== undefined) {
     upload = found.find((u) => u.uploadId === id);
-    if (!upload) throw new CliError(EXIT.NOT_FOUND, `${at} has no incomplete upload with ID ${id}; \`coffer uploads ls ${at}\` lists its uploads.`);
+    if (!upload) throw new ServiceError('not-found', 'NoSuchUpload', `${at} has no incomplete upload with ID ${id}; \`coffer uploads ls ${at}\` lists its uploads.`, { bucket, key, uploadId: id });
   } else if (found.length === 0) {
-    throw new CliError(EXIT.NOT_FOUND, `${at} has no incomplete upload; \`coffer uploads ls cos://${bucket}\` lists the bucket's.`);
+    throw new ServiceError('not-found', 'NoSuchUpload', `${at} has no incomplete upload; \`coffer uploads ls cos://${bucket}\` lists the bucket's.`, { bucket, key });
   } else if (found.length > 1) {
     const ids = found.map((u) => `${u.uploadId} (started ${started(u)})`).join(', ');
     throw new UsageError(`${at} has ${found.length} incomplete uploads: ${ids}. Name one with --upload-id ID.`);
@@ -138,16 +127,16 @@ async function abortOne(ctx: RunContext, conn: Connection, args: ParsedArgs, buc
     out.document({ ...targetJson(bucket, { exactKey: key }), dryRun: true, wouldAbort: [uploadJson(u)], aborted: [], errors: [] });
     return EXIT.OK;
   }
-  const res = await abortIncompleteUpload(conn.client, u, { journals });
+  const res = await abortIncomplete(conn.client, conn.home, u);
   out.line(aborted(u, res));
   out.document({ ...targetJson(bucket, { exactKey: key }), aborted: [{ ...uploadJson(u), wasPresent: res.aborted, resumeForgotten: res.resumeForgotten ?? null }], errors: [] });
   return EXIT.OK;
 }
 
-async function abortOlder(ctx: RunContext, conn: Connection, args: ParsedArgs, bucket: string, target: ObjectTarget, journals: JournalStore): Promise<ExitCode> {
+async function abortOlder(ctx: RunContext, conn: Connection, args: ParsedArgs, bucket: string, target: ObjectTarget): Promise<ExitCode> {
   const { out } = ctx;
   const age = args.flags['older-than']!;
-  const old = olderThan(await listIncompleteUploads(conn.client, bucket, target, { journals }), parseAge(age));
+  const old = olderThan(await listIncomplete(conn.client, conn.home, bucket, target), parseAge(age));
   const where = `${describeTarget(bucket, target)} started more than ${age} ago`;
   if (old.length === 0) {
     out.line(`no incomplete uploads ${where}; nothing to abort`);
@@ -169,25 +158,21 @@ async function abortOlder(ctx: RunContext, conn: Connection, args: ParsedArgs, b
     out.document({ ...targetJson(bucket, target), olderThan: age, dryRun: true, wouldAbort: old.map(uploadJson), aborted: [], errors: [] });
     return EXIT.OK;
   }
-  const results = await boundedAll(old, ABORTS_IN_FLIGHT, async (u) => {
-    try {
-      return { u, res: await abortIncompleteUpload(conn.client, u, { journals }) };
-    } catch (err) {
-      return { u, error: describeError(err) };
-    }
-  });
   const done: Array<Record<string, unknown>> = [];
   const errors: Array<{ key: string; uploadId: string; code: string; message: string }> = [];
-  for (const r of results) {
-    if ('res' in r && r.res) {
-      out.line(aborted(r.u, r.res));
-      done.push({ ...uploadJson(r.u), wasPresent: r.res.aborted, resumeForgotten: r.res.resumeForgotten ?? null });
-    } else if ('error' in r && r.error) {
-      out.error(`could not abort the incomplete upload ${r.u.uploadId} of cos://${bucket}/${r.u.key}: ${r.error.message}`);
-      errors.push({ key: r.u.key, uploadId: r.u.uploadId, code: r.error.code, message: r.error.message });
+  let firstError: Failure | undefined;
+  for (const r of await abortAllIncomplete(conn.client, conn.home, old)) {
+    const u = r.upload;
+    if ('outcome' in r) {
+      out.line(aborted(u, r.outcome));
+      done.push({ ...uploadJson(u), wasPresent: r.outcome.aborted, resumeForgotten: r.outcome.resumeForgotten ?? null });
+    } else {
+      const f = failureFrom(r.error);
+      firstError ??= f;
+      out.error(`could not abort the incomplete upload ${u.uploadId} of cos://${bucket}/${u.key}: ${f.message}`);
+      errors.push({ key: u.key, uploadId: u.uploadId, code: f.code, message: f.message });
     }
   }
   out.document({ ...targetJson(bucket, target), olderThan: age, aborted: done, errors });
-  const firstError = results.find((r): r is { u: IncompleteUpload; error: ReturnType<typeof describeError> } => 'error' in r);
-  return firstError ? firstError.error.exitCode : EXIT.OK;
+  return firstError ? firstError.exitCode : EXIT.OK;
 }

@@ -2,8 +2,10 @@
 // passphrase (or to a new passphrase). Only the vault's data key is re-wrapped; the profiles are not re-encrypted.
 import { findKeychain, keychainProtector, passphraseProtector, PASSPHRASE_ENV, Vault, type SecretProtector } from '../../../vault';
 import { allowOnly, type ParsedArgs } from '../args';
-import { cofferHome, openVault, type RunContext } from '../connection';
-import { CliError, EXIT, UsageError, type ExitCode } from '../errors';
+import { ServiceError } from '../../../services/service-error';
+import type { RunContext } from '../connection';
+import { EXIT, UsageError, type ExitCode } from '../errors';
+import { cofferHome, noVault, openVault } from '../open-vault';
 import { canPrompt, promptHidden } from '../prompt';
 
 /** The new passphrase for `coffer vault protect passphrase` when no terminal can ask for it. */
@@ -45,7 +47,7 @@ export async function vault(ctx: RunContext, args: ParsedArgs): Promise<ExitCode
   const home = cofferHome(ctx.env);
   if (sub === 'status') {
     const kind = await Vault.protectorKindAt(home);
-    if (kind === undefined) throw new CliError(EXIT.NOT_FOUND, 'There is no vault yet; add a profile first with `coffer profile add`.');
+    if (kind === undefined) throw noVault();
     const v = await openVault(ctx, { create: false });
     try {
       const status = { home, protector: kind, profiles: v.listProfiles().length, sseCustomerKeys: v.listSseCustomerKeys().length };
@@ -61,7 +63,7 @@ export async function vault(ctx: RunContext, args: ParsedArgs): Promise<ExitCode
   let next: SecretProtector;
   if (to === 'keychain') {
     const keychain = await findKeychain();
-    if (!keychain) throw new CliError(EXIT.ACCESS, 'No OS keychain answers here (no Secret Service running, or its keyring is locked); the vault was left as it is.');
+    if (!keychain) throw new ServiceError('access', 'PROTECTOR_UNAVAILABLE', 'No OS keychain answers here (no Secret Service running, or its keyring is locked); the vault was left as it is.');
     next = keychainProtector(keychain);
   } else {
     const pass = await newPassphrase(ctx);

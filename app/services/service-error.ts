@@ -1,0 +1,47 @@
+// The error a service (or a front end) raises itself, already in the taxonomy, and what each kind means as an exit
+// code. Kept apart from errors.ts, which knows every lower layer's errors: this file imports nothing at run time, so
+// the `coffer` command line can raise and report its own usage errors without loading the COS client or the engine.
+import type { AppError, ErrorDetails, ErrorKind } from '../../shared/contract/errors';
+
+export type { AppError, ErrorDetails, ErrorKind };
+
+/** A failure the services detected themselves, already in the taxonomy. */
+export class ServiceError extends Error {
+  override name = 'ServiceError';
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toAppError(): AppError {
+    return { kind: this.kind, code: this.code, message: this.message, details: { code: this.code, ...this.details } };
+  }
+}
+
+/** The CLI's exit code for a kind (0 ok, 1 failed, 2 usage, 3 not found, 4 access, 5 integrity). */
+export function exitCodeFor(kind: ErrorKind): 1 | 2 | 3 | 4 | 5 {
+  switch (kind) {
+    case 'usage':
+      return 2;
+    case 'not-found':
+      return 3;
+    case 'access':
+      return 4;
+    case 'integrity':
+      return 5;
+    case 'conflict':
+    case 'unavailable':
+    case 'failed':
+    case 'cancelled':
+      return 1;
+    default: {
+      const never: never = kind;
+      throw new TypeError(`unknown error kind ${String(never)}`);
+    }
+  }
+}

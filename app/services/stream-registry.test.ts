@@ -1,0 +1,62 @@
+// A page's files as the engine reads them: small files are asked for a little ahead of the engine, a large one only
+// when the engine reads it (and fed with backpressure), and a stream failed before anyone read it keeps its error
+// for the first read instead of ending the process.
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { StreamRegistry } from './stream-registry';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+function registryWith(sizes: number[]) {
+  const registry = new StreamRegistry();
+  const pulls: string[] = [];
+  registry.on('pull', (p) => pulls.push(p.streamId));
+  const entries = sizes.map((size, i) => registry.create({ id: `s-${i}`, jobId: 'job-1', key: `k-${i}`, size, owner: 'page' }));
+  return { registry, pulls, entries };
+}
+
+describe('StreamRegistry', () => {
+  it('asks for small files ahead of the engine, at most 64 files or 8 MiB, and a large one when it is read', async () => {
+    const sizes = Array.from({ length: 100 }, (_, i) => (i === 3 ? 5 * MiB : i >= 50 ? 512 * KiB : 10));
+    const { pulls, entries } = registryWith(sizes);
+    expect(pulls).toEqual([]);
+    entries[0]!.stream.read(0);
+    // The one read, then the small files after it up to 64 ahead or 8 MiB; the 5 MiB file is left to its own read.
+    const ahead = pulls.slice(1);
+    expect(pulls[0]).toBe('s-0');
+    expect(ahead).not.toContain('s-3');
+    expect(ahead.length).toBeLessThanOrEqual(64);
+    expect(ahead.reduce((n, id) => n + sizes[Number(id.slice(2))]!, 0)).toBeLessThanOrEqual(8 * MiB);
+    expect(ahead.slice(0, 3)).toEqual(['s-1', 's-2', 's-4']);
+    // Reading a file asked for ahead asks for nothing again, and moves the window on.
+    const before = pulls.length;
+    entries[1]!.stream.read(0);
+    expect(pulls.slice(before)).not.toContain('s-1');
+    entries[3]!.stream.read(0);
+    expect(pulls).toContain('s-3');
+  });
+
+  it('feeds a file the engine reads with backpressure: at most the pipe holds it', async () => {
+    const { entries } = registryWith([2 * MiB]);
+    const big = entries[0]!.stream;
+    big.read(0);
+    const fed = big.feed(Readable.from([Buffer.alloc(MiB, 2), Buffer.alloc(MiB, 3)]), 2 * MiB);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(big.readableLength).toBe(MiB);
+    let got = 0;
+    for await (const chunk of big) got += (chunk as Buffer).length;
+    expect(got).toBe(2 * MiB);
+    expect(await fed).toBe(2 * MiB);
+  });
+
+  it('hands a stream failed before it was read its error on the first read, without an unheard error event', async () => {
+    const { registry, entries } = registryWith([10]);
+    registry.failOwner('page', { kind: 'cancelled', code: 'PageClosed', message: 'The page that was sending this file was closed.', details: {} });
+    await new Promise((r) => setImmediate(r));
+    const read = async () => {
+      for await (const _ of entries[0]!.stream) void _;
+    };
+    await expect(read()).rejects.toThrow('The page that was sending this file was closed.');
+  });
+});

@@ -1,0 +1,64 @@
+// The table with the details pane beside it, and what the details area adds around the table: the right-click menu
+// of rows (rows carry their key in data-key), the rename, move and conflict dialogs, the sentence of an action that
+// failed, and a fresh listing when a move job this bucket is shown from finishes (folders that emptied go away).
+import { useEffect, type ReactNode } from 'react';
+import { useListing, useModel } from '../../stores/model-context';
+import { ErrorNotice } from '../ErrorNotice';
+import { ConflictDialog } from './ConflictDialog';
+import { DetailsPane } from './DetailsPane';
+import { MoveDialog } from './MoveDialog';
+import { ObjectContextMenu } from './ObjectContextMenu';
+import { RenameDialog } from './RenameDialog';
+import { detailsStore, useDetails } from './details-store';
+import { useObjectActions } from './use-object-actions';
+
+export function BrowseArea({ children }: { children: ReactNode }) {
+  const model = useModel();
+  const actions = useObjectActions();
+  const dialog = useDetails((s) => s.dialog);
+  const error = useDetails((s) => s.error);
+  const location = useListing((s) => s.location);
+
+  useEffect(
+    () =>
+      model.bridge.onEvent((e) => {
+        const loc = model.listing.getState().location;
+        if (e.type === 'job.done' && e.job.kind === 'move' && loc && e.job.connectionId === loc.connectionId && e.job.bucket === loc.bucket) {
+          void model.listing.getState().refresh();
+        }
+      }),
+    [model],
+  );
+  // A failure from another place is not left on screen.
+  useEffect(() => detailsStore(model).getState().setError(null), [model, location]);
+
+  const onContextMenu = (e: React.MouseEvent) => {
+    const row = (e.target as HTMLElement).closest<HTMLElement>('[role="row"][data-key]');
+    if (!row || !location) return;
+    e.preventDefault();
+    const key = row.dataset.key!;
+    const listing = model.listing.getState();
+    const keys = listing.selected.has(key) ? [...listing.selected] : [key];
+    if (!listing.selected.has(key)) listing.select([key]);
+    // From the keyboard (Menu key, Shift+F10) there is no pointer: the menu opens at the row.
+    const fromKeyboard = e.clientX === 0 && e.clientY === 0;
+    const rect = row.getBoundingClientRect();
+    detailsStore(model)
+      .getState()
+      .openMenu({ x: fromKeyboard ? rect.left + 24 : e.clientX, y: fromKeyboard ? rect.bottom : e.clientY, keys, returnFocus: row });
+  };
+
+  return (
+    <div className="browse">
+      <div className="browse-main" onContextMenu={onContextMenu}>
+        {error && <ErrorNotice error={error} onDismiss={() => detailsStore(model).getState().setError(null)} />}
+        {children}
+      </div>
+      <DetailsPane />
+      <ObjectContextMenu actions={actions} />
+      {dialog?.kind === 'rename' && <RenameDialog objectKey={dialog.key} actions={actions} />}
+      {dialog?.kind === 'move' && <MoveDialog keys={dialog.keys} actions={actions} />}
+      {dialog?.kind === 'conflict' && <ConflictDialog dialog={dialog} />}
+    </div>
+  );
+}

@@ -44,8 +44,8 @@ describe('Settings', () => {
 
     await app.user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Settings' })).toBeNull());
-    // Focus goes back to the gear.
-    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Settings' }));
+    // Focus goes back to the gear (once the dialog's exit has run).
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Settings' })));
     expect(screen.getByRole('button', { name: 'Encryption: SSE-KMS (for new uploads)' })).toBeTruthy();
     expect((await drop(app, 'report.pdf')).sse).toEqual({ mode: 'sse-kms', keyId: 'kms-7' });
   });

@@ -15,7 +15,7 @@ import { label } from '../lib/label-cache';
 import { isFolder, isServerOrder, rowKey, sortRows, type Row, type SortMemo } from '../lib/sort-rows';
 import type { Location, Sort, SortColumn } from '../stores/listing-store';
 import { statusId, type StatusRowRef } from '../stores/statuses-store';
-import { useListing, useModel, useShell, useStatuses } from '../stores/model-context';
+import { useConnections, useListing, useModel, useShell, useStatuses } from '../stores/model-context';
 import { detailsStore } from './details/details-store';
 import { EncryptionCell } from './EncryptionCell';
 import { ErrorNotice } from './ErrorNotice';
@@ -35,6 +35,8 @@ export function ObjectTable() {
   const { t, i18n } = useTranslation();
   const model = useModel();
   const location = useListing((s) => s.location);
+  // Until every connection's buckets are known, Coffer is still opening one; "choose a bucket" would be premature.
+  const opening = useConnections((s) => s.status === 'loading' || s.connections.some((c) => c.state === 'ready' && s.buckets[c.id] === undefined && !s.bucketErrors[c.id]));
   const folders = useListing((s) => s.folders);
   const objects = useListing((s) => s.objects);
   const truncated = useListing((s) => s.truncated);
@@ -159,6 +161,7 @@ export function ObjectTable() {
     if (i >= 0) scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus();
   }, [rows, focused]);
 
+  if (!location && opening) return <div className="table-message" role="status">{t('table.opening')}</div>;
   if (!location) return <div className="table-message">{t('table.chooseBucket')}</div>;
   if (status === 'loading' && rows.length === 0) {
     return (

@@ -57,7 +57,7 @@ export interface EncryptInPlaceResult {
 }
 
 /** The metadata a `Replaced` copy must re-send to keep it (§7.1); the rest of the HEAD is not metadata. */
-function metadataOf(info: ObjectInfo) {
+export function metadataOf(info: ObjectInfo) {
   const h = info.headers;
   return {
     contentType: info.contentType,

@@ -6,6 +6,7 @@
 // chose an answer for beforehand: fail with a sentence ('ask'), replace, keep both ("name (2).ext"), or skip.
 import type { ConflictChoice, MoveSpec } from '../../shared/contract/channels-details';
 import { CosServiceError, type CosClient, type ObjectInfo, type SseInfo, type SseRequest } from '../cos/client';
+import { metadataOf } from '../engine/encrypt-in-place';
 import { aclToCarry } from '../engine/encrypt-in-place-acl';
 import { boundedAll } from '../engine/upload/semaphore';
 import { ServiceError } from './errors';
@@ -100,19 +101,6 @@ export async function freeName(client: CosClient, bucket: string, key: string, r
     if ((await existing(client, bucket, candidate, region, undefined, signal)) === undefined) return candidate;
   }
   throw new ServiceError('conflict', 'NoFreeName', `Coffer found no free name for another copy of ${name} in ${folderOf(key)}; rename it first.`, { bucket, key });
-}
-
-function metadataOf(info: ObjectInfo) {
-  const h = info.headers;
-  return {
-    contentType: info.contentType,
-    cacheControl: h['cache-control'] || undefined,
-    contentDisposition: h['content-disposition'] || undefined,
-    contentEncoding: h['content-encoding'] || undefined,
-    expires: h.expires || undefined,
-    metadata: info.metadata,
-    storageClass: info.storageClass,
-  };
 }
 
 export async function moveObject(client: CosClient, o: MoveOptions): Promise<MoveOutcome> {

@@ -12,6 +12,7 @@ import { APPID, REGION, TEST_CREDENTIALS } from '../store/test-support/store-fix
 import { spawnStore, storeScope, type StoreProcess } from '../store/test-support/store-process';
 import { passphraseProtector, Vault } from '../vault';
 import { COFFER_BIN } from './test-support/bins';
+import { seedPassphraseVault } from './test-support/cheap-vault';
 
 const PASSPHRASE = 'a passphrase for the settings test vault';
 const BUCKET = 'settings-1250000000';
@@ -45,6 +46,7 @@ beforeAll(async () => {
   root = dirs.root;
   home = join(root, 'home');
   await mkdir(home, { recursive: true, mode: 0o700 });
+  await seedPassphraseVault(home, PASSPHRASE);
   store = scope.track(await spawnStore(dirs.dataDir, dirs.keyring));
   env = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('COFFER_')) env[k] = v;
@@ -105,6 +107,5 @@ describe('coffer cp and the settings file', () => {
     expect(gone.code).toBe(3);
     expect(gone.stderr).toContain("names an SSE-C key that is no longer in the vault; choose another default in Settings, or give --sse.");
     await expect(client.headObject(BUCKET, 'never.txt')).rejects.toMatchObject({ status: 404 });
-    // One scrypt per command that opens the vault, as in the other vault-heavy command-line tests.
   }, 240_000);
 });

@@ -16,6 +16,7 @@ import { tempPathsFor } from '../engine/download';
 import { DEFAULT_UPLOAD_OPTIONS } from '../engine/upload';
 import { keyringToolsMissing, startKeyringSession } from '../platform/test-support/keyring-session';
 import { COFFER_BIN, COFFER_START_BIN } from './test-support/bins';
+import { seedPassphraseVault } from './test-support/cheap-vault';
 
 const BIN = COFFER_BIN;
 const PASSPHRASE = 'correct horse battery staple for tests';
@@ -546,8 +547,9 @@ describe('coffer against a store configured from the environment', () => {
   });
 });
 
-// Each command here opens a passphrase vault: one scrypt derivation (N=2^17, 128 MiB) per process, a few hundred ms
-// alone but several seconds each on a loaded 2-core machine, so these tests get room beyond the 60 s default.
+// Each command here opens a passphrase vault: one scrypt derivation per process (at the cost in the vault's header:
+// seedPassphraseVault makes it the cheapest, where creating the vault is not what is tested), so these tests get
+// room beyond the 60 s default.
 const VAULT_TESTS = { timeout: 240_000 };
 
 describe('coffer profiles', VAULT_TESTS, () => {
@@ -555,6 +557,7 @@ describe('coffer profiles', VAULT_TESTS, () => {
     const home = await mkdtemp(join(tmpdir(), 'coffer-profile-'));
     try {
       const penv = { ...baseEnv(home), COFFER_VAULT_PASSPHRASE: PASSPHRASE };
+      await seedPassphraseVault(home, PASSPHRASE);
       const add = coffer(
         ['profile', 'add', '--name', 'local', '--kind', 'local-store', '--endpoint', `http://127.0.0.1:${store.port}`, '--region', 'ap-guangzhou', '--appid', '1250000000', '--secret-id', TEST_CREDENTIALS.secretId, '--secret-key-stdin'],
         penv,
@@ -615,6 +618,7 @@ describe('coffer SSE-C keys in the vault', VAULT_TESTS, () => {
       await expect(stat(join(home, 'vault.json'))).rejects.toThrow();
       expect(coffer(['sse-c-key', 'add', 'x', '--generate', '--key-stdin'], kenv).code).toBe(2);
       expect(json<{ sseCustomerKeys: unknown[] }>(coffer(['sse-c-key', 'list', '--json'], kenv)).sseCustomerKeys).toEqual([]);
+      await seedPassphraseVault(home, PASSPHRASE);
 
       const added = coffer(['sse-c-key', 'add', 'mine', '--key-stdin'], kenv, `${mine.toString('base64')}\n`);
       expect(added.code, added.stderr).toBe(0);

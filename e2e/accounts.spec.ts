@@ -66,7 +66,7 @@ test('a wrong account then a right one: the store at its URL, its buckets in the
   await dialog.getByRole('button', { name: 'Add account' }).click();
   await expect(dialog).toBeHidden();
 
-  const account = places.getByRole('listitem').filter({ hasText: 'Lab store (COS)' });
+  const account = places.getByRole('listitem').filter({ hasText: 'Lab store (Coffer store)' });
   await expect(account.getByRole('button', { name: /^my-files/ })).toBeVisible();
   expect(await coffer.api('vault.protection', {})).toMatchObject({ ok: true, value: { state: 'unlocked', protector: 'passphrase' } });
 

@@ -1,5 +1,5 @@
-// The e2e fixture: Coffer in browser mode as a user starts it (`app/host/main.ts --no-open`, the code `npm start
-// -- --browser` runs) with a temporary COFFER_HOME, on a random port; the page opened at the printed address; a
+// The e2e fixture: Coffer in browser mode as a user starts it (`npm start -- --browser --no-open`: the bundled
+// command in dist/cli, built by global-setup.ts) with a temporary COFFER_HOME, on a random port; the page opened at the printed address; a
 // Node WebSocket client with the same token to prepare objects through the contract; every WebSocket frame the
 // page saw, for the secret check. The host's output is attached to the report when a test fails.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,7 +28,7 @@ export interface CofferHost {
 }
 
 export async function startHost(home: string): Promise<{ host: CofferHost; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'app', 'host', 'main.ts'), '--no-open'], {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'coffer-app.mjs'), '--browser', '--no-open'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, COFFER_HOME: home, COFFER_ENDPOINT: '', COFFER_SECRET_ID: '', COFFER_SECRET_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

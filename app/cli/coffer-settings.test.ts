@@ -81,6 +81,21 @@ describe('coffer cp and the settings file', () => {
     expect((await client.headObject(BUCKET, 'plain.txt')).encryption).toEqual({ mode: 'none' });
   });
 
+  it('coffer encrypt follows the Settings default too, and a default of "none" means SSE-COS there', async () => {
+    await settings({ defaultEncryption: { mode: 'none' } });
+    await upload('fix-me.txt');
+    await upload('fix-me-too.txt');
+    const asCos = coffer(['encrypt', `cos://${BUCKET}/fix-me.txt`]);
+    expect(asCos.code, asCos.stderr).toBe(0);
+    expect((await client.headObject(BUCKET, 'fix-me.txt')).encryption).toEqual({ mode: 'SSE-COS' });
+
+    await settings({ defaultEncryption: { mode: 'sse-kms' } });
+    const asKms = coffer(['encrypt', `cos://${BUCKET}/fix-me-too.txt`]);
+    expect(asKms.code, asKms.stderr).toBe(0);
+    expect(asKms.stderr).toContain("coffer: encrypting with SSE-KMS, the default chosen in Coffer's Settings (--sse chooses another)");
+    expect((await client.headObject(BUCKET, 'fix-me-too.txt')).encryption.mode).toBe('SSE-KMS');
+  });
+
   it('a damaged settings file is said in one line, and SSE-COS applies', async () => {
     await settings('{"defaultEncryption": {"mode": "none"');
     const r = await upload('damaged.txt');

@@ -15,8 +15,7 @@ export interface ConnectionView {
   id: string;
   /** '' for the embedded store: the UI says "This computer" in its own language. */
   label: string;
-  /** A coffer-store elsewhere speaks COS and is shown as such. */
-  kind: 'embedded' | 'cos';
+  kind: 'embedded' | 'cos' | 'store';
   appId: string | null;
   state: 'ready' | 'locked' | 'unavailable';
 }
@@ -53,12 +52,12 @@ export class Connections {
     }
     if (env) {
       void env.close();
-      views.push({ id: ENV_CONNECTION, label: env.label, kind: 'cos', appId: env.appId, state: this.errors.has(ENV_CONNECTION) ? 'unavailable' : 'ready' });
+      views.push({ id: ENV_CONNECTION, label: env.label, kind: env.kind === 'store' ? 'store' : 'cos', appId: env.appId, state: this.errors.has(ENV_CONNECTION) ? 'unavailable' : 'ready' });
     }
     const vault = await this.opts.vault?.tryOpen().catch(() => undefined);
     for (const p of vault?.listProfiles() ?? []) {
       const id = `profile:${p.id}`;
-      views.push({ id, label: p.name, kind: 'cos', appId: p.appid, state: this.errors.has(id) ? 'unavailable' : 'ready' });
+      views.push({ id, label: p.name, kind: p.kind === 'local-store' ? 'store' : 'cos', appId: p.appid, state: this.errors.has(id) ? 'unavailable' : 'ready' });
     }
     return views;
   }

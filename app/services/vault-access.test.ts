@@ -32,6 +32,7 @@ describe('VaultAccess', () => {
     const h = await home();
     const v = await Vault.open(h, { protector: fastPassphrase('correct horse battery staple'), create: true });
     const profile = await v.addProfile(sampleProfile());
+    const lab = await v.addProfile({ ...sampleProfile(), name: 'lab', kind: 'local-store', endpoint: 'http://127.0.0.1:9000' });
     v.close();
 
     const access = new VaultAccess({ home: h, env: {} });
@@ -50,6 +51,8 @@ describe('VaultAccess', () => {
     expect(list).toEqual([
       { id: 'local', label: '', kind: 'embedded', appId: '1250000000', state: 'ready' },
       { id: `profile:${profile.id}`, label: 'prod', kind: 'cos', appId: '1250000000', state: 'ready' },
+      // A coffer-store elsewhere is not shown as Tencent Cloud.
+      { id: `profile:${lab.id}`, label: 'lab', kind: 'store', appId: '1250000000', state: 'ready' },
     ]);
     expect(JSON.stringify(list)).not.toContain(SECRET_KEY);
     const conn = await connections.get(`profile:${profile.id}`);

@@ -1,8 +1,8 @@
-// Places: each connection ("This computer", COS accounts) with its buckets, their region, and a lock badge when
+// Places: each connection ("This computer", COS accounts, Coffer stores elsewhere) with its buckets, their region, and a lock badge when
 // the bucket encrypts new objects by default.
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { HardDrive, Cloud, Database, Lock } from 'lucide-react';
+import { HardDrive, Cloud, Database, Lock, Server } from 'lucide-react';
 import { Button } from 'react-aria-components';
 import type { Connection } from '../../shared/contract';
 import { bucketLabel } from '../lib/format';
@@ -34,7 +34,8 @@ export function Sidebar() {
 }
 
 export function connectionLabel(t: TFunction, c: Connection): string {
-  return c.kind === 'embedded' ? t('sidebar.thisComputer') : t('sidebar.cosAccount', { label: c.label });
+  if (c.kind === 'embedded') return t('sidebar.thisComputer');
+  return t(c.kind === 'store' ? 'sidebar.storeAccount' : 'sidebar.cosAccount', { label: c.label });
 }
 
 function ConnectionItem({ connection }: { connection: Connection }) {
@@ -43,7 +44,7 @@ function ConnectionItem({ connection }: { connection: Connection }) {
   const buckets = useConnections((s) => s.buckets[connection.id]);
   const bucketError = useConnections((s) => s.bucketErrors[connection.id]);
   const location = useListing((s) => s.location);
-  const Icon = connection.kind === 'embedded' ? HardDrive : Cloud;
+  const Icon = connection.kind === 'embedded' ? HardDrive : connection.kind === 'store' ? Server : Cloud;
   return (
     <li>
       <div className="connection">

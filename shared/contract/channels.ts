@@ -29,7 +29,8 @@ export const Connection = z.strictObject({
   id: ConnectionId,
   /** The account's name as the user gave it. For kind 'embedded' the UI shows its own words ("This computer"). */
   label: z.string().max(200),
-  kind: z.enum(['embedded', 'cos']),
+  /** 'store': a coffer-store elsewhere (a local store URL), which speaks COS but is not Tencent Cloud. */
+  kind: z.enum(['embedded', 'cos', 'store']),
   /** The APPID bucket names end with; null when not known yet. */
   appId: z.string().max(20).nullable(),
   /** 'locked': a COS account whose credentials wait for the vault to be unlocked. */

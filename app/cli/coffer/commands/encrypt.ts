@@ -1,5 +1,5 @@
 // `coffer encrypt`: the fix after an audit (`coffer ls --encryption`). Objects that are not encrypted get
-// server-side encryption in place (engine/encrypt-in-place.ts: a guarded copy onto itself that keeps metadata and
+// server-side encryption (as --sse says, else as Coffer's Settings default) in place (engine/encrypt-in-place.ts: a guarded copy onto itself that keeps metadata and
 // ACL, then a verifying HEAD), without their bytes passing through this machine. Objects already encrypted, in any
 // mode, are left alone, unless --rekey asks to move those encrypted otherwise (another mode, KMS key or SSE-C key)
 // to the encryption asked for: e.g. SSE-COS to SSE-KMS, or an SSE-C key rotation with --from-sse-c-key OLD.
@@ -11,6 +11,7 @@ import { EncryptionStatusService } from '../../../engine/encryption-status';
 import { Semaphore } from '../../../engine/upload/semaphore';
 import type { AppliedEncryption } from '../../../engine/upload';
 import { encryptObject, type EncryptObjectTarget } from '../../../services/encrypt-object';
+import { cliUploadDefaults } from '../../../services/settings';
 import { objectNotFound } from '../../../services/errors';
 import { allowOnly, parseCosUrl, type ParsedArgs } from '../args';
 import type { Connection, RunContext } from '../connection';
@@ -50,8 +51,13 @@ export function checkEncrypt(args: ParsedArgs): void {
 export async function encrypt(ctx: RunContext, conn: Connection, args: ParsedArgs): Promise<ExitCode> {
   const { out } = ctx;
   const { bucket, key } = target(args);
-  // Never { mode: 'none' }: checkEncrypt refused --sse none.
-  const encryption = (await uploadEncryption(ctx, args.flags)) as SseRequest;
+  // Without --sse, the default encryption chosen in Coffer's Settings, as `coffer cp` uses it; a default of "none"
+  // means nothing here (encrypt only adds encryption), so SSE-COS applies then.
+  const defaults = await cliUploadDefaults(conn.home);
+  if (defaults.problem) out.note(`coffer: ${defaults.problem}`);
+  const fromSettings = defaults.defaultEncryption.mode === 'none' ? undefined : defaults.defaultEncryption;
+  // Never { mode: 'none' }: checkEncrypt refused --sse none, and a default of none is not passed on.
+  const encryption = (await uploadEncryption(ctx, args.flags, fromSettings)) as SseRequest;
   const rekey = args.flags.rekey === true;
   const fromKeyName = args.flags['from-sse-c-key'];
   const fromKey = fromKeyName ? await sseCustomerKeyNamed(ctx, fromKeyName) : undefined;

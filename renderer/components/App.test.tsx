@@ -20,6 +20,17 @@ describe('the window', () => {
     await waitFor(() => expect(photos.getAttribute('aria-current')).toBe('location'));
   });
 
+  it('says "Opening your buckets…" while the first bucket list is on its way, not "Choose a bucket"', async () => {
+    let answer!: () => void;
+    const arrived = new Promise<void>((resolve) => (answer = resolve));
+    await renderApp({ objects: {}, whileStarting: true, handlers: { 'buckets.list': async () => (await arrived, { buckets: [bucket()] }) } });
+    expect((await screen.findByRole('status')).textContent).toBe('Opening your buckets…');
+    expect(screen.queryByText(/Choose a bucket/)).toBeNull();
+    answer();
+    expect(await screen.findByText('Drop files here, or click Upload')).toBeTruthy();
+    expect(screen.queryByText('Opening your buckets…')).toBeNull();
+  });
+
   it('speaks 简体中文 when asked', async () => {
     await renderApp({ objects: {}, language: 'zh-CN' });
     expect(screen.getByText('本机')).toBeTruthy();

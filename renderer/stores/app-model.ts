@@ -21,7 +21,7 @@ export function createAppModel(bridge: Bridge, schedule: FrameScheduler = (f) =>
   // The default encryption from Settings is what the next upload gets, over a one-off choice made before it.
   const settings = createSettingsStore(bridge, { onDefaultEncryption: (choice) => upload.getState().setChoice(choice) });
   const sseCKeys = createSseCKeysStore(bridge, { onDefaultReset: () => void settings.getState().load() });
-  const stop = routeEvents(bridge, { connections, listing, statuses, transfers, onShellEvent: (e) => shell.getState().onEvent(e) }, schedule);
+  const stop = routeEvents(bridge, { connections, listing, statuses, transfers, onShellEvent: (e) => shell.getState().onEvent(e), onSettingsChanged: () => void settings.getState().changedElsewhere() }, schedule);
   return {
     bridge,
     connections,

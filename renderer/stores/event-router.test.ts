@@ -1,6 +1,6 @@
 // The one event subscription: events reach the stores once per animation frame, progress collapses to the
 // latest per job, and order between a job's progress and its end is kept.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAppModel } from './app-model';
 import { BUCKET, createMemoryBridge, job } from '../test-support/memory-bridge';
 import { manualFrames } from '../test-support/render-app';
@@ -53,5 +53,29 @@ describe('event routing', () => {
     model.dispose();
     bridge.emit({ type: 'job.added', job: job() });
     expect(frames.pending).toBe(0);
+  });
+
+  it('reads the settings again when they were saved elsewhere (another window or tab), but not under its own change', async () => {
+    const bridge = createMemoryBridge();
+    const frames = manualFrames();
+    const here = createAppModel(bridge, frames.schedule);
+    const there = createAppModel(bridge, frames.schedule);
+    await Promise.all([here.settings.getState().load(), there.settings.getState().load()]);
+    expect(here.settings.getState().settings.theme).toBe('system');
+
+    await there.settings.getState().update({ theme: 'dark' });
+    bridge.emit({ type: 'settings.changed' });
+    frames.flush();
+    await vi.waitFor(() => expect(here.settings.getState().settings.theme).toBe('dark'));
+
+    // A change of this window still on its way is not undone by a read that started before it landed.
+    const saving = here.settings.getState().update({ theme: 'light' });
+    bridge.emit({ type: 'settings.changed' });
+    frames.flush();
+    expect(here.settings.getState().settings.theme).toBe('light');
+    await saving;
+    expect(here.settings.getState().settings.theme).toBe('light');
+    here.dispose();
+    there.dispose();
   });
 });

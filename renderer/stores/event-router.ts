@@ -15,6 +15,8 @@ export interface RoutedStores {
   listing: ListingStore;
   statuses: StatusesStore;
   transfers: TransfersStore;
+  /** Settings were saved somewhere: read them again. */
+  onSettingsChanged(): void;
   /** The store's state and the vault's, for the app shell. */
   onShellEvent(event: EventOf<'store.state'> | EventOf<'vault.state'>): void;
 }
@@ -41,6 +43,7 @@ export function routeEvents(bridge: Bridge, stores: RoutedStores, schedule: Fram
       if (e.type === 'job.done' && e.job.state === 'completed' && e.job.attachment) bridge.openAttachment(e.job.attachment.downloadId, e.job.attachment.name);
       if (e.type === 'store.state' || e.type === 'vault.state') stores.onShellEvent(e);
       else if (e.type === 'connections.changed') void stores.connections.getState().load();
+      else if (e.type === 'settings.changed') stores.onSettingsChanged();
     }
   };
 

@@ -19,6 +19,11 @@ export interface SettingsState {
   load(): Promise<void>;
   /** Saves `patch`; answers the error (and restores what was there) when it could not be saved. */
   update(patch: Partial<Settings>): Promise<AppError | null>;
+  /**
+   * The settings changed (in this window or another, or a tab): read them again, unless a change of this window is
+   * still on its way (its own answer brings the settings, and an earlier read would undo it for a moment).
+   */
+  changedElsewhere(): Promise<void>;
 }
 
 export interface SettingsStoreOptions {
@@ -27,6 +32,7 @@ export interface SettingsStoreOptions {
 }
 
 export function createSettingsStore(bridge: Bridge, opts: SettingsStoreOptions = {}) {
+  let saving = 0;
   return createStore<SettingsState>()((set, get) => ({
     settings: SETTINGS_DEFAULTS,
     problem: null,
@@ -41,7 +47,8 @@ export function createSettingsStore(bridge: Bridge, opts: SettingsStoreOptions =
     async update(patch) {
       const before = get().settings;
       set({ settings: { ...before, ...patch } });
-      const answer = await bridge.api.settings.update({ settings: patch });
+      saving++;
+      const answer = await bridge.api.settings.update({ settings: patch }).finally(() => saving--);
       if (!answer.ok) {
         // Only the fields of this change go back: a later change may already have landed.
         set((s) => ({ settings: { ...s.settings, ...pick(before, Object.keys(patch) as Array<keyof Settings>) }, error: answer.error }));
@@ -50,6 +57,9 @@ export function createSettingsStore(bridge: Bridge, opts: SettingsStoreOptions =
       set({ settings: answer.value.settings, problem: null, error: null });
       if (patch.defaultEncryption) opts.onDefaultEncryption?.(answer.value.settings.defaultEncryption);
       return null;
+    },
+    async changedElsewhere() {
+      if (saving === 0) await get().load();
     },
   }));
 }

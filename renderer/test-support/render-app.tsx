@@ -23,15 +23,22 @@ export function manualFrames() {
   };
 }
 
-export async function renderApp(opts: MemoryBridgeOptions & { language?: 'en' | 'zh-CN' } = {}) {
+/**
+ * `whileStarting`: render first and start the model without waiting, as main.tsx does, to see the window before the
+ * first answers; by default the first answers are in before the window renders.
+ */
+export async function renderApp(opts: MemoryBridgeOptions & { language?: 'en' | 'zh-CN'; whileStarting?: boolean } = {}) {
   const bridge = createMemoryBridge(opts);
   const frames = manualFrames();
   const model = createAppModel(bridge, frames.schedule);
   const i18n = await createI18n(opts.language ?? 'en');
   const user = userEvent.setup();
-  await act(async () => {
-    await model.start();
-  });
+  if (opts.whileStarting) void model.start();
+  else {
+    await act(async () => {
+      await model.start();
+    });
+  }
   const view = render(<App model={model} i18n={i18n} storage={null} />);
   /** Delivers the events emitted so far (one animation frame). */
   const frame = () => act(() => void frames.flush());

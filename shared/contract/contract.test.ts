@@ -189,6 +189,7 @@ describe('envelopes and events', () => {
     { type: 'object.changed', ...target, change: 'deleted', key: 'a' },
     { type: 'store.state', running: false, error: { ...error, kind: 'unavailable', code: 'StoreStart' } },
     { type: 'connections.changed' },
+    { type: 'settings.changed' },
     { type: 'vault.state', state: 'locked' },
   ];
 

@@ -36,6 +36,8 @@ export const AppEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('store.state'), running: z.boolean(), error: AppError.optional() }),
   /** Connections or their buckets changed (an account added, a bucket created): list them again. */
   z.strictObject({ type: z.literal('connections.changed') }),
+  /** Settings were saved (by any window or tab): read them again. */
+  z.strictObject({ type: z.literal('settings.changed') }),
   z.strictObject({ type: z.literal('vault.state'), state: z.enum(['absent', 'locked', 'unlocked']) }),
 ]);
 export type AppEvent = z.infer<typeof AppEvent>;

@@ -1,7 +1,7 @@
 // The account channels as a window calls them, through the contract (serveRequest) onto a real core and its embedded
 // store, added again as a store account at its URL: the account shows up as a connection with its buckets, every
 // change says 'connections.changed', new keys are used at once, and no answer or event carries a secret.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,8 +32,8 @@ afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-async function call<C extends ChannelName>(channel: C, request: Request<C>): Promise<Envelope<unknown>> {
-  const answer = await serveRequest(createHandlers(core, { id: 'test', transport: 'browser' }), channel, request, { toAppError });
+async function call<C extends ChannelName>(channel: C, request: Request<C>, transport: 'browser' | 'electron' = 'browser'): Promise<Envelope<unknown>> {
+  const answer = await serveRequest(createHandlers(core, { id: 'test', transport }), channel, request, { toAppError });
   transcript.push(JSON.stringify(answer));
   return answer;
 }
@@ -66,6 +66,27 @@ describe('account channels', () => {
     expect(await call('accounts.test', { accountId: id, kind: 'store', region: 'ap-guangzhou' })).toMatchObject({ ok: true, value: { appId: '1250000000', buckets: 1 } });
     expect(await call('accounts.update', { accountId: id, name: 'Lab upstairs' })).toMatchObject({ ok: true, value: { account: { name: 'Lab upstairs' } } });
     expect(await call('buckets.list', { connectionId: id })).toMatchObject({ ok: true });
+
+    // While a transfer uses the account (here paused; a file from the disk, as the desktop app sends it), its keys and address stay as they are and it stays in the
+    // vault: closing its connection would fail the transfer. A new name is fine.
+    const big = join(home, 'big.bin');
+    await writeFile(big, Buffer.alloc(48 * 1024 * 1024, 7));
+    const started = (await call('jobs.startUpload', {
+      connectionId: id,
+      bucket: 'my-files-1250000000',
+      prefix: '',
+      items: [{ source: { kind: 'path', path: big }, key: 'big.bin' }],
+      sse: { mode: 'sse-cos' },
+    }, 'electron')) as Envelope<{ job: { id: string } }>;
+    expect(started, JSON.stringify(started)).toMatchObject({ ok: true });
+    const jobId = started.ok ? started.value.job.id : '';
+    expect(await call('jobs.pause', { jobId })).toMatchObject({ ok: true });
+    const busy = { ok: false, error: { code: 'AccountBusy', message: 'Transfers are still using this account: let them finish, or cancel them in the transfers panel, then try again.' } };
+    expect(await call('accounts.remove', { accountId: id })).toMatchObject(busy);
+    expect(await call('accounts.update', { accountId: id, region: 'ap-shanghai' })).toMatchObject(busy);
+    expect(await call('accounts.update', { accountId: id, name: 'Lab' })).toMatchObject({ ok: true });
+    expect(await call('jobs.resume', { jobId })).toMatchObject({ ok: true });
+    expect(await call('jobs.cancel', { jobId })).toMatchObject({ ok: true });
 
     expect(await call('accounts.remove', { accountId: id })).toEqual({ ok: true, value: { accountId: id } });
     const after = (await call('connections.list', {})) as Envelope<{ connections: Array<{ id: string }> }>;

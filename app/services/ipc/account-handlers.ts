@@ -7,6 +7,7 @@ import type { accountChannels } from '../../../shared/contract/channels-accounts
 import { addAccount, listAccounts, removeAccount, storedCredentials, testAccount, updateAccount, type AccountsDeps } from '../accounts';
 import { bucketContents, deleteEmptyBucket, emptyBucketStep, regionChoices, setBucketEncryption } from '../bucket-admin';
 import type { CofferCore } from '../core';
+import { ServiceError } from '../service-error';
 import { VaultSetup } from '../vault-setup';
 import type { Session } from './handlers';
 
@@ -28,6 +29,12 @@ export function accountHandlers(core: CofferCore, session: Session): Pick<Handle
   void session;
   const deps = (): AccountsDeps => ({ vault: core.vault, setup: vaultSetupOf(core) });
   const changed = () => core.emitEvent({ type: 'connections.changed' });
+  // A transfer keeps the client it started with: closing it under the transfer would fail it with a closed socket.
+  const refuseWhileBusy = (accountId: string) => {
+    if (core.jobs.busyOn(accountId)) {
+      throw new ServiceError('usage', 'AccountBusy', 'Transfers are still using this account: let them finish, or cancel them in the transfers panel, then try again.');
+    }
+  };
   const protection = async () => {
     const s = await core.vault.status();
     return { state: s.state === 'none' ? ('absent' as const) : s.state, protector: wireProtector(s.protector), forNewVault: await vaultSetupOf(core).forNewVault() };
@@ -49,13 +56,17 @@ export function accountHandlers(core: CofferCore, session: Session): Pick<Handle
     },
 
     'accounts.update': async ({ accountId, ...changes }) => {
+      // A new name changes nothing a connection holds; new keys, region or address replace the connection.
+      const renameOnly = Object.entries(changes).every(([k, v]) => k === 'name' || v === undefined);
+      if (!renameOnly) refuseWhileBusy(accountId);
       const account = await updateAccount(deps(), accountId, changes);
-      await core.forgetConnection(accountId);
+      if (!renameOnly) await core.forgetConnection(accountId);
       changed();
       return { account };
     },
 
     'accounts.remove': async ({ accountId }) => {
+      refuseWhileBusy(accountId);
       await removeAccount(core.vault, accountId);
       await core.forgetConnection(accountId);
       changed();

@@ -84,9 +84,14 @@ async function upload(key: string, bytes: Buffer, sse: Request<'jobs.startUpload
 describe('settings channels', () => {
   it('answer the defaults, save changes, and keep them across a restart', async () => {
     expect(await ok('settings.get', {})).toEqual({ settings: SETTINGS_DEFAULTS, problem: null });
+    const before = events.length;
     const { settings } = await ok('settings.update', { settings: { defaultEncryption: { mode: 'sse-kms' }, partsInFlight: 2, filesInFlight: 5, theme: 'dark' } });
     expect(settings).toMatchObject({ defaultEncryption: { mode: 'sse-kms' }, partsInFlight: 2, filesInFlight: 5, theme: 'dark', language: null });
+    // Every window and tab hears of it and reads them again.
+    expect(events.slice(before)).toContainEqual({ type: 'settings.changed' });
+    const refused = events.length;
     expect(await call('settings.update', { settings: { partsInFlight: 99 } })).toMatchObject({ ok: false, error: { kind: 'usage', code: 'BadRequest' } });
+    expect(events.slice(refused)).not.toContainEqual({ type: 'settings.changed' });
 
     const again = await CofferCore.open({ home, env: ENV, transport: 'electron', starterBucket: false });
     try {

@@ -18,7 +18,9 @@ export function settingsHandlers(core: CofferCore, session: Session): Pick<Handl
       if (enc?.mode === 'sse-c' && !(await keys.exists(enc.vaultKeyId))) {
         throw new ServiceError('not-found', 'NoSuchSseCKey', 'That SSE-C key is no longer in the vault; choose another key for the default encryption.');
       }
-      return { settings: await core.settings.update(settings) };
+      const saved = await core.settings.update(settings);
+      core.emitEvent({ type: 'settings.changed' });
+      return { settings: saved };
     },
 
     'ssec.list': () => keys.list(),

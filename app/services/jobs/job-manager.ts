@@ -137,6 +137,12 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     return [...this.jobs.values()].map((j) => this.summary(j));
   }
 
+  /** Whether a transfer on `connectionId` is queued, running or paused: it holds that connection's client. */
+  busyOn(connectionId: string): boolean {
+    for (const j of this.jobs.values()) if (j.spec.connectionId === connectionId && ACTIVE.has(j.state) && !j.runner?.isFinished) return true;
+    return false;
+  }
+
   get(id: string): JobSummary {
     return this.summary(this.job(id));
   }

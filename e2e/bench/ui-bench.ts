@@ -383,7 +383,15 @@ async function main() {
     if (drop && cli) rows.push(
       [`drop ${FILES.toLocaleString('en')} files: longest task`, `${drop.longestTask.toFixed(0)} ms (${drop.tasksOver50} tasks over 50 ms)`, '≤ 50 ms', drop.longestTask <= 50],
       ...(dropFloor
-        ? [['  floor: the same drop on a blank page', `${dropFloor.longestTask.toFixed(0)} ms longest task (${dropFloor.entries} entries read)`, '(reference)', true] as [string, string, string, boolean]]
+        ? [
+            [
+              '  floor: the same drop on a blank page',
+              // No page can start sending before its drop task ends: with the CLI's own speed after that, this is the best ratio.
+              `${dropFloor.longestTask.toFixed(0)} ms longest task (${dropFloor.entries} entries read); best possible: ${(cli.seconds / (dropFloor.longestTask / 1000 + cli.seconds)).toFixed(2)}× the CLI`,
+              '(reference)',
+              true,
+            ] as [string, string, string, boolean],
+          ]
         : []),
       [
         `drop ${FILES.toLocaleString('en')} files: files/s`,

@@ -57,4 +57,28 @@ describe('listing store', () => {
     expect(bridge.callsOf('objects.list').at(-1)).toMatchObject({ nameFilter: 'rep' });
     expect(store.getState().objects.map((o) => o.key)).toEqual(['report.pdf']);
   });
+
+  it('folds a large batch (a 10,000-file drop) in one pass: sorted, replaced rows updated, a deleted selected row unselected', async () => {
+    const bridge = createMemoryBridge({ objects: { [BUCKET]: [object('m-keep.txt'), object('m-replace.txt', { size: 1 }), object('m-gone.txt')] } });
+    const store = createListingStore(bridge);
+    await store.getState().open(loc);
+    store.getState().select(['m-gone.txt', 'm-keep.txt']);
+    const change = (key: string, size = 5) => ({ type: 'object.changed' as const, connectionId: 'local', bucket: BUCKET, change: 'put' as const, object: object(key, { size }), encryption: { state: 'encrypted' as const, mode: 'SSE-COS' as const } });
+    const deleted = (key: string) => ({ type: 'object.changed' as const, connectionId: 'local', bucket: BUCKET, change: 'deleted' as const, key });
+    const keys = Array.from({ length: 10_000 }, (_, i) => `f${String((i * 7919) % 10_000).padStart(5, '0')}.txt`);
+    store.getState().applyChanges([
+      ...keys.map((k) => change(k)),
+      change('m-replace.txt', 99),
+      deleted('m-gone.txt'),
+      // Deleted, then uploaded again in the same frame: the upload is what stays.
+      deleted('f00001.txt'),
+      change('f00001.txt', 7),
+    ]);
+    const rows = store.getState().objects;
+    expect(rows).toHaveLength(10_002);
+    expect(rows.map((o) => o.key)).toEqual([...keys].sort().concat(['m-keep.txt', 'm-replace.txt']));
+    expect(rows.find((o) => o.key === 'm-replace.txt')!.size).toBe(99);
+    expect(rows.find((o) => o.key === 'f00001.txt')!.size).toBe(7);
+    expect([...store.getState().selected]).toEqual(['m-keep.txt']);
+  });
 });

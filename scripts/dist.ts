@@ -43,6 +43,20 @@ export function failureSentence(err: unknown, version: string, target = `${proce
   return `npm run dist: ${what} could not be downloaded (${why}), so the build stopped; run it where GitHub can be reached, or set ${mirror}.`;
 }
 
+/**
+ * Linux targets when the .deb cannot be made: a .deb must name the project's homepage and a maintainer with an
+ * email (package.json `homepage` and `author`), which only the one who publishes Coffer can give. Without them the
+ * AppImage alone is built and `note` says why; undefined when electron-builder.yml's targets can all be built.
+ */
+export function linuxTargetsFor(pkg: { homepage?: unknown; author?: unknown }, platform = process.platform): { targets: string[]; note: string } | undefined {
+  if (platform !== 'linux') return undefined;
+  const author = pkg.author;
+  const email = typeof author === 'string' ? /<[^>]+@[^>]+>/.test(author) : typeof (author as { email?: unknown } | undefined)?.email === 'string';
+  const missing = [typeof pkg.homepage === 'string' && pkg.homepage ? undefined : '`homepage`', email ? undefined : '`author` with an email ("Name <email>")'].filter(Boolean);
+  if (missing.length === 0) return undefined;
+  return { targets: ['AppImage'], note: `npm run dist: no .deb this time: a .deb must name the project's homepage and maintainer, so set ${missing.join(' and ')} in package.json; building the AppImage only.` };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const unknown = argv.filter((a) => a !== '--dir');
   if (unknown.length > 0) {
@@ -55,7 +69,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write('npm run dist: building the app…\n');
     await stageApp();
     const { build } = await import('electron-builder');
-    await build({ projectDir: PROJECT_ROOT, dir: argv.includes('--dir'), publish: 'never' });
+    const dir = argv.includes('--dir');
+    const linux = dir ? undefined : linuxTargetsFor(JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>);
+    if (linux) process.stdout.write(`${linux.note}\n`);
+    await build({ projectDir: PROJECT_ROOT, dir, publish: 'never', ...(linux ? { linux: linux.targets } : {}) });
   } catch (err) {
     process.stderr.write(failureSentence(err, electronVersion()) + '\n');
     return 1;

@@ -11,7 +11,7 @@ import { isBuiltin, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { electronVersion, failureSentence, main as dist } from '../../scripts/dist';
+import { electronVersion, failureSentence, linuxTargetsFor, main as dist } from '../../scripts/dist';
 import { STAGE_DIR, stageApp } from '../../scripts/stage-app';
 import { CosClient } from '../cos/client';
 import { EmbeddedStore } from '../services/embedded-store';
@@ -253,6 +253,18 @@ describe('npm run dist', () => {
       spy.mockRestore();
     }
     expect(said.join('')).toBe('npm run dist: unknown argument --linux; the only one is --dir (the unpacked app, no installer).\n');
+  });
+
+  it('builds the AppImage alone on Linux, saying why, until package.json names a homepage and a maintainer with an email', () => {
+    const ours = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(linuxTargetsFor(ours, 'linux')).toEqual({
+      targets: ['AppImage'],
+      note: 'npm run dist: no .deb this time: a .deb must name the project\'s homepage and maintainer, so set `homepage` and `author` with an email ("Name <email>") in package.json; building the AppImage only.',
+    });
+    expect(linuxTargetsFor({ homepage: 'https://example.org/coffer', author: 'A Person' }, 'linux')?.note).toMatch(/set `author` with an email/);
+    expect(linuxTargetsFor({ homepage: 'https://example.org/coffer', author: 'A Person <a@example.org>' }, 'linux')).toBeUndefined();
+    expect(linuxTargetsFor({ homepage: 'https://example.org/coffer', author: { name: 'A Person', email: 'a@example.org' } }, 'linux')).toBeUndefined();
+    expect(linuxTargetsFor({}, 'darwin')).toBeUndefined();
   });
 
   it('says in one sentence that Electron could not be downloaded, naming the version and platform', async () => {

@@ -25,7 +25,6 @@ const BROWSER_CHANNELS = [
   'dialogs.saveAs',
   'vault.status',
   'vault.unlock',
-  'vault.sseCKeys',
 ] as const;
 // One list per area, as in shared/contract/channels-*.ts.
 const ACCOUNT_CHANNELS = [

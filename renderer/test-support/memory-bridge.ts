@@ -158,7 +158,6 @@ export function createMemoryBridge(opts: MemoryBridgeOptions = {}): MemoryBridge
     'dialogs.saveAs': () => ({ path: null }),
     'vault.status': () => ({ state: 'absent', protector: null }),
     'vault.unlock': () => ({ state: 'unlocked', protector: 'passphrase' }),
-    'vault.sseCKeys': () => ({ keys: [] }),
   };
   const handlers = { ...base, ...opts.handlers } as Handlers;
 

@@ -205,11 +205,6 @@ const browserChannels = {
   'vault.status': channel(none, VaultStatus),
   /** The passphrase crosses once, inward; it is never echoed, logged or sent back. */
   'vault.unlock': channel(z.strictObject({ passphrase: z.string().min(1).max(1024) }), VaultStatus),
-  /** SSE-C keys by vault id and MD5 fingerprint (base64), for the SSE-C choice; never the key bytes. */
-  'vault.sseCKeys': channel(
-    none,
-    z.strictObject({ keys: z.array(z.strictObject({ id: z.string().min(1).max(200), fingerprint: z.string().max(64) })) }),
-  ),
 } as const;
 
 export const channels = { ...browserChannels, ...accountChannels, ...detailChannels, ...settingsChannels } as const;

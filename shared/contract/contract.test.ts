@@ -108,7 +108,6 @@ const examples: { [C in ChannelName]: { request: Request<C>; response: Response<
   'dialogs.saveAs': { request: { suggestedName: 'report.pdf' }, response: { path: '/home/u/report.pdf' } },
   'vault.status': { request: {}, response: vault },
   'vault.unlock': { request: { passphrase: 'correct horse' }, response: vault },
-  'vault.sseCKeys': { request: {}, response: { keys: [{ id: 'vault-key', fingerprint: 'q1w2e3==' }] } },
 };
 
 /** Bad requests a buggy or hostile page might send, per channel beyond the generic ones. */

@@ -180,12 +180,6 @@ export function createHandlers(core: CofferCore, session: Session): Handlers {
 
     'vault.status': async () => vaultStatus(await core.vault.status()),
     'vault.unlock': async ({ passphrase }) => vaultStatus(await core.vault.unlock(passphrase)),
-    'vault.sseCKeys': async () => {
-      const status = await core.vault.status();
-      if (status.state === 'none') return { keys: [] };
-      const vault = await core.vault.require();
-      return { keys: vault.listSseCustomerKeys().map((k) => ({ id: k.id, fingerprint: k.md5Fingerprint })) };
-    },
   };
 }
 

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { findByName, SSE_C_KEY_BYTES, Vault, type SseCustomerKeyView } from '../../../vault';
 import { allowOnly, type ParsedArgs } from '../args';
 import { ServiceError } from '../../../services/service-error';
+import { decodeKeyText } from '../../../services/sse-c-keys';
 import type { RunContext } from '../connection';
 import { EXIT, UsageError, type ExitCode } from '../errors';
 import { cofferHome, openVault } from '../open-vault';
@@ -54,17 +55,6 @@ export function checkSseCKey(args: ParsedArgs): void {
   }
 }
 
-/** The raw key from its base64 or hex text; anything else is refused without repeating what was given. */
-export function parseCustomerKey(text: string): Buffer {
-  const t = text.trim();
-  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, 'hex');
-  if (/^[A-Za-z0-9+/]{43}=$/.test(t)) {
-    const key = Buffer.from(t, 'base64');
-    if (key.length === SSE_C_KEY_BYTES && key.toString('base64') === t) return key;
-  }
-  throw new UsageError(`That is not an SSE-C key: a key is ${KEY_FORMS}. Nothing was added.`);
-}
-
 function publicKey(k: SseCustomerKeyView) {
   return { name: k.name, md5Fingerprint: k.md5Fingerprint, created: k.created };
 }
@@ -79,7 +69,8 @@ function listKeys(ctx: RunContext, keys: SseCustomerKeyView[]): ExitCode {
 async function keyFromUser(ctx: RunContext, fromStdin: boolean): Promise<Buffer> {
   const text = fromStdin ? ((await readStdinLines())[0] ?? '') : await promptHidden(`SSE-C key (${KEY_FORMS}; not shown): `);
   ctx.out.addSecrets(text.trim());
-  return parseCustomerKey(text);
+  // The app's own reading of a key (base64 or hex); what was typed is never repeated in the refusal.
+  return decodeKeyText(text);
 }
 
 export async function sseCKey(ctx: RunContext, args: ParsedArgs): Promise<ExitCode> {

@@ -22,7 +22,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Locator, type Page } from '@playwright/test';
 import { MetadataDb } from '../../app/store/meta/metadata-db';
 import { PROJECT_ROOT } from '../../app/services/store-launch';
 import { startHost, type CofferHost } from '../fixtures';
@@ -170,6 +170,20 @@ async function scrollToEnd(page: Page, total: number) {
   return { ...frames, longestTask: tasks.length ? Math.max(...tasks) : 0, tasksOver50: tasks.length };
 }
 
+/**
+ * A drop as the OS delivers one (CDP Input.dispatchDragEvent with the files' paths) on the middle of `target`:
+ * Chromium makes the File objects itself, so no test code runs in the page (Playwright's locator.drop builds them
+ * in page script).
+ */
+async function dropOn(page: Page, target: Locator, paths: string[]): Promise<void> {
+  const box = (await target.boundingBox())!;
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const data = { items: [], files: paths, dragOperationsMask: 1 };
+  const cdp = await page.context().newCDPSession(page);
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+  await cdp.detach();
+}
+
 /** The scroll floor: a plain list with no framework, no app code, the same rows and the same scrolling. */
 async function plainListFloor(page: Page, total: number) {
   await page.setContent('<div id="s" style="height:600px;overflow:auto;contain:strict"><div id="h" style="position:relative"></div></div>');
@@ -239,12 +253,7 @@ async function blankDropFloor(page: Page, paths: string[]) {
       setTimeout(next, 0);
     });
   });
-  const box = (await page.locator('#z').boundingBox())!;
-  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  const data = { items: [], files: paths, dragOperationsMask: 1 };
-  const cdp = await page.context().newCDPSession(page);
-  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
-  await cdp.detach();
+  await dropOn(page, page.locator('#z'), paths);
   await page.waitForFunction(() => (window as unknown as { __bench: { snapshotMs?: number } }).__bench.snapshotMs !== undefined, null, { timeout: 300_000 });
   return page.evaluate(() => {
     const b = (window as unknown as { __bench: Bench & { entries?: number; snapshotMs?: number } }).__bench;
@@ -282,14 +291,7 @@ async function dropFiles(page: Page, coffer: CofferHost, paths: string[]) {
     // Capture phase: the moment the page receives the drop, before the app handles it.
     document.addEventListener('drop', () => (b.dropAt = Date.now()), { capture: true, once: true });
   });
-  // A drop as the OS delivers one (CDP Input.dispatchDragEvent with the files' paths): Chromium makes the File
-  // objects itself, so no test code runs in the page (Playwright's locator.drop builds them in page script).
-  const box = (await page.getByTestId('drop-zone').boundingBox())!;
-  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  const data = { items: [], files: paths, dragOperationsMask: 1 };
-  const cdp = await page.context().newCDPSession(page);
-  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
-  await cdp.detach();
+  await dropOn(page, page.getByTestId('drop-zone'), paths);
   const done = await waitJobDone(coffer, 600_000);
   const doneAt = Date.now();
   const { dropAt, tasks } = await page.evaluate(() => {

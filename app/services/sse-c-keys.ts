@@ -11,6 +11,7 @@ import { isSseCKeyText } from '../../shared/contract/channels-settings';
 import type { CosClient } from '../cos/client';
 import { CosServiceError } from '../cos/client/errors';
 import { isVaultError, md5Fingerprint, SSE_C_KEY_BYTES, type SseCustomerKeyView, type Vault } from '../vault';
+import { headObjectWithKeys, type SseCKeySource } from './object-details';
 import type { OneTimeDownloads } from './one-time-downloads';
 import { ServiceError } from './service-error';
 import type { SettingsService } from './settings';
@@ -143,24 +144,21 @@ export class SseCKeys {
     return vault.listSseCustomerKeys().some((k) => k.id === id);
   }
 
+  /** The vault's keys as the objects' SSE-C lookups try them (none while the vault is absent or locked). */
+  source(): SseCKeySource {
+    return {
+      ids: async () => ((await this.opts.vault.tryOpen().catch(() => undefined))?.listSseCustomerKeys() ?? []).map((k) => k.id),
+      key: async (id) => (await this.opts.vault.require()).getSseCustomerKey(id),
+    };
+  }
+
   /**
-   * The vault key that opens an SSE-C object, for a download that was refused for want of one: each key is tried
-   * with a HEAD (a wrong key answers 403). Undefined when the vault is absent or locked, or no key fits.
+   * The vault key that opens an SSE-C object, for a download that was refused for want of one: the one lookup the
+   * details pane and moves use too (headObjectWithKeys). Undefined when no key fits or the object needs none.
    */
   async keyFor(client: CosClient, bucket: string, key: string, region?: string): Promise<Buffer | undefined> {
-    const vault = await this.opts.vault.tryOpen().catch(() => undefined);
-    if (!vault) return undefined;
-    for (const k of vault.listSseCustomerKeys()) {
-      const bytes = await vault.getSseCustomerKey(k.id);
-      try {
-        await client.headObject(bucket, key, { sseCustomerKey: bytes, region });
-        return bytes;
-      } catch (err) {
-        bytes.fill(0);
-        if (!(err instanceof CosServiceError) || (err.status !== 403 && err.status !== 400)) throw err;
-      }
-    }
-    return undefined;
+    const headed = await headObjectWithKeys(client, { bucket, key, region }, this.source());
+    return headed.info ? headed.sseC?.key : undefined;
   }
 
   /** The key `id` as the page may see it; 'NoSuchSseCKey' when it has left the vault. */

@@ -14,10 +14,7 @@ import type { Session } from './handlers';
 
 /** The vault's SSE-C keys, when the vault opens without asking (a locked vault lends none). */
 export function vaultSseCKeys(core: CofferCore): SseCKeySource {
-  return {
-    ids: async () => ((await core.vault.tryOpen())?.listSseCustomerKeys() ?? []).map((k) => k.id),
-    key: async (id) => (await core.vault.require()).getSseCustomerKey(id),
-  };
+  return core.sseCKeys.source();
 }
 
 export function detailHandlers(core: CofferCore, session: Session): Pick<Handlers, keyof typeof detailChannels> {

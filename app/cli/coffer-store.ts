@@ -1,4 +1,5 @@
 // `coffer-store`: the embedded COS-compatible store as a standalone server, plus its admin commands.
+import { X509Certificate } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeParseArgsError, isParseArgsError } from './parse-args-error';
@@ -243,6 +244,8 @@ async function serve(flags: Flags, opts: MainOptions): Promise<number> {
     }
   }
   console.log(`Coffer store listening on ${running.url}`);
+  // What a person adding this store in Coffer compares before trusting a certificate no authority signed.
+  if (config.tls) console.log(`TLS certificate SHA-256 fingerprint: ${new X509Certificate(config.tls.cert).fingerprint256}`);
   await stopped;
   return 0;
 }

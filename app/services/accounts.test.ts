@@ -2,14 +2,20 @@
 // sentence (a wrong SecretKey, an unknown SecretId, a clock the service refuses, nothing answering, a name not
 // found, plain http to another machine); keys that work go to the vault, created for the first account under the
 // best protector (safeStorage, else a passphrase asked for), and never come back out; edit, rename and remove.
+import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CosClient } from '../cos/client';
 import { FaultProxy } from '../cos/client/test-support/fault-proxy';
 import { APPID, startFixture, TEST_CREDENTIALS, type StoreFixture } from '../store/test-support/store-fixture';
 import { Vault } from '../vault';
 import { fakeSafeStorage, fastPassphrase, TEST_COST, tempHome } from '../vault/test-support';
+import { loadTls } from '../store/tls';
 import { addAccount, listAccounts, removeAccount, testAccount, updateAccount, type AccountsDeps } from './accounts';
+import { profileConnection } from './connection-sources';
 import { toAppError } from './errors';
 import { VaultAccess } from './vault-access';
 import { VaultSetup } from './vault-setup';
@@ -126,6 +132,7 @@ describe('adding, editing and removing accounts', () => {
       endpoint: store.url,
       secretIdMasked: `${right.secretId.slice(0, 4)}****${right.secretId.slice(-4)}`,
       hasSessionToken: false,
+      certificateSha256: null,
     });
     expect(await d.vault.status()).toEqual({ state: 'unlocked', protector: 'passphrase' });
     const listed = await listAccounts(d.vault);
@@ -178,3 +185,69 @@ describe('adding, editing and removing accounts', () => {
     expect(await listAccounts(d.vault)).toHaveLength(1);
   });
 });
+
+describe('a store over HTTPS whose certificate no authority signed', () => {
+  let https: StoreFixture;
+  let tlsDir: string;
+  beforeAll(async () => {
+    tlsDir = await mkdtemp(join(tmpdir(), 'coffer-tls-'));
+    // The certificate `coffer-store serve --tls self-signed` makes (for 127.0.0.1), signed by no authority.
+    const tls = await loadTls({ tls: 'self-signed' }, tlsDir, tlsDir);
+    https = await startFixture({ tls });
+    const setup = new CosClient({ endpoint: https.url, appid: APPID, region: 'ap-guangzhou', credentials: async () => right, transport: { pinnedCertificate: tls.cert.toString() } });
+    await setup.createBucket(https.bucket('secure'));
+    await setup.close();
+  });
+  afterAll(async () => {
+    await https?.close();
+    if (tlsDir) await rm(tlsDir, { recursive: true, force: true });
+  });
+
+  it('names the certificate\'s fingerprint; trusted by that fingerprint, the account works and accepts only that certificate', async () => {
+    const place = { kind: 'store' as const, region: 'ap-guangzhou', endpoint: https.url };
+    const fingerprint = new X509Certificate(await readFile(join(tlsDir, 'tls-self-signed.crt'))).fingerprint256;
+    expect(https.url).toMatch(/^https:/);
+
+    const untrusted = await failure(testAccount(place, right));
+    expect(untrusted).toMatchObject({ kind: 'access', code: 'AccountCertificate', details: { certificateSha256: fingerprint } });
+    expect(untrusted.message).toContain(`Its SHA-256 fingerprint is ${fingerprint}: if that is the fingerprint \`coffer-store serve\` printed`);
+
+    // Another fingerprint than the one presented: refused, nothing kept.
+    const other = fingerprint.replace(/^../, fingerprint.startsWith('00') ? '11' : '00');
+    const changed = await failure(testAccount({ ...place, trustCertificateSha256: other }, right));
+    expect(changed).toMatchObject({ kind: 'access', code: 'AccountCertificateChanged', details: { certificateSha256: fingerprint } });
+
+    const d = await deps();
+    const account = await addAccount(d, { ...place, name: 'Secure store', credentials: right, vaultPassphrase: 'a long passphrase', trustCertificateSha256: fingerprint });
+    expect(account).toMatchObject({ kind: 'store', endpoint: https.url, certificateSha256: fingerprint });
+
+    // Its connection accepts that certificate (and lists the bucket), and an edit keeps trusting it.
+    const vault = await d.vault.require();
+    const profile = vault.listProfiles()[0]!;
+    const conn = await profileConnection(vault, profile);
+    try {
+      expect((await conn.client().listBuckets()).buckets.map((b) => b.name)).toEqual([https.bucket('secure')]);
+    } finally {
+      await conn.close();
+    }
+    expect(await updateAccount(d, account.id, { region: 'ap-shanghai' })).toMatchObject({ region: 'ap-shanghai', certificateSha256: fingerprint });
+
+    // The same keys through another certificate (the plain-HTTP store's address has none; a second HTTPS store has
+    // its own): a connection pinned to this one refuses it.
+    const otherDir = await mkdtemp(join(tmpdir(), 'coffer-tls-other-'));
+    const impostor = await startFixture({ tls: await loadTls({ tls: 'self-signed' }, otherDir, otherDir) });
+    try {
+      const pinnedElsewhere = await profileConnection(vault, { ...profile, endpoint: impostor.url });
+      try {
+        // Refused by the certificate check (another self-signed certificate is not the trusted one), nothing sent.
+        await expect(pinnedElsewhere.client().listBuckets()).rejects.toMatchObject({ code: expect.stringMatching(/^(DEPTH_ZERO_SELF_SIGNED_CERT|ERR_TLS_CERT_PINNED|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/) });
+      } finally {
+        await pinnedElsewhere.close();
+      }
+    } finally {
+      await impostor.close();
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  });
+});
+

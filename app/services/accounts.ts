@@ -2,10 +2,12 @@
 // service before anything is kept (GET Service: the list of buckets, which also tells the APPID), so a wrong key is
 // said while the dialog is still open; then they go to the vault, created for the first account (vault-setup.ts).
 // What leaves here is an AccountView: the SecretId masked, never a key.
+import { X509Certificate } from 'node:crypto';
 import { CosClient, type Credentials } from '../cos/client';
 import { checkProfileInput, findByName, isVaultError, type ProfileView, type Vault } from '../vault';
 import { accountTestFailure, serviceName } from './account-errors';
 import { ServiceError } from './service-error';
+import { presentedCertificate } from './store-certificate';
 import type { VaultAccess } from './vault-access';
 import type { VaultSetup } from './vault-setup';
 
@@ -22,6 +24,8 @@ export interface AccountView {
   endpoint: string | null;
   secretIdMasked: string;
   hasSessionToken: boolean;
+  /** The fingerprint of the store certificate the user chose to trust; null when an authority vouches for it. */
+  certificateSha256: string | null;
 }
 
 /** Where an account's requests go. */
@@ -32,6 +36,10 @@ export interface AccountPlace {
   endpoint?: string;
   /** Found from the buckets when left out. */
   appId?: string;
+  /** The fingerprint of a store certificate no trusted authority signed, which the user chose to trust. */
+  trustCertificateSha256?: string;
+  /** That certificate itself, when already kept with the account (an edit that changes only the region). */
+  trustedCertificate?: string;
 }
 
 export interface AccountTestResult {
@@ -39,6 +47,8 @@ export interface AccountTestResult {
   buckets: number;
   /** Seconds this computer's clock is off, when the service refused our time and the client corrected it; else 0. */
   clockOffsetSeconds: number;
+  /** The certificate the keys were tested through, when the user chose to trust it: to keep with the account. */
+  trustedCertificate?: string;
 }
 
 export interface AccountTestOptions {
@@ -82,6 +92,7 @@ export function accountView(p: ProfileView): AccountView {
     endpoint: p.endpoint ?? null,
     secretIdMasked: p.secretIdMasked,
     hasSessionToken: p.hasSessionToken,
+    certificateSha256: p.tlsCertificate ? new X509Certificate(p.tlsCertificate).fingerprint256 : null,
   };
 }
 
@@ -110,6 +121,8 @@ export function storeOrigin(endpoint: string | undefined): string {
 export async function testAccount(place: AccountPlace, creds: Credentials, opts: AccountTestOptions = {}): Promise<AccountTestResult> {
   const endpoint = place.kind === 'store' ? storeOrigin(place.endpoint) : 'cos';
   const timeout = opts.timeoutMs ?? 20_000;
+  const service = serviceName(place.kind, endpoint);
+  const trusted = place.kind === 'store' && endpoint.startsWith('https:') ? await certificateToTrust(place, endpoint, service) : undefined;
   const client = new CosClient({
     endpoint,
     // GET Service names no bucket, so the APPID is not needed yet.
@@ -118,12 +131,26 @@ export async function testAccount(place: AccountPlace, creds: Credentials, opts:
     credentials: async () => creds,
     // One retry for a passing hiccup; a refused connection is said at once rather than after a minute of backoff.
     retry: { attempts: 2, baseDelayMs: 100, maxDelayMs: 500 },
-    transport: { connections: 1, headersTimeoutMs: timeout, bodyTimeoutMs: timeout },
+    transport: { connections: 1, headersTimeoutMs: timeout, bodyTimeoutMs: timeout, ...(trusted ? { pinnedCertificate: trusted } : {}) },
     ...(opts.now ? { now: opts.now } : {}),
   });
   try {
-    const res = await client.listBuckets().catch((err: unknown) => {
-      throw accountTestFailure(err, serviceName(place.kind, endpoint));
+    const res = await client.listBuckets().catch(async (err: unknown) => {
+      const failure = accountTestFailure(err, service);
+      // No trusted authority signed the store's certificate: say which one it is, for the user to compare.
+      if (failure.code === 'AccountCertificate' && place.kind === 'store') {
+        const presented = await presentedCertificate(endpoint).catch(() => undefined);
+        if (presented) {
+          throw new ServiceError(
+            'access',
+            'AccountCertificate',
+            `The HTTPS certificate of ${service} is not signed by an authority this computer trusts. Its SHA-256 fingerprint is ${presented.sha256}: if that is the fingerprint \`coffer-store serve\` printed when the store started, you may trust this certificate for this account.`,
+            { ...failure.details, certificateSha256: presented.sha256 },
+            { cause: err },
+          );
+        }
+      }
+      throw failure;
     });
     const fromBuckets = res.buckets.map((b) => /-(\d{1,20})$/.exec(b.name)?.[1]).find((a) => a !== undefined);
     // A coffer-store names itself by its APPID as the owner; COS names the account's UIN there, which is not it.
@@ -133,10 +160,31 @@ export async function testAccount(place: AccountPlace, creds: Credentials, opts:
       appId: place.appId ?? fromBuckets ?? fromOwner ?? null,
       buckets: res.buckets.length,
       clockOffsetSeconds: Math.abs(offset) >= CORRECTED_SKEW_MS ? Math.round(offset / 1000) : 0,
+      ...(trusted ? { trustedCertificate: trusted } : {}),
     };
   } finally {
     await client.close();
   }
+}
+
+/**
+ * The certificate to accept from a store, when the user chose one: the one kept with the account, or the one the
+ * store presents now if its fingerprint is the one the user compared and trusted (else 'AccountCertificateChanged').
+ */
+async function certificateToTrust(place: AccountPlace, endpoint: string, service: string): Promise<string | undefined> {
+  if (!place.trustCertificateSha256) return place.trustedCertificate;
+  const presented = await presentedCertificate(endpoint).catch((err: unknown) => {
+    throw accountTestFailure(err, service);
+  });
+  if (presented.sha256 !== place.trustCertificateSha256) {
+    throw new ServiceError(
+      'access',
+      'AccountCertificateChanged',
+      `${service} now presents another certificate (SHA-256 ${presented.sha256}) than the one you chose to trust; nothing was saved. Compare it with the fingerprint the store printed, and trust it only if they match.`,
+      { certificateSha256: presented.sha256 },
+    );
+  }
+  return presented.pem;
 }
 
 export interface AccountsDeps {
@@ -157,6 +205,8 @@ export interface AccountChanges {
   region?: string;
   endpoint?: string;
   appId?: string;
+  /** Trust (anew) the certificate with this fingerprint that the store presents. */
+  trustCertificateSha256?: string;
   credentials?: Credentials;
 }
 
@@ -213,6 +263,7 @@ export async function addAccount(deps: AccountsDeps, input: NewAccount): Promise
     secretKey,
     ...(sessionToken ? { sessionToken } : {}),
     ...(endpoint ? { endpoint } : {}),
+    ...(tested.trustedCertificate ? { tlsCertificate: tested.trustedCertificate } : {}),
   });
   return accountView(profile);
 }
@@ -223,11 +274,13 @@ export async function updateAccount(deps: AccountsDeps, id: string, changes: Acc
   const profileId = profileIdOf(id);
   const old = accountView(profileOf(vault, id));
   if (changes.name !== undefined) refuseTakenName(vault, changes.name, profileId);
-  const moved = changes.region !== undefined || changes.endpoint !== undefined || changes.appId !== undefined || changes.credentials !== undefined;
+  const moved = changes.region !== undefined || changes.endpoint !== undefined || changes.appId !== undefined || changes.credentials !== undefined || changes.trustCertificateSha256 !== undefined;
   if (!moved) return accountView(await vault.updateProfile(profileId, changes.name !== undefined ? { name: changes.name } : {}));
 
   const endpoint = old.kind === 'store' ? storeOrigin(changes.endpoint ?? old.endpoint ?? undefined) : undefined;
-  const place: AccountPlace = { kind: old.kind, region: changes.region ?? old.region, endpoint, appId: changes.appId };
+  // The certificate kept with the account goes on being trusted at the same address, unless a new one is chosen.
+  const keptCertificate = endpoint === (old.endpoint ?? undefined) ? profileOf(vault, id).tlsCertificate : undefined;
+  const place: AccountPlace = { kind: old.kind, region: changes.region ?? old.region, endpoint, appId: changes.appId, trustCertificateSha256: changes.trustCertificateSha256, trustedCertificate: keptCertificate };
   const creds = changes.credentials ?? (await vault.getSigningCredentials(profileId));
   if (changes.credentials) checkFields(changes.name ?? old.name, place, creds, endpoint);
   const tested = await testAccount(place, creds, deps.test);
@@ -237,6 +290,7 @@ export async function updateAccount(deps: AccountsDeps, id: string, changes: Acc
     region: place.region,
     appid,
     ...(endpoint ? { endpoint } : {}),
+    tlsCertificate: tested.trustedCertificate ?? null,
     ...(changes.credentials
       ? { secretId: creds.secretId, secretKey: creds.secretKey, sessionToken: changes.credentials.sessionToken ?? null }
       : {}),
@@ -255,5 +309,8 @@ export async function storedCredentials(vault: VaultAccess, id: string): Promise
   const v = await vault.require();
   const profile = profileOf(v, id);
   const p = accountView(profile);
-  return { place: { kind: p.kind, region: p.region, endpoint: p.endpoint ?? undefined, appId: p.appId }, creds: await v.getSigningCredentials(profile.id) };
+  return {
+    place: { kind: p.kind, region: p.region, endpoint: p.endpoint ?? undefined, appId: p.appId, ...(profile.tlsCertificate ? { trustedCertificate: profile.tlsCertificate } : {}) },
+    creds: await v.getSigningCredentials(profile.id),
+  };
 }

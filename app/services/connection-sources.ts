@@ -104,7 +104,18 @@ export async function profileConnection(vault: Vault, profile: ProfileView, secr
     appId: profile.appid,
     source: `profile ${profile.name} (${profile.kind === 'local-store' ? `store ${profile.endpoint}` : `COS ${profile.region}`})`,
     defaultRegion: profile.region,
-    ...clientsPerRegion((r) => new CosClient({ endpoint, appid: profile.appid, region: r, credentials: async () => creds }), profile.region),
+    ...clientsPerRegion(
+      (r) =>
+        new CosClient({
+          endpoint,
+          appid: profile.appid,
+          region: r,
+          credentials: async () => creds,
+          // A store certificate the user chose to trust is the only one this account's connections accept.
+          ...(profile.tlsCertificate ? { transport: { pinnedCertificate: profile.tlsCertificate } } : {}),
+        }),
+      profile.region,
+    ),
   };
 }
 

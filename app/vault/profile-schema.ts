@@ -62,6 +62,12 @@ const endpointSchema = z
     return url.origin;
   });
 
+/** A certificate the user chose to trust for a store: one PEM certificate, public. */
+const tlsCertificateSchema = z
+  .string()
+  .max(16_384)
+  .regex(/^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\r?\n?$/, 'must be one PEM certificate');
+
 const fields = {
   name: nameSchema,
   kind: z.enum(PROFILE_KINDS, { error: "must be 'cos' or 'local-store'" }),
@@ -71,6 +77,7 @@ const fields = {
   secretKey: secretKeySchema,
   sessionToken: sessionTokenSchema.optional(),
   endpoint: endpointSchema.optional(),
+  tlsCertificate: tlsCertificateSchema.optional(),
 };
 
 /** The one rule across fields; shared by add (in the schema) and update (after merging the patch). */
@@ -98,6 +105,7 @@ export const profilePatchSchema = z.strictObject(
     secretKey: secretKeySchema.optional(),
     sessionToken: sessionTokenSchema.nullable().optional(),
     endpoint: endpointSchema.nullable().optional(),
+    tlsCertificate: tlsCertificateSchema.nullable().optional(),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field(s): ${iss.keys.join(', ')}` : undefined) },
 );

@@ -18,6 +18,8 @@ const profileRecord = z.strictObject({
   region: z.string().min(1),
   appid: z.string().min(1),
   endpoint: z.string().optional(),
+  /** A store's certificate the user chose to trust (PEM; public, covered by the file's MAC like the endpoint). */
+  tlsCertificate: z.string().optional(),
   secretIdMasked: z.string(),
   created: z.string(),
   updated: z.string(),

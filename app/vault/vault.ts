@@ -21,6 +21,8 @@ export interface ProfileView {
   region: string;
   appid: string;
   endpoint?: string;
+  /** A store's certificate the user chose to trust (PEM). */
+  tlsCertificate?: string;
   /** e.g. `AKID****abcd`; the full id, like the key, stays in the vault. */
   secretIdMasked: string;
   hasSessionToken: boolean;
@@ -192,6 +194,7 @@ export class Vault {
         region: p.region,
         appid: p.appid,
         ...(p.endpoint ? { endpoint: p.endpoint } : {}),
+        ...(p.tlsCertificate ? { tlsCertificate: p.tlsCertificate } : {}),
         secretIdMasked: maskSecretId(p.secretId),
         created: t,
         updated: t,
@@ -205,7 +208,7 @@ export class Vault {
     });
   }
 
-  /** Changes some fields; `sessionToken: null` / `endpoint: null` remove them. Secrets given are re-sealed. */
+  /** Changes some fields; `sessionToken`, `endpoint` or `tlsCertificate` set to null remove them. Secrets given are re-sealed. */
   updateProfile(id: string, patchInput: unknown): Promise<ProfileView> {
     return this.mutate(async (body) => {
       const old = this.profileRecord(id, body);
@@ -213,6 +216,7 @@ export class Vault {
       if (patch.name !== undefined) this.refuseDuplicateName(body.profiles.filter((r) => r.id !== id), patch.name, 'profile');
       const kind = patch.kind ?? old.kind;
       const endpoint = patch.endpoint === null ? undefined : (patch.endpoint ?? old.endpoint);
+      const tlsCertificate = patch.tlsCertificate === null ? undefined : (patch.tlsCertificate ?? old.tlsCertificate);
       const problem = localStoreEndpointProblem(kind, endpoint);
       if (problem) throw new VaultError('VALIDATION', `Invalid profile update: ${problem}`);
       const secrets = { ...old.secrets };
@@ -227,6 +231,7 @@ export class Vault {
         region: patch.region ?? old.region,
         appid: patch.appid ?? old.appid,
         ...(endpoint ? { endpoint } : {}),
+        ...(tlsCertificate ? { tlsCertificate } : {}),
         secretIdMasked: patch.secretId !== undefined ? maskSecretId(patch.secretId) : old.secretIdMasked,
         created: old.created,
         updated: now(),
@@ -439,6 +444,7 @@ function profileView(r: ProfileRecord): ProfileView {
     region: r.region,
     appid: r.appid,
     ...(r.endpoint ? { endpoint: r.endpoint } : {}),
+    ...(r.tlsCertificate ? { tlsCertificate: r.tlsCertificate } : {}),
     secretIdMasked: r.secretIdMasked,
     hasSessionToken: r.secrets.sessionToken !== undefined,
     created: r.created,

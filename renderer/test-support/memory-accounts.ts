@@ -51,6 +51,7 @@ export function accountMemoryHandlers(): Pick<Handlers, keyof typeof accountChan
         endpoint: r.endpoint ?? null,
         secretIdMasked: mask(r.credentials.secretId),
         hasSessionToken: r.credentials.sessionToken !== undefined,
+        certificateSha256: r.trustCertificateSha256 ?? null,
       };
       accounts.push(account);
       return { account };

@@ -23,6 +23,8 @@ export const Account = z.strictObject({
   /** e.g. 'AKID****3f9c': enough to tell keys apart, not to use one. */
   secretIdMasked: z.string().max(64),
   hasSessionToken: z.boolean(),
+  /** The fingerprint of the store's certificate the user chose to trust (no authority signed it); else null. */
+  certificateSha256: z.string().max(200).nullable(),
 });
 export type Account = z.infer<typeof Account>;
 
@@ -42,6 +44,11 @@ const place = {
   endpoint: z.string().min(1).max(2048).optional(),
   /** Found from the account's buckets when left out; needed when it has none. */
   appId: z.string().regex(/^\d{1,20}$/, 'an APPID is digits, e.g. 1250000000').optional(),
+  /**
+   * A store whose certificate no trusted authority signed: the SHA-256 fingerprint of the certificate the user
+   * compared with the store's own (an 'AccountCertificate' refusal names it) and chose to trust.
+   */
+  trustCertificateSha256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint, as AB:CD:…').optional(),
 };
 
 const needsEndpoint = (r: { kind?: AccountKind; endpoint?: string }) => r.kind !== 'store' || r.endpoint !== undefined;
@@ -101,6 +108,7 @@ export const accountChannels = {
       region: Region.optional(),
       endpoint: z.string().min(1).max(2048).optional(),
       appId: place.appId,
+      trustCertificateSha256: place.trustCertificateSha256,
       credentials: AccountCredentials.optional(),
     }),
     z.strictObject({ account: Account }),

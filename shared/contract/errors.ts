@@ -29,6 +29,8 @@ export const ErrorDetails = z.strictObject({
   path: z.string().max(4096).optional(),
   /** Whether trying the same thing again may succeed (network, throttling, a server 5xx). */
   retryable: z.boolean().optional(),
+  /** The SHA-256 fingerprint of a certificate a store presented that no trusted authority signed. */
+  certificateSha256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/).optional(),
 });
 export type ErrorDetails = z.infer<typeof ErrorDetails>;
 

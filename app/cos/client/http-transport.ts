@@ -1,6 +1,7 @@
 // The HTTP layer: one undici Agent (keep-alive connection pools per origin) with streaming request and response
 // bodies. It knows nothing of COS; it turns transport failures into CosNetworkError and aborts into CosAbortError
 // so the layers above can decide about retries by type alone.
+import { X509Certificate } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { CosAbortError, CosNetworkError, type CosErrorContext } from './errors';
@@ -14,6 +15,20 @@ export interface TransportOptions {
   bodyTimeoutMs?: number;
   /** Extra CA certificates (PEM), e.g. for a store with its own certificate. Verification stays on. */
   ca?: string | string[];
+  /**
+   * A certificate the user chose to trust (PEM): the server must present exactly it (its SHA-256 fingerprint),
+   * whatever name it was issued for. For a store whose certificate no authority signed.
+   */
+  pinnedCertificate?: string;
+}
+
+/** The TLS options that trust exactly one certificate: it is the only authority, and the presented one must be it. */
+export function pinnedTls(pem: string): { ca: string; checkServerIdentity(host: string, cert: { fingerprint256: string }): Error | undefined } {
+  const want = new X509Certificate(pem).fingerprint256;
+  return {
+    ca: pem,
+    checkServerIdentity: (_host, cert) => (cert.fingerprint256 === want ? undefined : Object.assign(new Error(`the server's certificate (${cert.fingerprint256}) is not the one trusted (${want})`), { code: 'ERR_TLS_CERT_PINNED' })),
+  };
 }
 
 export interface HttpRequest {
@@ -78,7 +93,7 @@ export class HttpTransport {
       connections: opts.connections ?? 16,
       headersTimeout: opts.headersTimeoutMs ?? 60_000,
       bodyTimeout: opts.bodyTimeoutMs ?? 60_000,
-      connect: opts.ca ? { ca: opts.ca } : undefined,
+      connect: opts.pinnedCertificate ? pinnedTls(opts.pinnedCertificate) : opts.ca ? { ca: opts.ca } : undefined,
     };
     this.bulk = new Agent(common);
     this.quick = new Agent({ ...common, pipelining: 2 });

@@ -46,7 +46,10 @@ export function accountHandlers(core: CofferCore, session: Session): Pick<Handle
     'accounts.test': async ({ accountId, credentials, ...place }) => {
       if (credentials) return testAccount(place, credentials);
       const stored = await storedCredentials(core.vault, accountId!);
-      return testAccount({ ...place, kind: stored.place.kind, endpoint: place.endpoint ?? stored.place.endpoint, appId: place.appId ?? stored.place.appId }, stored.creds);
+      const endpoint = place.endpoint ?? stored.place.endpoint;
+      // The certificate kept with the account is trusted at its own address only.
+      const trustedCertificate = endpoint === stored.place.endpoint ? stored.place.trustedCertificate : undefined;
+      return testAccount({ ...place, kind: stored.place.kind, endpoint, appId: place.appId ?? stored.place.appId, trustedCertificate }, stored.creds);
     },
 
     'accounts.add': async (req) => {

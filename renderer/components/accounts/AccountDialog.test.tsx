@@ -52,7 +52,7 @@ describe('Add COS account', () => {
       handlers: {
         'accounts.add': (r) => {
           if (++attempts === 1) failWith('access', 'AccountSecretKeyWrong', 'The store refused the SecretKey.', { code: 'SignatureDoesNotMatch' });
-          return { account: { id: 'profile:1', name: r.name, kind: r.kind, region: r.region, appId: '1250000000', endpoint: null, secretIdMasked: 'AKID****3f9c', hasSessionToken: false } };
+          return { account: { id: 'profile:1', name: r.name, kind: r.kind, region: r.region, appId: '1250000000', endpoint: null, secretIdMasked: 'AKID****3f9c', hasSessionToken: false, certificateSha256: null } };
         },
       },
     });
@@ -116,7 +116,7 @@ describe('an account in the sidebar', () => {
   const work = { id: 'profile:7', label: 'Work', kind: 'cos' as const, appId: '1250000000', state: 'ready' as const };
 
   it('is renamed, edited with its SecretId masked, and removed only after asking', async () => {
-    const accounts = [{ id: 'profile:7', name: 'Work', kind: 'cos' as const, region: 'ap-shanghai', appId: '1250000000', endpoint: null, secretIdMasked: 'AKID****3f9c', hasSessionToken: false }];
+    const accounts = [{ id: 'profile:7', name: 'Work', kind: 'cos' as const, region: 'ap-shanghai', appId: '1250000000', endpoint: null, secretIdMasked: 'AKID****3f9c', hasSessionToken: false, certificateSha256: null }];
     const app = await renderApp({
       handlers: {
         'connections.list': () => ({ connections: [{ id: 'local', label: '', kind: 'embedded', appId: '1250000000', state: 'ready' }, work] }),

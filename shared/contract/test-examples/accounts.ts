@@ -15,6 +15,7 @@ const account = {
   endpoint: null,
   secretIdMasked: 'AKID****3f9c',
   hasSessionToken: false,
+  certificateSha256: null,
 } as const;
 const credentials = { secretId: 'AKIDq1w2e3r4t5y6u7i8o9p0a1s2d3f43f9c', secretKey: 'Zk3PqW8xR2mN5tY7vB1cD4fG6hJ9kL0s' };
 const protection = { state: 'unlocked', protector: 'passphrase', forNewVault: 'passphrase' } as const;

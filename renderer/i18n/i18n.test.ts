@@ -79,11 +79,11 @@ describe('translations', () => {
  */
 const ALLOWED = new Set([
   'Coffer', 'COS', 'SSE-COS', 'SSE-KMS', 'SSE-C', 'ETag', 'CRC64', 'APPID', 'KMS', 'URL', 'ID', 'MD5', 'Base64',
-  'SecretId', 'SecretKey', 'AKID', 'API', 'HTTP', 'HTTPS', 'PDF', 'AZ', 'English',
+  'SecretId', 'SecretKey', 'AKID', 'API', 'HTTP', 'HTTPS', 'PDF', 'AZ', 'English', 'SHA-256',
   'B', 'kB', 'KB', 'MB', 'GB', 'TB', 'PB',
 ]);
 /** Whole phrases allowed as they are: a command, URL examples, a letter range. */
-const ALLOWED_PHRASES = ['npm start', 'https://store.example.com:9000', 'https://', 'http://', 'localhost', 'a–z'];
+const ALLOWED_PHRASES = ['npm start', 'coffer-store', 'https://store.example.com:9000', 'https://', 'http://', 'localhost', 'a–z'];
 /** Hashes (an ETag, an MD5 in hex) and COS region ids (ap-guangzhou) are the same in any language. */
 const HASH = /\b[0-9a-f]{16,}\b/g;
 const REGION_ID = /\b(?:ap|na|sa|eu|me)-[a-z]+(?:-\d+)?\b/g;

@@ -1,11 +1,14 @@
 // The account channels as a window calls them, through the contract (serveRequest) onto a real core and its embedded
 // store, added again as a store account at its URL: the account shows up as a connection with its buckets, every
 // change says 'connections.changed', new keys are used at once, and no answer or event carries a secret.
+import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveRequest, type AppEvent, type ChannelName, type Envelope, type Request } from '../../../shared/contract';
+import { startFixture } from '../../store/test-support/store-fixture';
+import { loadTls } from '../../store/tls';
 import { CofferCore } from '../core';
 import { toAppError } from '../errors';
 import { createHandlers } from './handlers';
@@ -112,4 +115,28 @@ describe('account channels', () => {
     expect(await call('buckets.empty', b)).toEqual({ ok: true, value: { deleted: 0, aborted: 0, done: true, failures: [] } });
     expect(await call('buckets.delete', b)).toEqual({ ok: true, value: { bucket: b.bucket } });
   });
+
+  it('adds a store over HTTPS whose certificate no authority signed, once its fingerprint is trusted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'coffer-tls-'));
+    const tls = await loadTls({ tls: 'self-signed' }, dir, dir);
+    const https = await startFixture({ tls, credentials: [creds] });
+    try {
+      const fingerprint = new X509Certificate(tls.cert).fingerprint256;
+      const place = { kind: 'store' as const, region: 'ap-guangzhou', endpoint: https.url };
+      expect(await call('accounts.test', { ...place, credentials: creds })).toMatchObject({ ok: false, error: { code: 'AccountCertificate', details: { certificateSha256: fingerprint } } });
+      // The answer is what the window may see: no certificate, no key.
+      expect(await call('accounts.test', { ...place, credentials: creds, trustCertificateSha256: fingerprint })).toEqual({ ok: true, value: { appId: '1250000000', buckets: 0, clockOffsetSeconds: 0 } });
+      const added = (await call('accounts.add', { name: 'Secure', ...place, credentials: creds, trustCertificateSha256: fingerprint, vaultPassphrase: 'a long passphrase' })) as Envelope<{ account: { id: string; certificateSha256: string | null } }>;
+      expect(added).toMatchObject({ ok: true, value: { account: { certificateSha256: fingerprint } } });
+      const id = added.ok ? added.value.account.id : '';
+      // Its connection goes through that certificate; a test of the account's own keys too.
+      expect(await call('buckets.create', { connectionId: id, bucket: 'tls-1250000000', region: 'ap-guangzhou', defaultEncryption: true })).toMatchObject({ ok: true });
+      expect(await call('accounts.test', { accountId: id, kind: 'store', region: 'ap-guangzhou' })).toEqual({ ok: true, value: { appId: '1250000000', buckets: 1, clockOffsetSeconds: 0 } });
+      expect(await call('accounts.remove', { accountId: id })).toMatchObject({ ok: true });
+    } finally {
+      await https.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
+

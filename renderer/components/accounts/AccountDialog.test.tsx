@@ -98,6 +98,42 @@ describe('Add COS account', () => {
     expect(app.bridge.callsOf('accounts.add')).toHaveLength(0);
   });
 
+  it('shows the fingerprint of a store certificate no authority signed, and trusts it only when the user ticks the box', async () => {
+    const FP = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0').slice(-2)).join(':');
+    const app = await renderApp({
+      handlers: {
+        'vault.protection': () => ({ state: 'absent', protector: null, forNewVault: 'keychain' }),
+        'accounts.test': (r) =>
+          r.trustCertificateSha256 === FP
+            ? { appId: '1250000000', buckets: 1, clockOffsetSeconds: 0 }
+            : failWith('access', 'AccountCertificate', 'not trusted', { code: 'DEPTH_ZERO_SELF_SIGNED_CERT', certificateSha256: FP }),
+      },
+    });
+    const dialog = await openAdd(app);
+    await app.user.click(within(dialog).getByRole('radio', { name: 'A Coffer store at an address' }));
+    await app.user.type(box(dialog, 'Name'), 'Lab');
+    await app.user.type(box(dialog, 'Store address'), 'https://store.lab.example:9000');
+    await app.user.type(box(dialog, 'SecretId'), ID);
+    await app.user.type(box(dialog, 'SecretKey'), KEY);
+    await app.user.click(within(dialog).getByRole('button', { name: 'Test connection' }));
+    expect(await within(dialog).findByText(/not signed by an authority this computer trusts\. Check the address/)).toBeTruthy();
+    expect(within(dialog).getByText(FP)).toBeTruthy();
+    const trust = within(dialog).getByRole('checkbox', { name: 'Trust this certificate for this account' });
+    expect((trust as HTMLInputElement).checked).toBe(false);
+    // Nothing trusted until the box is ticked: the first test went without a fingerprint.
+    expect(app.bridge.callsOf('accounts.test')[0]).not.toHaveProperty('trustCertificateSha256');
+
+    await app.user.click(trust);
+    await app.user.click(within(dialog).getByRole('button', { name: 'Test connection' }));
+    expect(await within(dialog).findByText('Connected: 1 bucket found (APPID 1250000000).')).toBeTruthy();
+    expect(app.bridge.callsOf('accounts.test')[1]).toMatchObject({ kind: 'store', endpoint: 'https://store.lab.example:9000', trustCertificateSha256: FP });
+    expect(within(dialog).getByText(`This account trusts the store's certificate with SHA-256 fingerprint ${FP}.`)).toBeTruthy();
+
+    // Another address: the trust goes with the old one.
+    await app.user.type(box(dialog, 'Store address'), '1');
+    expect(within(dialog).queryByText(/This account trusts/)).toBeNull();
+  });
+
   it('speaks 简体中文, refusals included', async () => {
     const app = await renderApp({ language: 'zh-CN', handlers: { 'accounts.test': () => failWith('access', 'AccountSecretIdUnknown', 'unknown id') } });
     await app.user.click(await screen.findByRole('button', { name: '添加 COS 账号' }));

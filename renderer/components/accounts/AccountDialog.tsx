@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CircleCheck, TriangleAlert } from 'lucide-react';
-import { Button, Dialog, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, Radio, RadioGroup, Text, TextField } from 'react-aria-components';
+import { Button, Checkbox, Dialog, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, Radio, RadioGroup, Text, TextField } from 'react-aria-components';
 import type { AppError } from '../../../shared/contract';
 import type { Account, AccountCredentials, VaultProtection } from '../../../shared/contract/channels-accounts';
 import { useModel } from '../../stores/model-context';
@@ -61,6 +61,8 @@ function AccountForm({ account, onDone }: { account?: Account; onDone(): void })
   const [busy, setBusy] = useState<'testing' | 'saving' | null>(null);
   const [tested, setTested] = useState<Tested | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  /** The fingerprint of a store certificate no authority signed, once the user has chosen to trust it. */
+  const [trust, setTrust] = useState<string | null>(null);
 
   useEffect(() => {
     if (editing) return;
@@ -94,7 +96,9 @@ function AccountForm({ account, onDone }: { account?: Account; onDone(): void })
   const allOk = keysOk && !problems.name && !problems.passphrase;
 
   const credentials = (): AccountCredentials => ({ secretId, secretKey, ...(sessionToken ? { sessionToken } : {}) });
-  const place = () => ({ kind, region, ...(kind === 'store' ? { endpoint: endpoint.trim() } : {}), ...(appId ? { appId } : {}) });
+  const place = () => ({ kind, region, ...(kind === 'store' ? { endpoint: endpoint.trim() } : {}), ...(appId ? { appId } : {}), ...(trust ? { trustCertificateSha256: trust } : {}) });
+  // A store certificate the refusal named, which the user may compare with the store's and choose to trust.
+  const offered = (error?.code === 'AccountCertificate' || error?.code === 'AccountCertificateChanged') && kind === 'store' ? (error.details.certificateSha256 ?? null) : null;
 
   const onError = (e: AppError) => {
     setError(e);
@@ -125,6 +129,7 @@ function AccountForm({ account, onDone }: { account?: Account; onDone(): void })
           ...(region !== account.region ? { region } : {}),
           ...(kind === 'store' && endpoint.trim() !== account.endpoint ? { endpoint: endpoint.trim() } : {}),
           ...(appId && appId !== account.appId ? { appId } : {}),
+          ...(trust ? { trustCertificateSha256: trust } : {}),
           ...(changeKeys ? { credentials: credentials() } : {}),
         })
       : await api.accounts.add({ name: name.trim(), ...place(), credentials: credentials(), ...(askPassphrase ? { vaultPassphrase: passphrase } : {}) });
@@ -163,7 +168,7 @@ function AccountForm({ account, onDone }: { account?: Account; onDone(): void })
         <FieldError>{field(problems.name, name)}</FieldError>
       </TextField>
       {kind === 'store' && (
-        <TextField className="field" value={endpoint} onChange={edit(setEndpoint)} isInvalid={!!field(problems.endpoint, endpoint)} isRequired>
+        <TextField className="field" value={endpoint} onChange={edit((v: string) => (setEndpoint(v), setTrust(null)))} isInvalid={!!field(problems.endpoint, endpoint)} isRequired>
           <Label>{t('accounts.form.url')}</Label>
           <Input className="input" placeholder="https://store.example.com:9000" />
           <Text slot="description" className="hint">
@@ -249,6 +254,20 @@ function AccountForm({ account, onDone }: { account?: Account; onDone(): void })
         )}
       </div>
       {error && <ErrorNotice error={error} />}
+      {offered && (
+        <div className="trust-certificate">
+          <p>{t('accounts.form.certificate.offered')}</p>
+          <code className="fingerprint">{offered}</code>
+          <p className="hint">{t('accounts.form.certificate.compare')}</p>
+          <Checkbox className="checkbox" isSelected={trust === offered} onChange={(on) => setTrust(on ? offered : null)}>
+            <span className="box" aria-hidden />
+            {t('accounts.form.certificate.trust')}
+          </Checkbox>
+        </div>
+      )}
+      {!offered && (trust ?? (editing && kind === 'store' && endpoint.trim() === account.endpoint ? account.certificateSha256 : null)) && (
+        <p className="hint">{t('accounts.form.certificate.trusted', { fingerprint: trust ?? account?.certificateSha256 })}</p>
+      )}
       <div className="dialog-actions">
         <Button className="button" onPress={onDone}>
           {t('common.cancel')}

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import COS from 'cos-nodejs-sdk-v5';
@@ -119,6 +120,8 @@ describe('coffer-store serve', () => {
     procs.push(p);
     expect(p.stdout()).toContain('listening on https://');
     const ca = await readFile(join(root, 'keys', 'tls-self-signed.crt'));
+    // The fingerprint a person compares with the one the account dialog shows before trusting this certificate.
+    await expect.poll(() => p.stdout()).toContain(`TLS certificate SHA-256 fingerprint: ${new X509Certificate(ca).fingerprint256}\n`);
     const status = await new Promise<number>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: p.port, path: '/', ca, servername: 'localhost' }, (res) => {
         res.resume();

@@ -3,7 +3,7 @@
 // and an address that does not answer each have their own sentence), then kept in the vault, which the first account
 // creates (asking for a passphrase only where no OS keychain can keep it). Secrets never come back: editing shows the
 // SecretId masked and new keys are typed again. A coffer-store elsewhere is added the same way, by its URL.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CircleCheck, TriangleAlert } from 'lucide-react';
 import { Button, Checkbox, Dialog, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, Radio, RadioGroup, Text, TextField } from 'react-aria-components';
@@ -63,6 +63,11 @@ function AccountForm({ account, onDone }: { account?: Account; onDone(): void })
   const [error, setError] = useState<AppError | null>(null);
   /** The fingerprint of a store certificate no authority signed, once the user has chosen to trust it. */
   const [trust, setTrust] = useState<string | null>(null);
+  // A refusal shows at the foot of a long form: brought into view, or the user would see nothing happen.
+  const refusal = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error) refusal.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [error]);
 
   useEffect(() => {
     if (editing) return;
@@ -253,18 +258,20 @@ function AccountForm({ account, onDone }: { account?: Account; onDone(): void })
           </p>
         )}
       </div>
-      {error && <ErrorNotice error={error} />}
-      {offered && (
-        <div className="trust-certificate">
-          <p>{t('accounts.form.certificate.offered')}</p>
-          <code className="fingerprint">{offered}</code>
-          <p className="hint">{t('accounts.form.certificate.compare')}</p>
-          <Checkbox className="checkbox" isSelected={trust === offered} onChange={(on) => setTrust(on ? offered : null)}>
-            <span className="box" aria-hidden />
-            {t('accounts.form.certificate.trust')}
-          </Checkbox>
-        </div>
-      )}
+      <div ref={refusal}>
+        {error && <ErrorNotice error={error} />}
+        {offered && (
+          <div className="trust-certificate">
+            <p>{t('accounts.form.certificate.offered')}</p>
+            <code className="fingerprint">{offered}</code>
+            <p className="hint">{t('accounts.form.certificate.compare')}</p>
+            <Checkbox className="checkbox" isSelected={trust === offered} onChange={(on) => setTrust(on ? offered : null)}>
+              <span className="box" aria-hidden />
+              {t('accounts.form.certificate.trust')}
+            </Checkbox>
+          </div>
+        )}
+      </div>
       {!offered && (trust ?? (editing && kind === 'store' && endpoint.trim() === account.endpoint ? account.certificateSha256 : null)) && (
         <p className="hint">{t('accounts.form.certificate.trusted', { fingerprint: trust ?? account?.certificateSha256 })}</p>
       )}

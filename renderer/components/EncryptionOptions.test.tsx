@@ -3,7 +3,7 @@
 // again.
 import { screen, waitFor, fireEvent } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { BUCKET, object } from '../test-support/memory-bridge';
+import { BUCKET, bucket, object } from '../test-support/memory-bridge';
 import { dropData, fileEntry } from '../test-support/fake-entries';
 import { renderApp } from '../test-support/render-app';
 
@@ -16,7 +16,8 @@ describe('encryption options', () => {
     await user.click(screen.getByRole('button', { name: 'Encryption: SSE-COS (for new uploads)' }));
     await user.click(screen.getByRole('radio', { name: 'No encryption' }));
     const dialog = await screen.findByRole('alertdialog', { name: 'Upload without encryption?' });
-    expect(dialog.textContent).toContain('stored unencrypted');
+    // This bucket encrypts new files by default: the files will be encrypted anyway, and the question says so.
+    expect(dialog.textContent).toContain('This bucket encrypts every new file itself (SSE-COS), so your files are still stored encrypted');
     await user.click(screen.getByRole('button', { name: 'Keep encryption' }));
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
     expect(model.upload.getState().choice).toEqual({ mode: 'sse-cos' });
@@ -38,5 +39,14 @@ describe('encryption options', () => {
     await waitFor(() => expect(bridge.callsOf('jobs.startUpload')).toHaveLength(1));
     expect(bridge.callsOf('jobs.startUpload')[0]!.sse).toEqual({ mode: 'none' });
     expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('warns that files will be stored unencrypted where the bucket encrypts nothing by default', async () => {
+    const { user } = await renderApp({ objects: { [BUCKET]: [object('a.txt')] }, buckets: [bucket({ defaultEncryption: null })] });
+    await screen.findByText('a.txt');
+    await user.click(screen.getByRole('button', { name: /^Encryption: / }));
+    await user.click(screen.getByRole('radio', { name: 'No encryption' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Upload without encryption?' });
+    expect(dialog.textContent).toContain('Files you upload from now on are stored unencrypted');
   });
 });

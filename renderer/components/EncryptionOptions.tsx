@@ -94,7 +94,12 @@ export function EncryptionOptions() {
       <ConfirmDialog
         isOpen={askNone}
         title={t('confirmNone.title')}
-        body={t('confirmNone.body')}
+        body={
+          // A bucket that encrypts by default encrypts what arrives unencrypted too: saying "stored unencrypted" would be untrue.
+          bucket && bucket.defaultEncryption !== null && bucket.defaultEncryption !== 'unknown'
+            ? t('confirmNone.bodyBucketEncrypts', { mode: bucket.defaultEncryption.mode })
+            : t('confirmNone.body')
+        }
         confirmLabel={t('confirmNone.confirm')}
         cancelLabel={t('confirmNone.cancel')}
         destructive

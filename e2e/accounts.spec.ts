@@ -53,6 +53,9 @@ test('a wrong account then a right one: the store at its URL, its buckets in the
   await dialog.getByRole('button', { name: 'Add account' }).click();
   await expect(dialog.getByText('The SecretKey is wrong: it does not belong to this SecretId. Copy it again (all of it) and try again.')).toBeVisible();
   await expect(dialog.getByText('SignatureDoesNotMatch', { exact: true })).toBeHidden();
+  // The focus stayed in the dialog through the request (a button disabled meanwhile would have dropped it to the
+  // page, and Esc and Tab with it).
+  expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
   // Tall enough for the whole dialog, its sentence included.
   await page.setViewportSize({ width: 1280, height: 1200 });
   await dialog.getByRole('alert').scrollIntoViewIfNeeded();

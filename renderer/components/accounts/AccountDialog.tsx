@@ -110,9 +110,11 @@ function AccountForm({ account, onDone }: { account?: Account; onDone(): void })
     if (e.code === 'VaultPassphraseNeeded') setAskPassphrase(true);
   };
 
+  // Buttons stay enabled while a request is on its way (a disabled button loses the focus, and with it Esc and Tab
+  // in the dialog); a press meanwhile does nothing.
   const runTest = async () => {
     setSubmitted(true);
-    if (!keysOk) return;
+    if (!keysOk || busy) return;
     setBusy('testing');
     setError(null);
     setTested(null);
@@ -124,7 +126,7 @@ function AccountForm({ account, onDone }: { account?: Account; onDone(): void })
 
   const save = async () => {
     setSubmitted(true);
-    if (!allOk) return;
+    if (!allOk || busy) return;
     setBusy('saving');
     setError(null);
     const answer = editing
@@ -279,10 +281,10 @@ function AccountForm({ account, onDone }: { account?: Account; onDone(): void })
         <Button className="button" onPress={onDone}>
           {t('common.cancel')}
         </Button>
-        <Button className="button" onPress={() => void runTest()} isDisabled={busy !== null}>
+        <Button className="button" onPress={() => void runTest()} aria-disabled={busy !== null || undefined}>
           {t('accounts.form.test')}
         </Button>
-        <Button className="button primary" type="submit" isDisabled={busy !== null}>
+        <Button className="button primary" type="submit" aria-disabled={busy !== null || undefined}>
           {editing ? t('accounts.edit.save') : t('accounts.add.add')}
         </Button>
       </div>

@@ -4,6 +4,7 @@
 // deleted only after "Delete all N objects" is typed, emptied step by step with the count on screen.
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { failWith } from '../../test-support/memory-accounts';
 import { bucket } from '../../test-support/memory-bridge';
 import { renderApp } from '../../test-support/render-app';
 
@@ -52,6 +53,17 @@ describe('New bucket', () => {
     await expect.poll(() => app.bridge.callsOf('buckets.create')).toEqual([
       { connectionId: 'local', bucket: 'shared-1250000000', region: 'ap-chengdu', defaultEncryption: false, access: 'public-read' },
     ]);
+  });
+
+  it('keeps the focus in the dialog after the service refuses, so Esc still closes it', async () => {
+    const app = await renderApp({ objects: {}, handlers: { 'buckets.create': () => failWith('conflict', 'BucketNameYours', 'yours already') } });
+    const dialog = await openNewBucket(app);
+    await app.user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'photos');
+    await app.user.click(within(dialog).getByRole('button', { name: 'Create bucket' }));
+    expect(await within(dialog).findByRole('alert')).toBeTruthy();
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    await app.user.keyboard('{Escape}');
+    await expect.poll(() => screen.queryByRole('dialog', { name: 'New bucket' })).toBeNull();
   });
 
   it('encrypts by default where the region offers it, and is private unless asked', async () => {

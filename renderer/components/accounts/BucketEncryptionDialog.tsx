@@ -30,6 +30,7 @@ export function BucketEncryptionDialog({ connectionId, bucket, onClose }: { conn
         : t('bucketEncryption.now', { name, mode: current.mode });
 
   const save = async () => {
+    if (busy) return;
     const choice: DefaultEncryption | null = mode === 'none' ? null : mode === 'SSE-KMS' ? { mode, ...(kmsKeyId.trim() ? { kmsKeyId: kmsKeyId.trim() } : {}) } : { mode: 'SSE-COS' };
     setBusy(true);
     const answer = await model.bridge.api.buckets.setEncryption({ connectionId, bucket: bucket.name, defaultEncryption: choice });
@@ -70,7 +71,7 @@ export function BucketEncryptionDialog({ connectionId, bucket, onClose }: { conn
             <Button className="button" onPress={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button className={mode === 'none' && current !== null ? 'button danger' : 'button primary'} onPress={() => void save()} isDisabled={busy}>
+            <Button className={mode === 'none' && current !== null ? 'button danger' : 'button primary'} onPress={() => void save()} aria-disabled={busy || undefined}>
               {mode === 'none' && current !== null ? t('bucketEncryption.turnOff') : t('bucketEncryption.save')}
             </Button>
           </div>

@@ -103,7 +103,7 @@ function CreateBucketForm({ connection, onDone }: { connection: Connection; onDo
         <Button className="button" onPress={onDone}>
           {t('common.cancel')}
         </Button>
-        <Button className="button primary" type="submit" isDisabled={problem !== null || busy}>
+        <Button className="button primary" type="submit" isDisabled={problem !== null} aria-disabled={busy || undefined}>
           {t('newBucket.create')}
         </Button>
       </div>

@@ -84,7 +84,7 @@ function ChangePassphraseForm({ onDone }: { onDone(ok: boolean): void }) {
       validationBehavior="aria"
       onSubmit={async (e) => {
         e.preventDefault();
-        if (problem || !current) return;
+        if (problem || !current || busy) return;
         setBusy(true);
         const answer = await model.bridge.api.vault.changePassphrase({ current, next });
         setBusy(false);
@@ -112,7 +112,7 @@ function ChangePassphraseForm({ onDone }: { onDone(ok: boolean): void }) {
         <Button className="button" onPress={() => onDone(false)}>
           {t('common.cancel')}
         </Button>
-        <Button className="button primary" type="submit" isDisabled={busy || !current || problem !== null}>
+        <Button className="button primary" type="submit" isDisabled={!current || problem !== null} aria-disabled={busy || undefined}>
           {t('vaultProtection.save')}
         </Button>
       </div>

@@ -44,7 +44,7 @@ export function ShareLink({ objectKey, localStore }: { objectKey: string; localS
   }, [shareRequest]);
 
   const create = async () => {
-    if (!location) return;
+    if (!location || busy) return;
     setBusy(true);
     const seconds = SHARE_EXPIRIES.find((e) => e.id === expiry)!.seconds;
     const answer = await model.bridge.api.objects.share({ connectionId: location.connectionId, bucket: location.bucket, key: objectKey, expiresSeconds: seconds });
@@ -74,7 +74,7 @@ export function ShareLink({ objectKey, localStore }: { objectKey: string; localS
             </ListBox>
           </Popover>
         </Select>
-        <Button className="button" isDisabled={busy} onPress={() => void create()}>
+        <Button className="button" aria-disabled={busy || undefined} onPress={() => void create()}>
           <Link className="icon" aria-hidden />
           {t('details.share.create')}
         </Button>

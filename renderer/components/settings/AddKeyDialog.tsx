@@ -154,7 +154,7 @@ export function AddKeyDialog({ mode, onClose, onExport }: AddKeyDialogProps) {
                 <Button className="button" onPress={onClose}>
                   {t('common.cancel')}
                 </Button>
-                <Button className="button primary" type="submit" isDisabled={busy}>
+                <Button className="button primary" type="submit" aria-disabled={busy || undefined}>
                   {t(mode === 'generate' ? 'sseCKeys.form.generateSubmit' : 'sseCKeys.form.importSubmit')}
                 </Button>
               </div>

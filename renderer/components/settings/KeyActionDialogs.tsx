@@ -36,6 +36,7 @@ export function ExportKeyDialog({ keyView, onClose }: { keyView: SseCKeyView; on
   const [done, setDone] = useState<string | null>(null);
 
   const exportKey = async () => {
+    if (busy) return;
     setBusy(true);
     const answer = await model.sseCKeys.getState().exportKey(keyView.id);
     setBusy(false);
@@ -67,7 +68,7 @@ export function ExportKeyDialog({ keyView, onClose }: { keyView: SseCKeyView; on
           {done ? t('common.close') : t('common.cancel')}
         </Button>
         {!done && (
-          <Button className="button primary" isDisabled={busy} onPress={() => void exportKey()}>
+          <Button className="button primary" aria-disabled={busy || undefined} onPress={() => void exportKey()}>
             {t('sseCKeys.exportDialog.confirm')}
           </Button>
         )}
@@ -95,6 +96,7 @@ export function RemoveKeyDialog({ keyView, onClose }: { keyView: SseCKeyView; on
   }, [model, keyView.id]);
 
   const remove = async () => {
+    if (busy) return;
     setBusy(true);
     const answer = await model.sseCKeys.getState().remove(keyView.id);
     setBusy(false);
@@ -128,7 +130,7 @@ export function RemoveKeyDialog({ keyView, onClose }: { keyView: SseCKeyView; on
         <Button className="button" onPress={onClose} autoFocus>
           {t('common.cancel')}
         </Button>
-        <Button className="button danger" isDisabled={busy} onPress={() => void remove()}>
+        <Button className="button danger" aria-disabled={busy || undefined} onPress={() => void remove()}>
           {t('sseCKeys.removeDialog.confirm')}
         </Button>
       </div>

@@ -93,6 +93,28 @@ describe('ObjectTable', () => {
     await screen.findByText('z.txt');
   });
 
+  it('selects with the mouse as a file manager does: click one, Ctrl-click adds, Shift-click a range from the last click', async () => {
+    const { user, model } = await renderApp({ objects: { [BUCKET]: ['a', 'b', 'c', 'd', 'e'].map((n) => object(`${n}.txt`)) } });
+    await screen.findByText('e.txt');
+    const row = (name: string) => dataRows().find((r) => r.textContent?.startsWith(name))!;
+    const selected = () => [...model.listing.getState().selected].sort();
+    await user.click(row('b.txt'));
+    expect(selected()).toEqual(['b.txt']);
+    await user.keyboard('{Shift>}');
+    await user.click(row('d.txt'));
+    await user.keyboard('{/Shift}');
+    expect(selected()).toEqual(['b.txt', 'c.txt', 'd.txt']);
+    await user.keyboard('{Control>}');
+    await user.click(row('a.txt'));
+    await user.keyboard('{/Control}');
+    expect(selected()).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.txt']);
+    // The range runs from the last plain or Ctrl click (a.txt now).
+    await user.keyboard('{Shift>}');
+    await user.click(row('c.txt'));
+    await user.keyboard('{/Shift}');
+    expect(selected()).toEqual(['a.txt', 'b.txt', 'c.txt']);
+  });
+
   it('shows the whole of a long name on hover, where the column cuts it short', async () => {
     const long = `${'quarterly-report-for-the-board-'.repeat(5)}final.pdf`;
     const folder = `${'archive-of-everything-'.repeat(4)}2026`;

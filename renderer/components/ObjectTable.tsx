@@ -131,14 +131,21 @@ export function ObjectTable() {
   // every row on screen render again on each scroll frame (the row is memoized on its props).
   const latest = useRef({ rows, location });
   latest.current = { rows, location };
+  // A click selects the row; Ctrl/Cmd-click adds or removes it; Shift-click selects from the anchor to it.
   const onRowSelect = useCallback(
-    (index: number, additive: boolean) => {
-      const row = latest.current.rows.at(index);
+    (index: number, how: 'only' | 'toggle' | 'range') => {
+      const rows = latest.current.rows;
+      const row = rows.at(index);
       if (!row) return;
       setFocused(index);
-      anchor.current = index;
       const listing = model.listing.getState();
-      if (additive) listing.toggle(rowKey(row));
+      if (how === 'range') {
+        const from = Math.min(anchor.current, rows.length - 1);
+        listing.select(keysBetween(rows, Math.min(from, index), Math.max(from, index)));
+        return;
+      }
+      anchor.current = index;
+      if (how === 'toggle') listing.toggle(rowKey(row));
       else listing.select([rowKey(row)]);
     },
     [model],
@@ -361,7 +368,7 @@ interface RowProps {
   selected: boolean;
   focused: boolean;
   /** additive: Ctrl/Cmd-click adds or removes the row instead of selecting only it. */
-  onSelect(index: number, additive: boolean): void;
+  onSelect(index: number, how: 'only' | 'toggle' | 'range'): void;
   onOpen(index: number): void;
   /** From the table: useTranslation in each of the rows rendered per scroll frame costs more than the row itself. */
   t: TFunction;
@@ -379,7 +386,9 @@ const ObjectTableRow = memo(function ObjectTableRow({ row, index, location, sele
       data-key={rowKey(row)}
       tabIndex={focused ? 0 : -1}
       style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
-      onClick={(e) => onSelect(index, e.ctrlKey || e.metaKey)}
+      // Shift-click would also select the text between the rows: the row selection is what it means here.
+      onMouseDown={(e) => e.shiftKey && e.preventDefault()}
+      onClick={(e) => onSelect(index, e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only')}
       onDoubleClick={() => onOpen(index)}
     >
       {isFolder(row) ? (

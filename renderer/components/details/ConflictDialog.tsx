@@ -30,7 +30,7 @@ export function ConflictDialog({ dialog }: { dialog: Extract<DetailsDialog, { ki
               {dialog.count > shown.length && <li>{t('details.conflict.more', { count: dialog.count - shown.length })}</li>}
             </ul>
           )}
-          <p>{t('details.conflict.body')}</p>
+          <p>{t('details.conflict.body', { example: secondName(dialog.names[0] ?? '') })}</p>
           <div className="dialog-actions wrap">
             <Button className="button" onPress={() => answer(null)} autoFocus>
               {t('common.cancel')}
@@ -51,4 +51,12 @@ export function ConflictDialog({ dialog }: { dialog: Extract<DetailsDialog, { ki
       </Modal>
     </ModalOverlay>
   );
+}
+
+/** The name "Keep both" would give, for the example: "report (2).pdf", "photos (2)/". */
+function secondName(name: string): string {
+  const folder = name.endsWith('/');
+  const base = folder ? name.slice(0, -1) : name;
+  const dot = folder ? -1 : base.lastIndexOf('.');
+  return dot > 0 ? `${base.slice(0, dot)} (2)${base.slice(dot)}` : `${base} (2)${folder ? '/' : ''}`;
 }

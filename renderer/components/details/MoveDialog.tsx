@@ -96,7 +96,8 @@ export function MoveDialog({ keys, actions }: { keys: string[]; actions: ObjectA
             </ul>
           )}
           {intoItself && <p className="hint">{t('details.moveDialog.intoItself')}</p>}
-          {!intoItself && moves.length === 0 && <p className="hint">{t('details.moveDialog.alreadyHere')}</p>}
+          {/* Where it is now is where the dialog opens: a prompt to choose, not a refusal, until another folder was chosen. */}
+          {!intoItself && moves.length === 0 && <p className="hint">{dest === location.prefix ? t('details.moveDialog.choose') : t('details.moveDialog.alreadyHere')}</p>}
           <div className="dialog-actions">
             <Button className="button" onPress={close}>
               {t('common.cancel')}

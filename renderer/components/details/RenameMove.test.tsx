@@ -93,12 +93,14 @@ describe('move', () => {
     fireEvent.click(screen.getByText('todo.txt'), { ctrlKey: true });
     await user.click(screen.getByRole('button', { name: 'Move the selected items to another folder' }));
     const dialog = await screen.findByRole('dialog', { name: 'Move 2 items' });
-    // Here already: nothing would move.
-    expect(within(dialog).getByText('Everything chosen is already here; choose another folder.')).toBeTruthy();
+    // It opens where they are: a prompt to choose, not a refusal.
+    expect(within(dialog).getByText('Choose the folder to move to: open it here, or go up with the path above.')).toBeTruthy();
+    expect(within(dialog).getByRole('button', { name: /^Move to / }).hasAttribute('disabled')).toBe(true);
     await user.click(await within(dialog).findByRole('button', { name: 'archive' }));
     await user.click(await within(dialog).findByRole('button', { name: '2025' }));
     await user.click(within(dialog).getByRole('button', { name: 'Move to 2025' }));
     const ask = await screen.findByRole('alertdialog', { name: 'notes.txt already exists there' });
+    expect(ask.textContent).toContain('Keep both gives the one you are moving or renaming a new name, such as “notes (2).txt”.');
     await user.click(within(ask).getByRole('button', { name: 'Skip these' }));
     await waitFor(() =>
       expect(bridge.callsOf('jobs.startMove')).toEqual([

@@ -37,6 +37,19 @@ describe('transfers panel', () => {
     expect(within(old).getByText('From before Coffer restarted.')).toBeTruthy();
   });
 
+  it('clears the finished transfers in one press, leaving the running and the failed ones', async () => {
+    const done = job({ id: 'job-done', state: 'completed', subject: 'done.txt', finishedAt: T0 });
+    const stopped = job({ id: 'job-stopped', state: 'cancelled', subject: 'stopped.txt', finishedAt: T0 });
+    const { user, bridge } = await renderApp({ objects: { [BUCKET]: [object('a.txt')] }, handlers: { 'jobs.list': () => ({ jobs: [done, stopped, failed, running] }) } });
+    const panel = screen.getByRole('region', { name: 'Transfers' });
+    await user.click(within(panel).getByRole('button', { name: 'Clear 2 finished' }));
+    await waitFor(() => expect(bridge.callsOf('jobs.dismiss').map((r) => r.jobId).sort()).toEqual(['job-done', 'job-stopped']));
+    await waitFor(() => expect(within(panel).queryByRole('button', { name: /^Clear/ })).toBeNull());
+    expect(within(panel).queryByRole('listitem', { name: /done\.txt|stopped\.txt/ })).toBeNull();
+    expect(within(panel).getByRole('listitem', { name: 'Uploading film.mov to photos' })).toBeTruthy();
+    expect(within(panel).getByRole('listitem', { name: 'Uploading a.txt and 2 more files to photos' })).toBeTruthy();
+  });
+
   it('tells a finished job in the past tense, with the whole title on hover and an X (not a bin) to remove it, without the restart note', async () => {
     const done = job({ id: 'job-done', state: 'completed', restored: true, subject: 'report.pdf', finishedAt: T0, progress: { bytesDone: 13, bytesTotal: 13, filesDone: 3, filesTotal: 3, filesFailed: 0, rate: 0, etaSeconds: null } });
     const { bridge, user } = await renderApp({ objects: {}, handlers: { 'jobs.list': () => ({ jobs: [done] }) } });

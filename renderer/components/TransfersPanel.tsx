@@ -33,6 +33,7 @@ export function TransfersPanel() {
   const [open, setOpen] = useState(true);
   const timeLeft = useTimeLeft();
   const totals = transferTotals({ jobs, order });
+  const clearable = order.filter((id) => jobs[id]?.state === 'completed' || jobs[id]?.state === 'cancelled').length;
 
   useEffect(() => {
     if (location) void model.transfers.getState().loadIncomplete(location);
@@ -51,6 +52,11 @@ export function TransfersPanel() {
         <h2>
           {t('transfers.title')} <span className="summary">({summary.join(' · ')})</span>
         </h2>
+        {open && clearable > 0 && (
+          <Button className="button quiet clear-finished" onPress={() => void model.transfers.getState().clearFinished()}>
+            {t('transfers.clearFinished', { count: clearable })}
+          </Button>
+        )}
         <Button className="button quiet" onPress={() => setOpen(!open)} aria-expanded={open} aria-label={open ? t('transfers.collapse') : t('transfers.expand')}>
           {open ? <ChevronDown className="icon" aria-hidden /> : <ChevronUp className="icon" aria-hidden />}
         </Button>

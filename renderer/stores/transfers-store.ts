@@ -27,6 +27,8 @@ export interface TransfersState {
   load(): Promise<void>;
   startUpload(location: Location, files: PageFile[], sse: SseChoice): Promise<JobSummary | null>;
   act(jobId: string, action: JobAction): Promise<void>;
+  /** Takes the transfers that completed or were cancelled off the list (failed ones stay, to be retried). */
+  clearFinished(): Promise<void>;
   apply(events: JobEvent[]): void;
   loadIncomplete(location: Location): Promise<void>;
   abortIncomplete(upload: IncompleteUpload): Promise<void>;
@@ -84,6 +86,12 @@ export function createTransfersStore(bridge: Bridge) {
         } else {
           set((s) => removeJob(s, jobId));
         }
+      },
+
+      async clearFinished() {
+        const { jobs, order } = get();
+        const done = order.filter((id) => jobs[id]?.state === 'completed' || jobs[id]?.state === 'cancelled');
+        for (const id of done) await get().act(id, 'dismiss');
       },
 
       apply(events) {

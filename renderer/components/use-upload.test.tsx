@@ -1,8 +1,9 @@
 // Files chosen while no bucket is open yet (Coffer still opening, or the first bucket not made yet) are never
-// dropped silently: they go to the first bucket that opens.
-import { act, screen, waitFor } from '@testing-library/react';
+// dropped silently: they go to the first bucket that opens. A file whose name is taken in the folder on screen is
+// asked about first: replace, keep both (uploaded as "name (2).ext"), skip, or cancel.
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { BUCKET } from '../test-support/memory-bridge';
+import { BUCKET, object } from '../test-support/memory-bridge';
 import { renderApp } from '../test-support/render-app';
 
 describe('uploading before a bucket is open', () => {
@@ -20,3 +21,39 @@ describe('uploading before a bucket is open', () => {
     expect(bridge.uploads[0]!.files.map((f) => f.file.name)).toEqual(['early.txt']);
   });
 });
+
+describe('uploading onto names that are taken', () => {
+  const pick = (names: string[]) => names.map((n) => new File([n], n, { type: 'text/plain' }));
+
+  it('asks first; keeps both under a new name, skips, replaces, or uploads nothing when cancelled', async () => {
+    const { bridge, user } = await renderApp({ objects: { [BUCKET]: [object('report.pdf'), object('report (2).pdf'), object('notes.txt')] } });
+    await screen.findByText('notes.txt');
+    const input = screen.getByTestId('upload-files-input');
+    const uploaded = () => bridge.uploads.map((u) => u.files.map((f) => f.relativePath));
+
+    await user.upload(input, pick(['report.pdf', 'new.txt']));
+    let ask = await screen.findByRole('alertdialog', { name: 'report.pdf already exists there' });
+    expect(ask.textContent).toContain('Keep both uploads yours under a new name, such as “report (2).pdf”.');
+    expect(bridge.uploads).toHaveLength(0);
+    await user.click(within(ask).getByRole('button', { name: 'Keep both' }));
+    // "report (2).pdf" is taken too: the next free name.
+    await waitFor(() => expect(uploaded()).toEqual([['report (3).pdf', 'new.txt']]));
+
+    await user.upload(input, pick(['notes.txt', 'other.txt']));
+    ask = await screen.findByRole('alertdialog', { name: 'notes.txt already exists there' });
+    await user.click(within(ask).getByRole('button', { name: 'Skip these' }));
+    await waitFor(() => expect(uploaded().at(-1)).toEqual(['other.txt']));
+
+    await user.upload(input, pick(['notes.txt']));
+    ask = await screen.findByRole('alertdialog', { name: 'notes.txt already exists there' });
+    await user.click(within(ask).getByRole('button', { name: 'Replace' }));
+    await waitFor(() => expect(uploaded().at(-1)).toEqual(['notes.txt']));
+
+    await user.upload(input, pick(['notes.txt']));
+    ask = await screen.findByRole('alertdialog', { name: 'notes.txt already exists there' });
+    await user.click(within(ask).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(bridge.uploads).toHaveLength(3);
+  });
+});
+

@@ -1,10 +1,16 @@
 // Starting uploads from wherever the files come from (a drop, <input type=file>, a native dialog), always with
-// the encryption that the overlay and the options popover announced.
+// the encryption that the overlay and the options popover announced. A file whose name is taken in the folder on
+// screen is asked about first (replace, keep both, skip), never overwritten silently.
 import { useCallback } from 'react';
 import type { PageFile } from '../bridge/bridge';
 import { findBucket } from '../stores/connections-store';
 import type { ListingStore } from '../stores/listing-store';
+import type { ConflictChoice } from '../../shared/contract/channels-details';
+import { freeName, takenAmong } from '../lib/upload-conflicts';
+import type { AppModel } from '../stores/app-model';
+import type { Location } from '../stores/listing-store';
 import { useModel } from '../stores/model-context';
+import { detailsStore } from './details/details-store';
 import { effectiveSse } from '../stores/upload-store';
 
 export function useUpload() {
@@ -23,7 +29,14 @@ export function useUpload() {
       if (!location) return model.transfers.setState({ error: { kind: 'usage', code: 'NoBucketOpen', message: 'Open a bucket first, then drop the files again.', details: {} } });
       // An empty folder (or one holding only empty folders) yields no files: say so rather than do nothing.
       if (files.length === 0) return model.transfers.setState({ error: { kind: 'usage', code: 'NothingToUpload', message: 'There were no files to upload.', details: {} } });
-      await model.transfers.getState().startUpload(location, files, sseNow());
+      const names = await settleTakenNames(
+        model,
+        location,
+        files.map((f) => f.relativePath.replace(/^\/+/, '')),
+      );
+      if (!names) return;
+      const chosen = files.flatMap((f, i) => (names[i] === null ? [] : [{ ...f, relativePath: names[i]! }]));
+      if (chosen.length > 0) await model.transfers.getState().startUpload(location, chosen, sseNow());
     },
     [model, sseNow],
   );
@@ -45,7 +58,10 @@ export function useUpload() {
         if (a.value.path) paths.push(a.value.path);
       }
       if (paths.length === 0) return;
-      const items = paths.map((path) => ({ source: { kind: 'path' as const, path }, key: location.prefix + baseName(path) + (kind === 'folder' ? '/' : '') }));
+      const names = kind === 'files' ? await settleTakenNames(model, location, paths.map(baseName)) : [baseName(paths[0]!) + '/'];
+      if (!names) return;
+      const items = paths.flatMap((path, i) => (names[i] === null ? [] : [{ source: { kind: 'path' as const, path }, key: location.prefix + names[i]! }]));
+      if (items.length === 0) return;
       const answer = await api.jobs.startUpload({ connectionId: location.connectionId, bucket: location.bucket, prefix: location.prefix, items, sse: sseNow() });
       if (!answer.ok) return model.transfers.setState({ error: answer.error });
       model.transfers.getState().apply([{ type: 'job.added', job: answer.value.job }]);
@@ -54,6 +70,26 @@ export function useUpload() {
   );
 
   return { uploadFiles, uploadPicked };
+}
+
+/**
+ * The names to upload under: as given, or, where a loaded row has one of them, as the user answers (each name, a new
+ * one for "Keep both", null for a file skipped). Null when the user cancelled.
+ */
+async function settleTakenNames(model: AppModel, location: Location, names: string[]): Promise<Array<string | null> | null> {
+  const listing = model.listing.getState();
+  const loaded = [...listing.objects.map((o) => o.key.slice(location.prefix.length)), ...listing.folders.map((f) => f.prefix.slice(location.prefix.length))];
+  const taken = takenAmong(names, loaded);
+  if (taken.length === 0) return names;
+  const choice = await new Promise<ConflictChoice | null>((resolve) =>
+    detailsStore(model).getState().openDialog({ kind: 'conflict', moves: [], names: taken, count: taken.length, single: names.length === 1, upload: true, resolve }),
+  );
+  if (choice === null) return null;
+  if (choice === 'replace') return names;
+  const isTaken = new Set(taken);
+  if (choice === 'skip') return names.map((n) => (isTaken.has(n) ? null : n));
+  const inUse = new Set([...loaded, ...names]);
+  return names.map((n) => (isTaken.has(n) ? freeName(n, inUse) : n));
 }
 
 export function baseName(path: string): string {

@@ -1,8 +1,9 @@
 // "report.pdf already exists": what to do with names that are taken at the destination — replace them, keep both
-// (the moved one gets "report (2).pdf"), skip them (moves of several items), or cancel and change nothing.
+// (the moved or uploaded one gets "report (2).pdf"), skip them (several items), or cancel and change nothing.
 import { useTranslation } from 'react-i18next';
 import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import type { ConflictChoice } from '../../../shared/contract/channels-details';
+import { numberedName } from '../../lib/upload-conflicts';
 import { useModel } from '../../stores/model-context';
 import { detailsStore, type DetailsDialog } from './details-store';
 
@@ -30,7 +31,7 @@ export function ConflictDialog({ dialog }: { dialog: Extract<DetailsDialog, { ki
               {dialog.count > shown.length && <li>{t('details.conflict.more', { count: dialog.count - shown.length })}</li>}
             </ul>
           )}
-          <p>{t('details.conflict.body', { example: secondName(dialog.names[0] ?? '') })}</p>
+          <p>{t(dialog.upload ? 'details.conflict.bodyUpload' : 'details.conflict.body', { example: numberedName(dialog.names[0] ?? '') })}</p>
           <div className="dialog-actions wrap">
             <Button className="button" onPress={() => answer(null)} autoFocus>
               {t('common.cancel')}
@@ -53,10 +54,3 @@ export function ConflictDialog({ dialog }: { dialog: Extract<DetailsDialog, { ki
   );
 }
 
-/** The name "Keep both" would give, for the example: "report (2).pdf", "photos (2)/". */
-function secondName(name: string): string {
-  const folder = name.endsWith('/');
-  const base = folder ? name.slice(0, -1) : name;
-  const dot = folder ? -1 : base.lastIndexOf('.');
-  return dot > 0 ? `${base.slice(0, dot)} (2)${base.slice(dot)}` : `${base} (2)${folder ? '/' : ''}`;
-}

@@ -11,8 +11,8 @@ import { useModel } from '../../stores/model-context';
 export type DetailsDialog =
   | { kind: 'rename'; key: string }
   | { kind: 'move'; keys: string[] }
-  /** Some of `moves` land on names that exist: replace, keep both, skip (moves only) or cancel. */
-  | { kind: 'conflict'; moves: MoveSpec[]; names: string[]; count: number; single: boolean; resolve(choice: ConflictChoice | null): void };
+  /** Some of `moves` (or of an upload's files, `upload`) land on names that exist: replace, keep both, skip or cancel. */
+  | { kind: 'conflict'; moves: MoveSpec[]; names: string[]; count: number; single: boolean; upload?: boolean; resolve(choice: ConflictChoice | null): void };
 
 export interface ContextMenuState {
   x: number;

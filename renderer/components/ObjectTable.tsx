@@ -98,8 +98,9 @@ export function ObjectTable() {
   const [focused, setFocused] = useState(0);
   // Shift+arrows select from here (the row last selected by itself) to the focused row.
   const anchor = useRef(0);
-  // Set by Delete: when the deleted row was the one focused and its element went away, focus comes back to the table.
-  const refocusAfterDelete = useRef(false);
+  // Set by Delete, by Enter into a folder and by going up a level: when the focused row's element went away, the
+  // focus comes back to the table (to the folder just left, after going up) instead of staying on the page.
+  const refocus = useRef<{ key?: string } | null>(null);
   useEffect(() => {
     setFocused(0);
     anchor.current = 0;
@@ -162,10 +163,17 @@ export function ObjectTable() {
   const lang = i18n.language;
 
   useEffect(() => {
-    if (!refocusAfterDelete.current || (document.activeElement && document.activeElement !== document.body)) return;
-    refocusAfterDelete.current = false;
-    const i = Math.min(focused, rows.length - 1);
-    if (i >= 0) scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus();
+    if (!refocus.current || rows.length === 0 || (document.activeElement && document.activeElement !== document.body)) return;
+    // Only folders are looked for (the one just left), and folders come first.
+    const wanted = refocus.current.key === undefined ? -1 : rows.folders.findIndex((f) => f.prefix === refocus.current!.key);
+    refocus.current = null;
+    const i = wanted >= 0 ? wanted : Math.min(focused, rows.length - 1);
+    if (wanted >= 0) {
+      setFocused(wanted);
+      anchor.current = wanted;
+      win.scrollToIndex(wanted);
+    }
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
   }, [rows, focused]);
 
   if (!location && opening) return <div className="table-message" role="status">{t('table.opening')}</div>;
@@ -208,6 +216,18 @@ export function ObjectTable() {
     win.scrollToIndex(i);
     requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
   };
+  const askDelete = (row: Row | undefined) => {
+    if (selected.size === 0 && row && !isFolder(row)) listing.select([row.key]);
+    refocus.current = {};
+    listing.askDelete(true);
+  };
+  /** To the folder above (Backspace, Alt+↑), with the focus on the folder just left. */
+  const goUp = () => {
+    if (!location.prefix) return;
+    const parent = location.prefix.slice(0, location.prefix.slice(0, -1).lastIndexOf('/') + 1);
+    refocus.current = { key: location.prefix };
+    void listing.open({ ...location, prefix: parent });
+  };
   const openDetails = (row: Row) => {
     if (!selected.has(rowKey(row)) || selected.size > 1) listing.select([rowKey(row)]);
     detailsStore(model).getState().setPaneOpen(true);
@@ -225,7 +245,8 @@ export function ObjectTable() {
         moveFocus(current + 1, e);
         break;
       case 'ArrowUp':
-        moveFocus(current - 1, e);
+        if (e.altKey) goUp();
+        else moveFocus(current - 1, e);
         break;
       case 'PageDown':
         moveFocus(current + page, e);
@@ -240,8 +261,10 @@ export function ObjectTable() {
         moveFocus(rows.length - 1, e);
         break;
       case 'Enter':
-        if (row && isFolder(row)) onRowOpen(current);
-        else if (row) openDetails(row);
+        if (row && isFolder(row)) {
+          refocus.current = {};
+          onRowOpen(current);
+        } else if (row) openDetails(row);
         break;
       case ' ':
         if (row) {
@@ -258,11 +281,13 @@ export function ObjectTable() {
         if (selected.size === 0) return;
         listing.select([]);
         break;
-      case 'Delete':
       case 'Backspace':
-        if (selected.size === 0 && row && !isFolder(row)) listing.select([row.key]);
-        refocusAfterDelete.current = true;
-        listing.askDelete(true);
+        // Up a level, as in Explorer; Cmd/Ctrl+Backspace deletes, as in Finder.
+        if (mod) askDelete(row);
+        else goUp();
+        break;
+      case 'Delete':
+        askDelete(row);
         break;
       default:
         return;

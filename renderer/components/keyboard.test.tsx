@@ -19,6 +19,27 @@ async function start(objects = [object('a.txt'), object('b.txt'), object('c.txt'
 }
 
 describe('keyboard in the object table', () => {
+  it('goes into a folder with Enter and up again with Backspace or Alt+Up, the focus staying in the table', async () => {
+    const { user, model } = await start([object('a.txt'), object('2026/x.txt'), object('2026/y.txt'), object('2027/z.txt')]);
+    await user.click(rowOf('2026/'));
+    await user.keyboard('{Enter}');
+    await screen.findByText('x.txt');
+    // In the folder, on its first row, ready for the arrows (not on the page behind).
+    await waitFor(() => expect(document.activeElement).toBe(rowOf('x.txt')));
+    await user.keyboard('{ArrowDown}');
+    expect(selectedNames()).toEqual(['2026/y.txt']);
+    await user.keyboard('{Backspace}');
+    await screen.findByText('a.txt');
+    expect(model.listing.getState().location?.prefix).toBe('');
+    // Back on the folder just left; Backspace asked nothing about deleting.
+    await waitFor(() => expect(document.activeElement).toBe(rowOf('2026/')));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await user.keyboard('{ArrowDown}{Enter}');
+    await screen.findByText('z.txt');
+    await user.keyboard('{Alt>}{ArrowUp}{/Alt}');
+    await waitFor(() => expect(document.activeElement).toBe(rowOf('2027/')));
+  });
+
   it('moves the selection with the arrows, extends it with Shift, and jumps with Home and End', async () => {
     const { user } = await start();
     // The folder comes first: 2026/, a.txt, b.txt, c.txt, d.txt.

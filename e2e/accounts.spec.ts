@@ -55,7 +55,7 @@ test('a wrong account then a right one: the store at its URL, its buckets in the
   await expect(dialog.getByText('SignatureDoesNotMatch', { exact: true })).toBeHidden();
   // The focus stayed in the dialog through the request (a button disabled meanwhile would have dropped it to the
   // page, and Esc and Tab with it).
-  expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  expect(await dialog.evaluate((d) => d.contains(d.ownerDocument.activeElement))).toBe(true);
   // Tall enough for the whole dialog, its sentence included.
   await page.setViewportSize({ width: 1280, height: 1200 });
   await dialog.getByRole('alert').scrollIntoViewIfNeeded();

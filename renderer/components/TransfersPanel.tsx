@@ -8,7 +8,7 @@ import { Button } from 'react-aria-components';
 import type { IncompleteUpload, JobSummary } from '../../shared/contract';
 import { durationParts, formatDate, formatSize, placeLabel } from '../lib/format';
 import { useListing, useModel, useTransfers } from '../stores/model-context';
-import { finished, transferTotals, type JobAction } from '../stores/transfers-store';
+import { clearable, finished, transferTotals, type JobAction } from '../stores/transfers-store';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorNotice, useErrorSentence } from './ErrorNotice';
 import { IconButton } from './IconButton';
@@ -33,7 +33,7 @@ export function TransfersPanel() {
   const [open, setOpen] = useState(true);
   const timeLeft = useTimeLeft();
   const totals = transferTotals({ jobs, order });
-  const clearable = order.filter((id) => jobs[id]?.state === 'completed' || jobs[id]?.state === 'cancelled').length;
+  const toClear = order.filter((id) => clearable(jobs[id])).length;
 
   useEffect(() => {
     if (location) void model.transfers.getState().loadIncomplete(location);
@@ -52,9 +52,9 @@ export function TransfersPanel() {
         <h2>
           {t('transfers.title')} <span className="summary">({summary.join(' · ')})</span>
         </h2>
-        {open && clearable > 0 && (
+        {open && toClear > 0 && (
           <Button className="button quiet clear-finished" onPress={() => void model.transfers.getState().clearFinished()}>
-            {t('transfers.clearFinished', { count: clearable })}
+            {t('transfers.clearFinished', { count: toClear })}
           </Button>
         )}
         <Button className="button quiet" onPress={() => setOpen(!open)} aria-expanded={open} aria-label={open ? t('transfers.collapse') : t('transfers.expand')}>

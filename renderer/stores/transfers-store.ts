@@ -36,6 +36,8 @@ export interface TransfersState {
 }
 
 export const finished = (job: JobSummary) => job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled';
+/** What "Clear finished" takes off the list: failed transfers stay, to be retried. */
+export const clearable = (job: JobSummary | undefined) => job?.state === 'completed' || job?.state === 'cancelled';
 
 export function createTransfersStore(bridge: Bridge) {
   return createStore<TransfersState>()((set, get) => {
@@ -90,7 +92,7 @@ export function createTransfersStore(bridge: Bridge) {
 
       async clearFinished() {
         const { jobs, order } = get();
-        const done = order.filter((id) => jobs[id]?.state === 'completed' || jobs[id]?.state === 'cancelled');
+        const done = order.filter((id) => clearable(jobs[id]));
         for (const id of done) await get().act(id, 'dismiss');
       },
 

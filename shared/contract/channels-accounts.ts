@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { channel, none, target } from './channel-kit';
 import { ByteCount, ConnectionId, Count, DefaultEncryption, Region } from './common';
+import { CertificateSha256 } from './errors';
 import { ItemFailure } from './jobs';
 
 /** 'cos': Tencent Cloud COS; 'store': a coffer-store elsewhere, reached at its URL. */
@@ -24,7 +25,7 @@ export const Account = z.strictObject({
   secretIdMasked: z.string().max(64),
   hasSessionToken: z.boolean(),
   /** The fingerprint of the store's certificate the user chose to trust (no authority signed it); else null. */
-  certificateSha256: z.string().max(200).nullable(),
+  certificateSha256: CertificateSha256.nullable(),
 });
 export type Account = z.infer<typeof Account>;
 
@@ -48,7 +49,7 @@ const place = {
    * A store whose certificate no trusted authority signed: the SHA-256 fingerprint of the certificate the user
    * compared with the store's own (an 'AccountCertificate' refusal names it) and chose to trust.
    */
-  trustCertificateSha256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint, as AB:CD:…').optional(),
+  trustCertificateSha256: CertificateSha256.optional(),
 };
 
 const needsEndpoint = (r: { kind?: AccountKind; endpoint?: string }) => r.kind !== 'store' || r.endpoint !== undefined;

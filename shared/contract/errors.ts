@@ -14,6 +14,9 @@ import { z } from 'zod';
 export const ErrorKind = z.enum(['usage', 'not-found', 'access', 'integrity', 'conflict', 'unavailable', 'failed', 'cancelled']);
 export type ErrorKind = z.infer<typeof ErrorKind>;
 
+/** A certificate's SHA-256 fingerprint as Node and `coffer-store serve` write it: upper-case hex pairs joined by ':'. */
+export const CertificateSha256 = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint, as AB:CD:…');
+
 /** Facts for the Details disclosure and for logs; every field optional, all public (no credentials, no keys). */
 export const ErrorDetails = z.strictObject({
   /** The underlying code: a COS code ('NoSuchBucket'), an engine code ('crc-mismatch'), an errno ('ENOENT'). */
@@ -30,7 +33,7 @@ export const ErrorDetails = z.strictObject({
   /** Whether trying the same thing again may succeed (network, throttling, a server 5xx). */
   retryable: z.boolean().optional(),
   /** The SHA-256 fingerprint of a certificate a store presented that no trusted authority signed. */
-  certificateSha256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/).optional(),
+  certificateSha256: CertificateSha256.optional(),
 });
 export type ErrorDetails = z.infer<typeof ErrorDetails>;
 

@@ -3,7 +3,7 @@
 // is part of it. Focus goes back to the row when the menu closes.
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Download, FolderInput, FolderOpen, Info, Link, Lock, Pencil, Trash2 } from 'lucide-react';
+import { Download, FolderInput, FolderOpen, Info, Link, Lock, Pencil, Trash2, type LucideIcon } from 'lucide-react';
 import { Keyboard, Menu, MenuItem, Popover, Separator } from 'react-aria-components';
 import { useListing, useModel } from '../../stores/model-context';
 import { detailsStore, nameOfKey, useDetails } from './details-store';
@@ -69,36 +69,14 @@ export function ObjectContextMenu({ actions }: { actions: ObjectActions }) {
             run(key as Action);
           }}
         >
-          {one?.endsWith('/') && (
-            <MenuItem id="open" className="menu-item" textValue={t('details.menu.open')}>
-              <FolderOpen className="icon" aria-hidden /> {t('details.menu.open')}
-            </MenuItem>
-          )}
-          {one && !one.endsWith('/') && (
-            <MenuItem id="details" className="menu-item" textValue={t('details.menu.details')}>
-              <Info className="icon" aria-hidden /> {t('details.menu.details')}
-            </MenuItem>
-          )}
-          <MenuItem id="download" className="menu-item" textValue={t('details.download')}>
-            <Download className="icon" aria-hidden /> {t('details.download')}
-          </MenuItem>
-          {one && !one.endsWith('/') && (
-            <MenuItem id="share" className="menu-item" textValue={t('details.menu.share')}>
-              <Link className="icon" aria-hidden /> {t('details.menu.share')}
-            </MenuItem>
-          )}
+          {one?.endsWith('/') && <Item id="open" icon={FolderOpen} label={t('details.menu.open')} />}
+          {one && !one.endsWith('/') && <Item id="details" icon={Info} label={t('details.menu.details')} />}
+          <Item id="download" icon={Download} label={t('details.download')} />
+          {one && !one.endsWith('/') && <Item id="share" icon={Link} label={t('details.menu.share')} />}
           <Separator className="menu-separator" />
-          {one && (
-            <MenuItem id="rename" className="menu-item" textValue={t('details.menu.rename')}>
-              <Pencil className="icon" aria-hidden /> {t('details.menu.rename')}
-            </MenuItem>
-          )}
-          <MenuItem id="move" className="menu-item" textValue={t('details.menu.move')}>
-            <FolderInput className="icon" aria-hidden /> {t('details.menu.move')}
-          </MenuItem>
-          <MenuItem id="encrypt" className="menu-item" textValue={t('details.encryptAll')}>
-            <Lock className="icon" aria-hidden /> {t('details.encryptAll')}
-          </MenuItem>
+          {one && <Item id="rename" icon={Pencil} label={t('details.menu.rename')} />}
+          <Item id="move" icon={FolderInput} label={t('details.menu.move')} />
+          <Item id="encrypt" icon={Lock} label={t('details.encryptAll')} />
           {files.length > 0 && (
             <>
               <Separator className="menu-separator" />
@@ -111,5 +89,14 @@ export function ObjectContextMenu({ actions }: { actions: ObjectActions }) {
         </Menu>
       </Popover>
     </>
+  );
+}
+
+/** One action of the menu: its icon and its words (which are also what typing a letter finds). */
+function Item({ id, icon: Icon, label }: { id: Action; icon: LucideIcon; label: string }) {
+  return (
+    <MenuItem id={id} className="menu-item" textValue={label}>
+      <Icon className="icon" aria-hidden /> {label}
+    </MenuItem>
   );
 }

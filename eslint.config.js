@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'release/', 'coverage/', '.scratch/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'dist/', 'release/', 'coverage/', '.scratch/', 'test-results/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -305,6 +305,23 @@ describe('browser-mode host: the contract over the WebSocket', () => {
     c.ws.close();
   });
 
+  it('fails a file the page says it cannot read with a sentence, and uploads the others', async () => {
+    const c = await connect();
+    const files = [{ name: 'ok.txt', data: Buffer.from('fine') }, { name: 'holiday.jpg', data: Buffer.alloc(4096), size: 4096 }];
+    const { jobId, ids } = await startPageUpload(c, 'unread/', files, 'unread');
+    expect((await batch(batchBody([{ id: ids[0]!, data: files[0]!.data }]))).status).toBe(204);
+    // What the page sends when the browser could not read the file (a folder, or a file gone since the drop).
+    const told = await http(`/upload/${ids[1]}?token=${host.token}&offset=0&unreadable=1`, { method: 'PUT', headers: { origin: host.url } });
+    expect(told.status).toBe(204);
+    const done = (await nextEvent(c, 'job.done', (e) => e.type === 'job.done' && e.jobId === jobId)) as { job: JobSummary };
+    expect(done.job.progress).toMatchObject({ filesDone: 1, filesFailed: 1 });
+    expect(done.job.failures[0]!.error.message).toBe(
+      'Coffer could not read “holiday.jpg” from your computer: it was moved or deleted after it was dropped, or it is a folder. Drop a folder by itself to upload what it holds.',
+    );
+    expect(released(c)).toContain(ids[1]);
+    c.ws.close();
+  });
+
   it('fails the files a page never sent when it closes, with a sentence, and keeps running', async () => {
     const c = await connect();
     // More files than the engine starts at once: most are not asked for yet when the page goes.

@@ -202,6 +202,18 @@ export async function startHost(core: CofferCore, opts: HostOptions): Promise<Ru
     const offset = Number(url.searchParams.get('offset') ?? '0');
     const entry = core.streams.attach(streamId);
     if (!entry) return failWith(res, 404, { kind: 'not-found', code: 'NoSuchStream', message: 'Coffer is not waiting for this file (its upload finished, was cancelled, or it was already sent).', details: {} }, headers);
+    if (url.searchParams.get('unreadable') === '1') {
+      const name = entry.key.slice(entry.key.lastIndexOf('/', entry.key.length - 2) + 1);
+      const error: AppError = {
+        kind: 'not-found',
+        code: 'FileUnreadable',
+        message: `Coffer could not read “${name}” from your computer: it was moved or deleted after it was dropped, or it is a folder. Drop a folder by itself to upload what it holds.`,
+        details: { key: entry.key },
+      };
+      core.streams.settleItem(entry.jobId, entry.key, { ok: false, error });
+      req.resume();
+      return void res.writeHead(204, { ...headers, 'cache-control': 'no-store' }).end();
+    }
     // The page sends from where the host asked (after the parts a resumed upload already holds), nowhere else.
     const from = entry.stream.offset;
     if (offset !== from) {

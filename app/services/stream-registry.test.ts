@@ -3,7 +3,8 @@
 // for the first read instead of ending the process.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { StreamRegistry } from './stream-registry';
+import { MAX_BATCH_FILES } from '../../shared/contract';
+import { PREFETCH_BYTES, PREFETCH_FILES, StreamRegistry } from './stream-registry';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -17,17 +18,16 @@ function registryWith(sizes: number[]) {
 }
 
 describe('StreamRegistry', () => {
-  it('asks for small files ahead of the engine, at most 64 files or 8 MiB, and a large one when it is read', async () => {
+  it('asks for small files ahead of the engine, at most PREFETCH_BYTES of them, and a large one when it is read', async () => {
     const sizes = Array.from({ length: 100 }, (_, i) => (i === 3 ? 5 * MiB : i >= 50 ? 512 * KiB : 10));
     const { pulls, entries } = registryWith(sizes);
     expect(pulls).toEqual([]);
     entries[0]!.stream.read(0);
-    // The one read, then the small files after it up to 64 ahead or 8 MiB; the 5 MiB file is left to its own read.
+    // The one read, then the small files after it up to 8 MiB; the 5 MiB file is left to its own read.
     const ahead = pulls.slice(1);
     expect(pulls[0]).toBe('s-0');
     expect(ahead).not.toContain('s-3');
-    expect(ahead.length).toBeLessThanOrEqual(64);
-    expect(ahead.reduce((n, id) => n + sizes[Number(id.slice(2))]!, 0)).toBeLessThanOrEqual(8 * MiB);
+    expect(ahead.reduce((n, id) => n + sizes[Number(id.slice(2))]!, 0)).toBeLessThanOrEqual(PREFETCH_BYTES);
     expect(ahead.slice(0, 3)).toEqual(['s-1', 's-2', 's-4']);
     // Reading a file asked for ahead asks for nothing again, and moves the window on.
     const before = pulls.length;
@@ -35,6 +35,13 @@ describe('StreamRegistry', () => {
     expect(pulls.slice(before)).not.toContain('s-1');
     entries[3]!.stream.read(0);
     expect(pulls).toContain('s-3');
+  });
+
+  it('asks for at most PREFETCH_FILES small files ahead, one batch request of them', () => {
+    const { pulls, entries } = registryWith(Array.from({ length: PREFETCH_FILES + 50 }, () => 10));
+    entries[0]!.stream.read(0);
+    expect(pulls).toHaveLength(1 + PREFETCH_FILES);
+    expect(PREFETCH_FILES).toBeLessThanOrEqual(MAX_BATCH_FILES);
   });
 
   it('feeds a file the engine reads with backpressure: at most the pipe holds it', async () => {

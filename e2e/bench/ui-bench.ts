@@ -11,10 +11,11 @@
 // creating them over HTTP would measure PUT, not the window), as the store's own bench does.
 // Floors, in the same run and the same Chromium: how long the longest task is with no Coffer code at all.
 // Scrolling: a plain-DOM list of the same rows, 32 px each, reusing 40 row elements, scrolled the same way.
-// Dropping: the same files dropped on a blank page whose only code is what every folder-accepting uploader must
-// run (webkitGetAsEntry and getAsFile on each item, inside the drop event; then each file's size, which makes the
-// browser take its snapshot); from that and the CLI's time, the best files/s ratio any page could reach. A target
-// below its floor cannot be met on this machine by any page.
+// Dropping: the same files dropped on a blank page whose only code is the least any uploader must run (each item's
+// File taken inside the drop event, which asks the disk nothing; then each file's size, which makes the browser
+// take its snapshot); its longest task is then the browser's own handing over of the drop. From that and the
+// CLI's time, the best files/s ratio a page could reach without starting before it knows its files' sizes. A
+// target below its floor cannot be met on this machine by any page.
 //   node --import tsx e2e/bench/ui-bench.ts [--objects N] [--files N] [--headed] [--profile NAME] (CPU profiles NAME-scroll.cpuprofile, NAME-drop.cpuprofile)
 //     [--only first-rows,scroll,heap,drop] (run and report only those parts; default all)
 import { spawn } from 'node:child_process';
@@ -220,11 +221,11 @@ async function plainListFloor(page: Page, total: number) {
   return scrollToEnd(page, total - 40);
 }
 
-/** The drop floor: the files dropped on a blank page that only reads each item's entry, as a folder drop must. */
+/** The drop floor: the files dropped on a blank page that only takes each item's File, then its size. */
 async function blankDropFloor(page: Page, paths: string[]) {
   await page.setContent('<div id="z" style="position:fixed;inset:0"></div>');
   await page.evaluate(() => {
-    type Item = { webkitGetAsEntry(): unknown; getAsFile(): { size: number; lastModified: number } | null };
+    type Item = { getAsFile(): { size: number; lastModified: number } | null };
     const b = (window as unknown as { __bench: Bench & { entries?: number; snapshotMs?: number } }).__bench;
     b.longTasks = [];
     b.tasksOn = true;
@@ -234,7 +235,6 @@ async function blankDropFloor(page: Page, paths: string[]) {
       e.preventDefault();
       const files: Array<{ size: number; lastModified: number }> = [];
       for (const item of e.dataTransfer.items) {
-        if (!item.webkitGetAsEntry()) continue;
         const f = item.getAsFile();
         if (f) files.push(f);
       }

@@ -5,7 +5,7 @@
 // the pulls that arrive meanwhile make the next one: each request costs the page about as much as a small file's
 // bytes, so a drop of thousands of small files must be a few hundred requests, not one per file. Large files go
 // MAX_SINGLES at a time beside it (a browser keeps 6 connections per origin).
-import { BATCH_FILE_MAX_BYTES, MAX_BATCH_FILES, uploadBatchUrl, uploadUrl, type BatchManifest } from '../../shared/contract';
+import { BATCH_FILE_MAX_BYTES, MAX_BATCH_FILES, unreadableUrl, uploadBatchUrl, uploadUrl, type BatchManifest } from '../../shared/contract';
 
 export interface HeldFile {
   file: File;
@@ -78,7 +78,10 @@ export function uploadSender(env: SenderEnvironment) {
         headers: { 'content-type': 'application/octet-stream' },
       });
     } catch {
-      // The host sees the body end early and reports the item's failure as a job event.
+      // A file the browser cannot read (moved or deleted since the drop, or a folder taken for a file) fails
+      // before its request leaves, so the host would wait for it: say so, and its item fails with a sentence.
+      // Otherwise the host saw the body end early and reports the item's failure as a job event.
+      if (!(await readable(file, offset))) await env.fetch(unreadableUrl(streamId, env.token), { method: 'PUT' }).catch(() => undefined);
     }
   }
 
@@ -104,4 +107,15 @@ export function uploadSender(env: SenderEnvironment) {
       pump();
     },
   };
+}
+
+/** Whether the browser can still read the file (a folder, or a file gone since the drop, cannot). */
+function readable(file: File, offset: number): Promise<boolean> {
+  return file
+    .slice(offset, offset + 1)
+    .arrayBuffer()
+    .then(
+      () => true,
+      () => false,
+    );
 }

@@ -15,7 +15,9 @@
 // and then the files' bytes back to back in that order (a Blob of the Files, which the browser also streams from
 // disk; a FormData costs the page about a millisecond per file to encode), so that a drop of thousands of files
 // is not thousands of requests. The host feeds each file into its stream in turn, with the same backpressure.
-// The host answers 204, or an envelope with the error. `release` names
+// The host answers 204, or an envelope with the error. A file the browser cannot read (moved or deleted since the
+// drop, or a folder taken for a file in a big drop: drop-files.ts) is reported with an empty
+// `PUT /upload/<streamId>?token=T&offset=0&unreadable=1`, and its item fails saying so. `release` names
 // streams that will not be pulled again (their job finished or was cancelled), so the page can drop the Files.
 // A browser-mode download is fetched with `GET /download/<downloadId>?token=T` (an attachment), a preview's bytes
 // with `GET /preview/<previewId>?token=T`.
@@ -71,6 +73,11 @@ export type BatchManifest = z.infer<typeof BatchManifest>;
 /** `/upload/<streamId>?token=…&offset=N`, relative to the page's origin. */
 export function uploadUrl(streamId: string, token: string, offset: number): string {
   return `${UPLOAD_PATH}${encodeURIComponent(streamId)}?${TOKEN_PARAM}=${encodeURIComponent(token)}&offset=${offset}`;
+}
+
+/** The page tells the host it cannot read the file of `streamId` (see above). */
+export function unreadableUrl(streamId: string, token: string): string {
+  return `${uploadUrl(streamId, token, 0)}&unreadable=1`;
 }
 
 export function uploadBatchUrl(token: string): string {

@@ -144,13 +144,29 @@ test('a file renamed and a folder moved keep their encryption, as a file manager
   const move = page.getByRole('dialog', { name: 'Move album' });
   await move.getByRole('button', { name: 'archive' }).click();
   await move.getByRole('button', { name: 'Move to archive' }).click();
-  await expect(page.getByRole('region', { name: 'Transfers' })).toContainText('Moved album');
+  await expect(page.getByRole('region', { name: 'Transfers' })).toContainText('Moved “album”');
   await expect(page.getByRole('grid').getByRole('button', { name: 'album/' })).toHaveCount(0);
   await page.getByRole('grid').getByRole('button', { name: 'archive/' }).click();
   await page.getByRole('grid').getByRole('button', { name: 'album/' }).click();
   await expect(row(page, 'a.txt')).toContainText('Encrypted (SSE-COS)');
   await expect(row(page, 'b.txt')).toContainText('Encrypted (SSE-COS)');
   expect((await client.listObjects(MY_FILES, { prefix: 'album/' })).contents).toEqual([]);
+});
+
+test('a folder deleted from the right-click menu goes with everything in it, after a question that says so', async ({ page, coffer }) => {
+  const client = await storeClient(coffer);
+  for (const k of ['trip/a.jpg', 'trip/day 2/b.jpg', 'trip/', 'tripod.txt']) await client.putObject(MY_FILES, k, Buffer.from(k));
+  await page.goto(coffer.url);
+
+  await page.getByRole('grid').getByRole('button', { name: 'trip/' }).click({ button: 'right' });
+  await page.getByRole('menu', { name: 'Actions for trip' }).getByRole('menuitem', { name: 'Delete' }).click();
+  const ask = page.getByRole('alertdialog', { name: 'Delete 1 folder and everything in it?' });
+  await expect(ask).toContainText('Everything inside the selected folders is deleted too');
+  await ask.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('region', { name: 'Transfers' })).toContainText('Deleted “trip” and 2 more files from my-files');
+  await expect(page.getByRole('grid').getByRole('button', { name: 'trip/' })).toHaveCount(0);
+  await expect(row(page, 'tripod.txt')).toBeVisible();
+  expect((await client.listObjects(MY_FILES, { prefix: 'trip' })).contents.map((o) => o.key)).toEqual(['tripod.txt']);
 });
 
 test('previews an image, a text file and a PDF, fetched through the host without caching', async ({ page, coffer }) => {

@@ -13,6 +13,7 @@ const BROWSER_CHANNELS = [
   'jobs.startUpload',
   'jobs.startDownload',
   'jobs.startEncrypt',
+  'jobs.startDelete',
   'jobs.pause',
   'jobs.resume',
   'jobs.cancel',

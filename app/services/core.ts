@@ -243,16 +243,21 @@ export class CofferCore extends EventEmitter<CoreEvents> {
     // Which objects each SSE-C key encrypted, for the warning before the key is removed (sse-c-usage.ts).
     const sseOf = new Map<string, SseChoice | null>();
     j.on('item', (item) => {
-      if (item.kind === 'download') return;
+      if (item.kind === 'download' || item.kind === 'delete') return;
       if (!sseOf.has(item.jobId)) sseOf.set(item.jobId, this.jobs.list().find((job) => job.id === item.jobId)?.sse ?? null);
       void this.sseCUsage.note(sseOf.get(item.jobId), item);
     });
     j.on('removed', (jobId) => sseOf.delete(jobId));
   }
 
-  /** An upload or encrypt finished an object: its row shows the verified encryption without a HEAD. */
+  /** An upload or encrypt finished an object: its row shows the verified encryption without a HEAD; a moved or deleted one leaves. */
   private itemFinished(item: FinishedItem): void {
     if (item.kind === 'download') return;
+    if (item.kind === 'delete') {
+      this.scheduler(item.connectionId).invalidate(item.bucket, item.key);
+      this.emitEvent({ type: 'object.changed', connectionId: item.connectionId, bucket: item.bucket, change: 'deleted', key: item.key });
+      return;
+    }
     if (item.kind === 'move') {
       // The old key is gone and the object is at `movedTo` (a skipped item moved nothing).
       if (!item.movedTo) return;

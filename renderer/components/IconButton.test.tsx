@@ -13,7 +13,7 @@ describe('icon-only buttons', () => {
     expect((await screen.findByRole('tooltip', {}, { timeout: 3000 })).textContent).toBe('Refresh');
     await user.unhover(screen.getByRole('button', { name: 'Refresh' }));
 
-    const item = screen.getByRole('listitem', { name: 'Uploading film.mov to photos' });
+    const item = screen.getByRole('listitem', { name: 'Uploading “film.mov” to photos' });
     await user.keyboard('{Tab}');
     within(item).getByRole('button', { name: 'Pause' }).focus();
     await user.keyboard('{Shift>}{Tab}{/Shift}{Tab}');

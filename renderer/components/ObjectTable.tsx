@@ -217,7 +217,7 @@ export function ObjectTable() {
     requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
   };
   const askDelete = (row: Row | undefined) => {
-    if (selected.size === 0 && row && !isFolder(row)) listing.select([row.key]);
+    if (selected.size === 0 && row) listing.select([rowKey(row)]);
     refocus.current = {};
     listing.askDelete(true);
   };

@@ -1,4 +1,5 @@
-// Acting on selected rows: Delete asks first and removes the rows the core deleted; Download in browser mode
+// Acting on selected rows: Delete asks first and removes the rows the core deleted (a folder, with everything in
+// it, as a job); Download in browser mode
 // asks for an attachment and hands the finished file to the browser.
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,19 @@ describe('selection actions', () => {
     await waitFor(() => expect(screen.queryByText('a.txt')).toBeNull());
     expect(bridge.callsOf('objects.delete')).toEqual([{ connectionId: 'local', bucket: BUCKET, keys: ['a.txt'] }]);
     expect(screen.getByText('b.txt')).toBeTruthy();
+  });
+
+  it('deletes a folder with everything in it as a job, after saying so', async () => {
+    const { bridge, user } = await renderApp({ objects: { [BUCKET]: [object('album/a.jpg'), object('album/deep/b.jpg'), object('c.txt')] } });
+    const row = (await screen.findByText('album/')).closest('[role=row]') as HTMLElement;
+    await user.click(row);
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Delete 1 folder and everything in it?' });
+    expect(within(dialog).getByText(/Everything inside the selected folders is deleted too/)).toBeTruthy();
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(bridge.callsOf('jobs.startDelete')).toEqual([{ connectionId: 'local', bucket: BUCKET, keys: [], prefixes: ['album/'] }]));
+    expect(bridge.callsOf('objects.delete')).toHaveLength(0);
+    expect(await screen.findByRole('listitem', { name: /^Deleting “/ })).toBeTruthy();
   });
 
   it('downloads as a browser attachment where there are no native dialogs', async () => {

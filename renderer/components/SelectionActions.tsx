@@ -1,7 +1,8 @@
 // What can be done with the selected rows: download them (a native "Save as…" or folder dialog in the app;
-// the browser's own download in browser mode), move them, encrypt them in place, and delete them (asked first;
-// folders are not deleted here). The actions themselves are details/use-object-actions.ts, shared with the details
-// pane and the right-click menu.
+// the browser's own download in browser mode), move them, encrypt them in place, and delete them (asked first).
+// Files alone are deleted at once; folders, with everything in them, are a delete job in Transfers (listed page by
+// page, with progress, pause and cancel). The other actions are details/use-object-actions.ts, shared with the
+// details pane and the right-click menu.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Download, FolderInput, Lock, Trash2 } from 'lucide-react';
@@ -27,8 +28,15 @@ export function SelectionActions() {
   const remove = async () => {
     const location = model.listing.getState().location;
     model.listing.getState().askDelete(false);
-    if (!location || files.length === 0) return;
-    const answer = await api.objects.delete({ connectionId: location.connectionId, bucket: location.bucket, keys: files });
+    if (!location || selected.size === 0) return;
+    const target = { connectionId: location.connectionId, bucket: location.bucket };
+    if (folders.length > 0) {
+      const started = await api.jobs.startDelete({ ...target, keys: files, prefixes: folders });
+      if (!started.ok) return setError(started.error);
+      model.listing.getState().select([]);
+      return model.transfers.getState().apply([{ type: 'job.added', job: started.value.job }]);
+    }
+    const answer = await api.objects.delete({ ...target, keys: files });
     if (!answer.ok) return setError(answer.error);
     model.listing.getState().applyChanges(answer.value.deleted.map((key) => ({ type: 'object.changed' as const, connectionId: location.connectionId, bucket: location.bucket, change: 'deleted' as const, key })));
     if (answer.value.failures[0]) setError(answer.value.failures[0].error);
@@ -46,7 +54,7 @@ export function SelectionActions() {
       <IconButton className="button" isDisabled={selected.size === 0} onPress={() => void actions.encrypt([...selected])} label={t('details.toolbar.encrypt')}>
         <Lock className="icon" aria-hidden />
       </IconButton>
-      <IconButton className="button" isDisabled={files.length === 0} onPress={() => model.listing.getState().askDelete(true)} label={t('toolbar.delete')}>
+      <IconButton className="button" isDisabled={selected.size === 0} onPress={() => model.listing.getState().askDelete(true)} label={t('toolbar.delete')}>
         <Trash2 className="icon" aria-hidden />
       </IconButton>
       {error && (
@@ -56,8 +64,8 @@ export function SelectionActions() {
       )}
       <ConfirmDialog
         isOpen={confirming}
-        title={t('delete.title', { count: files.length })}
-        body={folders.length ? `${t('delete.body')} ${t('delete.foldersKept')}` : t('delete.body')}
+        title={folders.length === 0 ? t('delete.title', { count: files.length }) : files.length === 0 ? t('delete.titleFolders', { count: folders.length }) : t('delete.titleItems', { count: selected.size })}
+        body={folders.length ? `${t('delete.body')} ${t('delete.foldersToo')}` : t('delete.body')}
         confirmLabel={t('delete.confirm')}
         cancelLabel={t('common.cancel')}
         destructive

@@ -25,14 +25,14 @@ describe('transfers panel', () => {
     await renderApp({ objects: { [BUCKET]: [object('a.txt')] }, handlers: { 'jobs.list': () => ({ jobs: [restored, failed, running] }) } });
     const panel = screen.getByRole('region', { name: 'Transfers' });
     expect(within(panel).getByRole('heading').textContent).toBe('Transfers (1 running · 2 MB/s · 2 min left · 1 with failures)');
-    const run = within(panel).getByRole('listitem', { name: 'Uploading film.mov to photos' });
+    const run = within(panel).getByRole('listitem', { name: 'Uploading “film.mov” to photos' });
     expect(within(run).getByText('50 MB of 200 MB · 2 MB/s · 2 min left')).toBeTruthy();
     expect((within(run).getByRole('progressbar') as HTMLProgressElement).value).toBe(25);
-    const bad = within(panel).getByRole('listitem', { name: 'Uploading a.txt and 2 more files to photos' });
+    const bad = within(panel).getByRole('listitem', { name: 'Uploading “a.txt” and 2 more files to photos' });
     expect(within(bad).getByText('Finished with failures')).toBeTruthy();
     expect(bad.textContent).toContain('b.txt: The server stored b.txt without the encryption asked for; it was deleted.');
     expect(bad.textContent).toContain('and 1 more failure');
-    const old = within(panel).getByRole('listitem', { name: 'Uploading album to photos' });
+    const old = within(panel).getByRole('listitem', { name: 'Uploading “album” to photos' });
     expect(within(old).getByText('Stopped when Coffer closed')).toBeTruthy();
     expect(within(old).getByText('From before Coffer restarted.')).toBeTruthy();
   });
@@ -46,16 +46,16 @@ describe('transfers panel', () => {
     await waitFor(() => expect(bridge.callsOf('jobs.dismiss').map((r) => r.jobId).sort()).toEqual(['job-done', 'job-stopped']));
     await waitFor(() => expect(within(panel).queryByRole('button', { name: /^Clear/ })).toBeNull());
     expect(within(panel).queryByRole('listitem', { name: /done\.txt|stopped\.txt/ })).toBeNull();
-    expect(within(panel).getByRole('listitem', { name: 'Uploading film.mov to photos' })).toBeTruthy();
-    expect(within(panel).getByRole('listitem', { name: 'Uploading a.txt and 2 more files to photos' })).toBeTruthy();
+    expect(within(panel).getByRole('listitem', { name: 'Uploading “film.mov” to photos' })).toBeTruthy();
+    expect(within(panel).getByRole('listitem', { name: 'Uploading “a.txt” and 2 more files to photos' })).toBeTruthy();
   });
 
   it('tells a finished job in the past tense, with the whole title on hover and an X (not a bin) to remove it, without the restart note', async () => {
     const done = job({ id: 'job-done', state: 'completed', restored: true, subject: 'report.pdf', finishedAt: T0, progress: { bytesDone: 13, bytesTotal: 13, filesDone: 3, filesTotal: 3, filesFailed: 0, rate: 0, etaSeconds: null } });
     const { bridge, user } = await renderApp({ objects: {}, handlers: { 'jobs.list': () => ({ jobs: [done] }) } });
     const panel = screen.getByRole('region', { name: 'Transfers' });
-    const item = within(panel).getByRole('listitem', { name: 'Uploaded report.pdf and 2 more files to photos' });
-    expect(within(item).getByText('Uploaded report.pdf and 2 more files to photos').getAttribute('title')).toBe('Uploaded report.pdf and 2 more files to photos');
+    const item = within(panel).getByRole('listitem', { name: 'Uploaded “report.pdf” and 2 more files to photos' });
+    expect(within(item).getByText('Uploaded “report.pdf” and 2 more files to photos').getAttribute('title')).toBe('Uploaded “report.pdf” and 2 more files to photos');
     expect(within(item).getByText('13 bytes of 13 bytes · 3 of 3 files')).toBeTruthy();
     expect(within(item).queryByText('From before Coffer restarted.')).toBeNull(); // done: nothing left to continue
     const remove = within(item).getByRole('button', { name: 'Remove from the list' });
@@ -67,13 +67,13 @@ describe('transfers panel', () => {
   it('pauses, resumes, retries and cancels through the core', async () => {
     const { bridge, user } = await renderApp({ objects: {}, handlers: { 'jobs.list': () => ({ jobs: [running, failed] }) } });
     const panel = screen.getByRole('region', { name: 'Transfers' });
-    const run = () => within(panel).getByRole('listitem', { name: 'Uploading film.mov to photos' });
+    const run = () => within(panel).getByRole('listitem', { name: 'Uploading “film.mov” to photos' });
     await user.click(within(run()).getByRole('button', { name: 'Pause' }));
     expect(bridge.callsOf('jobs.pause')).toEqual([{ jobId: 'job-run' }]);
     await waitFor(() => expect(within(run()).getByText('Paused')).toBeTruthy());
     await user.click(within(run()).getByRole('button', { name: 'Resume' }));
     expect(bridge.callsOf('jobs.resume')).toEqual([{ jobId: 'job-run' }]);
-    const bad = within(panel).getByRole('listitem', { name: /a\.txt and 2 more/ });
+    const bad = within(panel).getByRole('listitem', { name: /a\.txt” and 2 more/ });
     await user.click(within(bad).getByRole('button', { name: 'Retry the failed files' }));
     expect(bridge.callsOf('jobs.retry')).toEqual([{ jobId: 'job-failed' }]);
     await waitFor(() => expect(within(run()).getByRole('button', { name: 'Cancel' })).toBeTruthy());

@@ -134,7 +134,7 @@ export function createListingStore(bridge: Bridge) {
         set({ selected: next });
       },
       askDelete(ask) {
-        set({ confirmingDelete: ask && [...get().selected].some((k) => !k.endsWith('/')) });
+        set({ confirmingDelete: ask && get().selected.size > 0 });
       },
 
       applyChanges(changes) {

@@ -176,6 +176,17 @@ const browserChannels = {
       .refine((r) => r.keys.length + r.prefixes.length > 0, 'name at least one key or folder to encrypt'),
     jobAnswer,
   ),
+  /** Deletes objects and whole folders (everything under them) as one job; never a whole bucket by an empty prefix. */
+  'jobs.startDelete': channel(
+    z
+      .strictObject({
+        ...target,
+        keys: z.array(ObjectKey).max(100_000).default([]),
+        prefixes: z.array(Prefix.refine((p) => p !== '', 'a folder to delete is named; the empty prefix would be the whole bucket')).max(1000).default([]),
+      })
+      .refine((r) => r.keys.length + r.prefixes.length > 0, 'name at least one key or folder to delete'),
+    jobAnswer,
+  ),
   'jobs.pause': channel(jobRef, jobAnswer),
   'jobs.resume': channel(jobRef, jobAnswer),
   'jobs.cancel': channel(jobRef, jobAnswer),

@@ -96,6 +96,7 @@ const examples: { [C in ChannelName]: { request: Request<C>; response: Response<
   },
   'jobs.startDownload': { request: { ...target, prefixes: ['2026/'], destination: { kind: 'attachment' } }, response: { job: { ...job, kind: 'download', sse: null } } },
   'jobs.startEncrypt': { request: { ...target, keys: ['a.txt'], sse: { mode: 'sse-kms' } }, response: { job: { ...job, kind: 'encrypt' } } },
+  'jobs.startDelete': { request: { ...target, prefixes: ['2026/album/'] }, response: { job: { ...job, kind: 'delete', sse: null } } },
   'jobs.pause': { request: { jobId: 'job-1' }, response: { job: { ...job, state: 'paused' } } },
   'jobs.resume': { request: { jobId: 'job-1' }, response: { job } },
   'jobs.cancel': { request: { jobId: 'job-1' }, response: { job: { ...job, state: 'cancelled', finishedAt: at } } },
@@ -128,6 +129,8 @@ const malformed: Partial<Record<ChannelName, unknown[]>> = {
   ],
   'jobs.startDownload': [{ ...target, destination: { kind: 'attachment' } }],
   'jobs.startEncrypt': [{ ...target, keys: ['a'], sse: { mode: 'none' } }],
+  // Nothing named, or the empty prefix (the whole bucket).
+  'jobs.startDelete': [{ ...target }, { ...target, prefixes: [''] }, { ...target, prefixes: ['no-slash'] }],
   'vault.unlock': [{ passphrase: '' }, { passphrase: 42 }],
 };
 

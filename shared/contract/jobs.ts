@@ -4,8 +4,11 @@ import { z } from 'zod';
 import { AppError } from './errors';
 import { BucketName, ByteCount, ConnectionId, Count, IsoDate, JobId, ObjectKey, Prefix, SseChoice } from './common';
 
-/** 'move': renames and moves inside a bucket (server-side copy keeping encryption and metadata, then delete). */
-export const JobKind = z.enum(['upload', 'download', 'encrypt', 'move']);
+/**
+ * 'move': renames and moves inside a bucket (server-side copy keeping encryption and metadata, then delete).
+ * 'delete': objects and whole folders deleted (a folder is listed page by page as it goes).
+ */
+export const JobKind = z.enum(['upload', 'download', 'encrypt', 'move', 'delete']);
 export type JobKind = z.infer<typeof JobKind>;
 
 /**

@@ -146,6 +146,10 @@ export function createHandlers(core: CofferCore, session: Session): Handlers {
       return { job: await core.jobs.startEncrypt({ kind: 'encrypt', connectionId, bucket, keys, prefixes, sse }) };
     },
 
+    'jobs.startDelete': async ({ connectionId, bucket, keys, prefixes }) => {
+      return { job: await core.jobs.startDelete({ kind: 'delete', connectionId, bucket, keys, prefixes }) };
+    },
+
     'jobs.pause': ({ jobId }) => ({ job: core.jobs.pause(jobId) }),
     'jobs.resume': async ({ jobId }) => ({ job: await core.jobs.resume(jobId) }),
     'jobs.cancel': async ({ jobId }) => ({ job: await core.jobs.cancel(jobId) }),

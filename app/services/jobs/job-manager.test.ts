@@ -408,6 +408,21 @@ describe('JobManager: downloads and encrypt-in-place', () => {
     expect(bed.items.map((i) => [i.key, i.state])).toEqual(expect.arrayContaining([['enc/a.txt', { state: 'encrypted', mode: 'SSE-COS' }]]));
   });
 
+  it('deletes files and whole folders (subfolders and the folder marker too), leaves the rest, and lists the job after a restart', async () => {
+    const d = await freshDir();
+    for (const key of ['del/keep.txt', 'del/loose.txt', 'del/album/', 'del/album/a.txt', 'del/album/deep/b.txt', 'del/albums.txt']) await client.putObject(BUCKET, key, Buffer.from(key));
+    const bed = manager(join(d, 'home'));
+    const job = await bed.jobs.startDelete({ kind: 'delete', connectionId: 'local', bucket: BUCKET, keys: ['del/loose.txt'], prefixes: ['del/album/'] });
+    expect(await bed.done(job.id)).toMatchObject({ kind: 'delete', state: 'completed', prefix: 'del/', subject: 'loose.txt', sse: null, progress: { filesDone: 4, filesTotal: 4 } });
+    const left = (await client.listObjects(BUCKET, { prefix: 'del/' })).contents.map((o) => o.key);
+    expect(left).toEqual(['del/albums.txt', 'del/keep.txt']);
+    expect(bed.items.filter((i) => i.kind === 'delete').map((i) => i.key).sort()).toEqual(['del/album/', 'del/album/a.txt', 'del/album/deep/b.txt', 'del/loose.txt']);
+    await bed.jobs.shutdown();
+    const again = manager(join(d, 'home'));
+    await again.jobs.load();
+    expect(again.jobs.list()).toEqual([expect.objectContaining({ id: job.id, kind: 'delete', state: 'completed' })]);
+  });
+
   it('leaves out a damaged job list instead of failing to start', async () => {
     const d = await freshDir();
     await mkdir(join(d, 'home'), { recursive: true });

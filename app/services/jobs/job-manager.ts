@@ -19,13 +19,14 @@ import type { EncryptionStateView } from '../status-scheduler';
 import type { StreamRegistry } from '../stream-registry';
 import { DownloadRunner } from './download-runner';
 import { EncryptRunner } from './encrypt-runner';
+import { DeleteRunner } from './delete-runner';
 import { MoveRunner } from './move-runner';
 import { JobStore, type PersistedJob } from './job-store';
 import { FINISHED, NO_ITEMS, type JobSpec, type JobState, type RunnerProgress, type SseChoice, type UploadEntry } from './job-types';
 import { UploadRunner } from './upload-runner';
 import { pageFileIdentity, planUpload } from './upload-planning';
 
-type Runner = UploadRunner | DownloadRunner | EncryptRunner | MoveRunner;
+type Runner = UploadRunner | DownloadRunner | EncryptRunner | MoveRunner | DeleteRunner;
 
 interface Job {
   id: string;
@@ -232,6 +233,14 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     return this.summary(job);
   }
 
+  /** Deletes objects and folders (delete-runner.ts). */
+  async startDelete(spec: Extract<JobSpec, { kind: 'delete' }>): Promise<JobSummary> {
+    this.refuseWhenClosed();
+    const job = this.add(randomUUID(), spec, 0, 0);
+    await this.launch(job, new Set());
+    return this.summary(job);
+  }
+
   async startEncrypt(spec: Extract<JobSpec, { kind: 'encrypt' }>): Promise<JobSummary> {
     this.refuseWhenClosed();
     const job = this.add(randomUUID(), spec, 0, 0);
@@ -402,6 +411,12 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       void runner.expand(skip);
       return;
     }
+    if (spec.kind === 'delete') {
+      const runner = new DeleteRunner(client, spec);
+      this.run(job, runner);
+      void runner.expand(skip);
+      return;
+    }
     const encryption = (await this.opts.resolveEncryption(spec.sse)) as SseRequest;
     const runner = new EncryptRunner(client, await this.opts.statusServiceFor(spec.connectionId, spec.bucket), spec.bucket, encryption);
     this.run(job, runner);
@@ -527,7 +542,15 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
 
   private summary(job: Job): JobSummary {
     const spec = job.spec;
-    const prefix = spec.kind === 'upload' ? spec.prefix : commonFolder(spec.kind === 'move' ? spec.moves.map((m) => m.from) : [...spec.keys, ...spec.prefixes]);
+    const prefix =
+      spec.kind === 'upload'
+        ? spec.prefix
+        : commonFolder(
+            spec.kind === 'move'
+              ? spec.moves.map((m) => m.from)
+              : // A deleted folder is told from where it was ("Deleting photos from my-files/2024/"), not from inside itself.
+                [...spec.keys, ...(spec.kind === 'delete' ? spec.prefixes.map((p) => p.slice(0, -1)) : spec.prefixes)],
+          );
     return {
       id: job.id,
       kind: spec.kind,
@@ -536,7 +559,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       bucket: spec.bucket,
       prefix,
       subject: subjectOf(spec),
-      sse: spec.kind === 'download' || spec.kind === 'move' ? null : spec.sse,
+      sse: spec.kind === 'download' || spec.kind === 'move' || spec.kind === 'delete' ? null : spec.sse,
       progress: this.progressOf(job),
       failures: job.progress.failures.slice(0, 100),
       createdAt: job.createdAt,

@@ -31,6 +31,7 @@ const Spec = z.discriminatedUnion('kind', [
     onConflict: z.enum(['ask', 'replace', 'keep-both', 'skip']),
     sseCKeyIds: z.array(z.string()),
   }),
+  z.object({ kind: z.literal('delete'), connectionId: z.string(), bucket: z.string(), keys: z.array(z.string()), prefixes: z.array(z.string()) }),
 ]);
 
 const Persisted = z.object({

@@ -6,7 +6,7 @@ import type { EncryptionStateView } from '../status-scheduler';
 
 export type { DownloadDestination, ItemFailure, JobState, SseChoice };
 
-export type JobKind = 'upload' | 'download' | 'encrypt' | 'move';
+export type JobKind = 'upload' | 'download' | 'encrypt' | 'move' | 'delete';
 
 export const FINISHED: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancelled']);
 
@@ -29,7 +29,8 @@ export type JobSpec =
   | { kind: 'download'; connectionId: string; bucket: string; keys: string[]; prefixes: string[]; destination: DownloadDestination }
   | { kind: 'encrypt'; connectionId: string; bucket: string; keys: string[]; prefixes: string[]; sse: Exclude<SseChoice, { mode: 'none' }> }
   /** `sseCKeyIds`: the vault's SSE-C keys when the move started (tried on objects that need one; ids, never keys). */
-  | { kind: 'move'; connectionId: string; bucket: string; moves: Array<{ from: string; to: string }>; onConflict: 'ask' | 'replace' | 'keep-both' | 'skip'; sseCKeyIds: string[] };
+  | { kind: 'move'; connectionId: string; bucket: string; moves: Array<{ from: string; to: string }>; onConflict: 'ask' | 'replace' | 'keep-both' | 'skip'; sseCKeyIds: string[] }
+  | { kind: 'delete'; connectionId: string; bucket: string; keys: string[]; prefixes: string[] };
 
 /** What a runner reports while it works. */
 export interface RunnerProgress {

@@ -23,7 +23,8 @@ export function BrowseArea({ children }: { children: ReactNode }) {
     () =>
       model.bridge.onEvent((e) => {
         const loc = model.listing.getState().location;
-        if (e.type === 'job.done' && e.job.kind === 'move' && loc && e.job.connectionId === loc.connectionId && e.job.bucket === loc.bucket) {
+        // A move or delete leaves folders behind on screen (their rows are not objects): the list is read again.
+        if (e.type === 'job.done' && (e.job.kind === 'move' || e.job.kind === 'delete') && loc && e.job.connectionId === loc.connectionId && e.job.bucket === loc.bucket) {
           void model.listing.getState().refresh();
         }
       }),

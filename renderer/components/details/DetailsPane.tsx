@@ -64,7 +64,6 @@ function ItemsActions({ keys }: { keys: string[] }) {
   const { t } = useTranslation();
   const location = useListing((s) => s.location)!;
   const actions = useObjectActions();
-  const files = keys.filter((k) => !k.endsWith('/'));
   const single = keys.length === 1 ? keys[0]! : null;
   // The toolbar has buttons of the same words: these name what they act on.
   const named = (action: string) => (single ? t(`details.named.${action}`, { name: nameOfKey(single) }) : t(`details.many.${action}`, { count: keys.length }));
@@ -90,12 +89,10 @@ function ItemsActions({ keys }: { keys: string[] }) {
           <Lock className="icon" aria-hidden />
           {t('details.encryptAll')}
         </Button>
-        {files.length > 0 && (
-          <Button className="button" aria-label={named('delete')} onPress={() => actions.remove(keys)}>
-            <Trash2 className="icon" aria-hidden />
-            {t('details.delete')}
-          </Button>
-        )}
+        <Button className="button" aria-label={named('delete')} onPress={() => actions.remove(keys)}>
+          <Trash2 className="icon" aria-hidden />
+          {t('details.delete')}
+        </Button>
       </div>
       <p className="hint">{t('details.encryptAllHint', { mode: labelOf(actions.encryptionFor()) })}</p>
     </div>

@@ -21,7 +21,6 @@ export function ObjectContextMenu({ actions }: { actions: ObjectActions }) {
 
   const keys = menu.keys;
   const one = keys.length === 1 ? keys[0]! : null;
-  const files = keys.filter((k) => !k.endsWith('/'));
   const close = () => {
     detailsStore(model).getState().openMenu(null);
     menu.returnFocus?.focus();
@@ -77,15 +76,11 @@ export function ObjectContextMenu({ actions }: { actions: ObjectActions }) {
           {one && <Item id="rename" icon={Pencil} label={t('details.menu.rename')} />}
           <Item id="move" icon={FolderInput} label={t('details.menu.move')} />
           <Item id="encrypt" icon={Lock} label={t('details.encryptAll')} />
-          {files.length > 0 && (
-            <>
-              <Separator className="menu-separator" />
-              <MenuItem id="delete" className="menu-item danger" textValue={t('details.menu.delete')}>
-                <Trash2 className="icon" aria-hidden /> {t('details.menu.delete')}
-                <Keyboard className="shortcut">{t('details.menu.deleteKey')}</Keyboard>
-              </MenuItem>
-            </>
-          )}
+          <Separator className="menu-separator" />
+          <MenuItem id="delete" className="menu-item danger" textValue={t('details.menu.delete')}>
+            <Trash2 className="icon" aria-hidden /> {t('details.menu.delete')}
+            <Keyboard className="shortcut">{t('details.menu.deleteKey')}</Keyboard>
+          </MenuItem>
         </Menu>
       </Popover>
     </>

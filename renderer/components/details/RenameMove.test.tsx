@@ -42,7 +42,7 @@ describe('rename', () => {
     const row = (await screen.findByText('album/')).closest('[role=row]') as HTMLElement;
     fireEvent.contextMenu(row, { clientX: 40, clientY: 60 });
     const menu = await screen.findByRole('menu', { name: 'Actions for album' });
-    expect(within(menu).getAllByRole('menuitem').map((i) => i.textContent?.trim())).toEqual(['Open', 'Download', 'Rename…', 'Move to…', 'Encrypt in place']);
+    expect(within(menu).getAllByRole('menuitem').map((i) => i.textContent?.trim())).toEqual(['Open', 'Download', 'Rename…', 'Move to…', 'Encrypt in place', 'Delete…Del']);
     await user.click(within(menu).getByRole('menuitem', { name: 'Rename…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Rename the folder album' });
     const field = within(dialog).getByRole('textbox', { name: 'New name' });
@@ -116,7 +116,7 @@ describe('move', () => {
       ]),
     );
     // The job shows in Transfers.
-    expect(await screen.findByText(/Moving notes/)).toBeTruthy();
+    expect(await screen.findByText(/Moving “notes/)).toBeTruthy();
   });
 
   it('does nothing when the question about taken names is cancelled', async () => {

@@ -91,7 +91,7 @@ export function useObjectActions() {
         model.transfers.getState().apply([{ type: 'job.added', job: answer.value.job }]);
       },
 
-      /** Delete asks first (the toolbar's question, which deletes files; folders are kept). */
+      /** Delete asks first (the toolbar's question; folders go with everything in them, as a job). */
       remove(keys: string[]) {
         const listing = model.listing.getState();
         listing.select(keys);

@@ -11,6 +11,7 @@ const BROWSER_CHANNELS = [
   'objects.delete',
   'jobs.list',
   'jobs.startUpload',
+  'jobs.addUploadItems',
   'jobs.startDownload',
   'jobs.startEncrypt',
   'jobs.startDelete',

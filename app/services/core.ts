@@ -163,6 +163,7 @@ export class CofferCore extends EventEmitter<CoreEvents> {
   endSession(sessionId: string): void {
     for (const s of this.schedulers.values()) s.forgetViews(`${sessionId}:`);
     this.streams.failOwner(sessionId, { kind: 'cancelled', code: 'PageClosed', message: 'The page that was sending this file was closed; drop the file again to upload it.', details: {} });
+    this.jobs.sealOwner(sessionId);
   }
 
   async resolveEncryption(choice: SseChoice): Promise<UploadEncryption> {

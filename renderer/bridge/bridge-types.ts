@@ -1,7 +1,7 @@
 // What the rest of the renderer sees of the core: the contract's API, the one event subscription, and the two
 // things that differ by transport hidden behind plain functions (starting an upload from Files the page holds,
 // and handing over a finished browser-mode download). Nothing above this folder knows which transport it has.
-import type { AppEvent, CofferApi, Envelope, JobSummary, Prefix, SseChoice } from '../../shared/contract';
+import type { AppError, AppEvent, CofferApi, Envelope, JobSummary, Prefix, SseChoice } from '../../shared/contract';
 import type { z } from 'zod';
 
 /** A File from a drop or an <input type=file>, with its path under the drop target ('album/2026/a.jpg'). */
@@ -17,6 +17,8 @@ export interface UploadFilesRequest {
   prefix: z.input<typeof Prefix>;
   sse: SseChoice;
   files: PageFile[];
+  /** A failure after the answer (browser mode adds a big drop's files to its job as it reads them). */
+  onLaterError?: (error: AppError) => void;
 }
 
 export interface Bridge {

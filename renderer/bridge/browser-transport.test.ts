@@ -112,6 +112,31 @@ describe('browser transport', () => {
     expect(puts).toHaveLength(1);
   });
 
+  it('starts a big drop\'s job with its first 200 files and adds the rest as their sizes are read; a refused addition is said and closes the job', async () => {
+    const { bridge, socket } = setUp();
+    socket.open();
+    const files = Array.from({ length: 1450 }, (_, i) => ({ file: new File(['x'], `f${i}.txt`), relativePath: `f${i}.txt` }));
+    const errors: unknown[] = [];
+    const started = bridge.uploadFiles({ connectionId: 'local', bucket: 'photos-1250000000', prefix: '', sse: { mode: 'sse-cos' }, files, onLaterError: (e) => errors.push(e) });
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(1));
+    expect(socket.sent[0]).toMatchObject({ channel: 'jobs.startUpload', request: { more: true } });
+    expect((socket.sent[0]!.request as { items: unknown[] }).items).toHaveLength(200);
+    socket.reply({ id: 1, envelope: { ok: true, value: { job: { id: 'job-9' } } } });
+    await started;
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(2));
+    expect(socket.sent[1]).toMatchObject({ channel: 'jobs.addUploadItems', request: { jobId: 'job-9', more: true } });
+    expect((socket.sent[1]!.request as { items: unknown[] }).items).toHaveLength(1000);
+    socket.reply({ id: 2, envelope: { ok: true, value: { job: { id: 'job-9' } } } });
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(3));
+    expect(socket.sent[2]).toMatchObject({ channel: 'jobs.addUploadItems', request: { jobId: 'job-9', more: false } });
+    expect((socket.sent[2]!.request as { items: Array<{ key: string }> }).items.map((i) => i.key)).toEqual(files.slice(1200).map((f) => f.relativePath));
+    const refused = { kind: 'usage', code: 'BadRequest', message: 'no', details: {} };
+    socket.reply({ id: 3, envelope: { ok: false, error: refused } });
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(4));
+    expect(errors).toEqual([refused]);
+    expect(socket.sent[3]).toMatchObject({ channel: 'jobs.addUploadItems', request: { jobId: 'job-9', items: [], more: false } });
+  });
+
   it('sends the small files pulled together in one POST /upload-batch, a large one alone, and again alone when a batch breaks off', async () => {
     let failBatch = true;
     const { bridge, socket, puts } = setUp(async (url) => {

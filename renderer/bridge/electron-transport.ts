@@ -10,7 +10,8 @@ export function electronBridge(preload: CofferPreload): Bridge {
   return {
     api: api as CofferApi,
     onEvent: (listener) => preload.onEvent(listener),
-    async uploadFiles({ files, ...target }) {
+    // A desktop upload is one request (the core reads the files): nothing can fail after its answer.
+    async uploadFiles({ files, onLaterError: _later, ...target }) {
       const missing = files.find((f) => !preload.pathForFile(f.file));
       if (missing) {
         return fail('usage', 'NoFilePath', `Coffer cannot read "${missing.file.name}" from the disk; drop it from a folder instead.`, { path: missing.relativePath });

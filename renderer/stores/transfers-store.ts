@@ -61,7 +61,7 @@ export function createTransfersStore(bridge: Bridge) {
       },
 
       async startUpload(location, files, sse) {
-        const answer = await bridge.uploadFiles({ connectionId: location.connectionId, bucket: location.bucket, prefix: location.prefix, sse, files });
+        const answer = await bridge.uploadFiles({ connectionId: location.connectionId, bucket: location.bucket, prefix: location.prefix, sse, files, onLaterError: (error) => set({ error }) });
         if (!answer.ok) {
           set({ error: answer.error });
           return null;

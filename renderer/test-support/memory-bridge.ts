@@ -144,6 +144,7 @@ export function createMemoryBridge(opts: MemoryBridgeOptions = {}): MemoryBridge
     'jobs.startUpload': (r) => ({ job: job({ id: `job-${++jobCount}`, prefix: r.prefix, subject: r.items[0]!.key.slice(r.prefix.length), sse: r.sse, progress: { ...job().progress, filesTotal: r.items.length } }) }),
     'jobs.startDownload': () => ({ job: job({ kind: 'download', sse: null }) }),
     'jobs.startEncrypt': () => ({ job: job({ kind: 'encrypt' }) }),
+    'jobs.addUploadItems': (r) => ({ job: known.get(r.jobId) ?? job({ id: r.jobId }) }),
     'jobs.startDelete': () => ({ job: job({ kind: 'delete', sse: null }) }),
     'jobs.pause': (r) => acted(r.jobId, { state: 'paused', progress: { ...(known.get(r.jobId) ?? job()).progress, rate: 0, etaSeconds: null } }),
     'jobs.resume': (r) => acted(r.jobId, { state: 'running' }),

@@ -149,9 +149,16 @@ const browserChannels = {
       prefix: Prefix,
       items: z.array(UploadItem).min(1).max(100_000),
       sse: SseChoice,
+      /**
+       * More items follow with 'jobs.addUploadItems' (a page that starts uploading a big drop while it still reads
+       * its files' sizes); the job finishes only after the call that says there are no more.
+       */
+      more: z.boolean().default(false),
     }),
     jobAnswer,
   ),
+  /** The next items of an upload started with `more`, from the page that started it; `more: false` closes it. */
+  'jobs.addUploadItems': channel(z.strictObject({ jobId: JobId, items: z.array(UploadItem).max(100_000), more: z.boolean() }), jobAnswer),
   'jobs.startDownload': channel(
     z
       .strictObject({

@@ -96,6 +96,10 @@ const examples: { [C in ChannelName]: { request: Request<C>; response: Response<
   },
   'jobs.startDownload': { request: { ...target, prefixes: ['2026/'], destination: { kind: 'attachment' } }, response: { job: { ...job, kind: 'download', sse: null } } },
   'jobs.startEncrypt': { request: { ...target, keys: ['a.txt'], sse: { mode: 'sse-kms' } }, response: { job: { ...job, kind: 'encrypt' } } },
+  'jobs.addUploadItems': {
+    request: { jobId: 'job-1', items: [{ key: '2026/b.txt', source: { kind: 'stream', streamId: 'stream-2', name: 'b.txt', size: 3, lastModified: at } }], more: false },
+    response: { job },
+  },
   'jobs.startDelete': { request: { ...target, prefixes: ['2026/album/'] }, response: { job: { ...job, kind: 'delete', sse: null } } },
   'jobs.pause': { request: { jobId: 'job-1' }, response: { job: { ...job, state: 'paused' } } },
   'jobs.resume': { request: { jobId: 'job-1' }, response: { job } },

@@ -89,9 +89,10 @@ export class UploadEngine {
     return assemblePlan({ bucket: destination.bucket, region: target.region, prefix: normalizePrefix(destination.prefix), items, skipped, encryption, bucketDefaultEncryption });
   }
 
-  start(target: UploadPlan | SingleUpload): UploadTransfer {
+  /** Starts the transfer; an `open` one takes more items (append) until it is sealed. */
+  start(target: UploadPlan | SingleUpload, opts: { open?: boolean } = {}): UploadTransfer {
     const items: UploadItem[] = 'kind' in target && target.kind === 'plan' ? target.items : [singleItem(target as SingleUpload)];
-    return new UploadTransfer(this.client, this.journal, this.options, items);
+    return new UploadTransfer(this.client, this.journal, this.options, items, opts);
   }
 
   /** Multipart uploads from files that were interrupted (their journals), e.g. to offer "resume" at startup. */

@@ -203,6 +203,39 @@ describe('progress', () => {
   });
 });
 
+describe('an open transfer', () => {
+  it('takes more items while it runs and finishes only once sealed; cancelling one waiting for more ends it', async () => {
+    const engine = new UploadEngine(direct, join(dir, 'j-open'), { progressIntervalMs: 1 });
+    const files = await Promise.all(
+      ['a', 'b', 'c'].map(async (n) => {
+        const path = join(dir, `open-${n}.txt`);
+        await writeFile(path, `file ${n}`);
+        return path;
+      }),
+    );
+    const first = await engine.plan([files[0]!], { bucket: B, prefix: 'open' });
+    const t = engine.start(first, { open: true });
+    const ev = record(t);
+    let ended = false;
+    void t.done.then(() => (ended = true));
+    await until(() => ev.progress.some((e) => e.counts.completed === 1), 'the first item');
+    await sleep(50);
+    // Everything it has is done, but it was not sealed: still running, waiting for the rest.
+    expect(ended).toBe(false);
+    expect(t.snapshot().state).toBe('running');
+    t.append((await engine.plan(files.slice(1), { bucket: B, prefix: 'open' })).items);
+    t.seal();
+    const result = await t.done;
+    expect(result).toMatchObject({ state: 'completed', counts: { completed: 3, failed: 0 } });
+    expect((await direct.listObjects(B, { prefix: 'open/' })).contents.map((o) => o.key)).toEqual(['open/open-a.txt', 'open/open-b.txt', 'open/open-c.txt']);
+    expect(() => t.append(first.items)).toThrow(/sealed/);
+
+    const idle = engine.start(await engine.plan([files[0]!], { bucket: B, prefix: 'open-2' }), { open: true });
+    await until(() => idle.snapshot().counts.completed === 1, 'the only item');
+    expect(await idle.cancel()).toMatchObject({ state: 'cancelled', counts: { completed: 1 } });
+  });
+});
+
 describe('pause, resume, cancel', () => {
   it('pause stops new parts (in-flight ones finish); resume completes the object', async () => {
     const client = testClient(proxy.port);

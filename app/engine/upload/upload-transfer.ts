@@ -1,7 +1,8 @@
 // One running upload transfer (a plan or a single object): schedules items with bounded file concurrency,
 // tracks per-item state and bytes, coalesces progress events, and implements pause (no new part or object
 // starts; parts in flight finish), resume, cancel (in-flight requests aborted, multipart uploads aborted,
-// journals removed) and retry of failed items.
+// journals removed) and retry of failed items. A transfer started open takes more items while it runs (a page
+// still reading the sizes of a big drop) and finishes only once sealed.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { CosAbortError, CosIntegrityError, CosServiceError, type CosClient } from '../../cos/client';
@@ -63,6 +64,9 @@ export class UploadTransfer {
   private cancelled = false;
   private finished = false;
   private wakers: Array<() => void> = [];
+  /** More items may still be appended; the run waits for them (or for seal()) once it has done the others. */
+  private open: boolean;
+  private waitingForMore: Array<() => void> = [];
   private current: Promise<TransferResult>;
 
   constructor(
@@ -70,7 +74,9 @@ export class UploadTransfer {
     private readonly journal: JournalStore,
     private readonly options: ResolvedUploadOptions,
     items: UploadItem[],
+    opts: { open?: boolean } = {},
   ) {
+    this.open = opts.open ?? false;
     this.records = items.map((item, index) => ({
       index,
       item,
@@ -83,6 +89,29 @@ export class UploadTransfer {
     this.controller = this.newController();
     this.multipartSlots = new Semaphore(options.multipartConcurrency);
     this.current = this.run(this.records);
+  }
+
+  /** More items for an open transfer; they run after those before them. */
+  append(items: UploadItem[]): void {
+    if (!this.open) throw new Error('append() is for an open transfer; this one was sealed');
+    for (const item of items) {
+      const rec: ItemRecord = { index: this.records.length, item, state: 'queued', bytesDone: 0, bytesTotal: item.source.size ?? 0, consumed: false };
+      this.records.push(rec);
+      this.changed.add(rec);
+    }
+    this.coalescer.mark();
+    for (const wake of this.waitingForMore.splice(0)) wake();
+  }
+
+  /** No more items will come: the transfer finishes once those it has are done. */
+  seal(): void {
+    if (!this.open) return;
+    this.open = false;
+    for (const wake of this.waitingForMore.splice(0)) wake();
+  }
+
+  get isOpen(): boolean {
+    return this.open;
   }
 
   /** Settles when every item has completed, failed or been cancelled (the latest run, after a retry). */
@@ -112,8 +141,9 @@ export class UploadTransfer {
   async cancel(): Promise<TransferResult> {
     if (!this.finished) {
       this.cancelled = true;
+      this.open = false;
       this.controller.abort();
-      for (const wake of this.wakers.splice(0)) wake();
+      for (const wake of [...this.wakers.splice(0), ...this.waitingForMore.splice(0)]) wake();
     }
     return this.current;
   }
@@ -154,8 +184,14 @@ export class UploadTransfer {
     this.coalescer.mark();
     let next = 0;
     const worker = async () => {
-      while (next < records.length) {
-        const rec = records[next++];
+      for (;;) {
+        if (next >= records.length) {
+          // An open transfer's records grow (append pushes to them): wait for more, or for the seal.
+          if (!this.open || this.cancelled) return;
+          await new Promise<void>((wake) => this.waitingForMore.push(wake));
+          continue;
+        }
+        const rec = records[next++]!;
         if (this.cancelled) {
           this.setState(rec, 'cancelled');
           continue;
@@ -163,7 +199,8 @@ export class UploadTransfer {
         await this.runItem(rec);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.fileConcurrency, records.length)) }, worker));
+    const workers = this.open ? this.options.fileConcurrency : Math.max(1, Math.min(this.options.fileConcurrency, records.length));
+    await Promise.all(Array.from({ length: workers }, worker));
     if (this.cancelled) await this.cleanUpCancelled(records);
     this.finished = true;
     this.coalescer.flush();

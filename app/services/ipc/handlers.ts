@@ -128,12 +128,17 @@ export function createHandlers(core: CofferCore, session: Session): Handlers {
 
     'jobs.list': () => ({ jobs: core.jobs.list() }),
 
-    'jobs.startUpload': async ({ connectionId, bucket, prefix, items, sse }) => {
+    'jobs.startUpload': async ({ connectionId, bucket, prefix, items, sse, more }) => {
       for (const item of items) {
         if (browser && item.source.kind === 'path') unavailable('In the browser, files are sent by the page: drop them or pick them with the Upload button.');
         if (!browser && item.source.kind === 'stream') unavailable('The desktop app reads dropped files from their paths.');
       }
-      return { job: await core.jobs.startUpload({ connectionId, bucket, prefix, items, sse }, session.id) };
+      return { job: await core.jobs.startUpload({ connectionId, bucket, prefix, items, sse, more }, session.id) };
+    },
+
+    'jobs.addUploadItems': async ({ jobId, items, more }) => {
+      if (items.some((item) => item.source.kind !== 'stream')) unavailable('Only an upload of files sent by the page grows: drop or pick the files again.');
+      return { job: await core.jobs.addUploadItems({ jobId, items, more }, session.id) };
     },
 
     'jobs.startDownload': async ({ connectionId, bucket, keys, prefixes, destination }) => {

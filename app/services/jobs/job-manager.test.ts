@@ -78,6 +78,14 @@ function manager(home: string, uploadOptions = {}): Bed {
   return { home, jobs, streams, items, notices, done };
 }
 
+async function until(cond: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 async function freshDir(): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), 'coffer-jobs-'));
   return dir;
@@ -223,7 +231,34 @@ describe('JobManager: uploads', () => {
     expect([head.encryption.mode, head.contentType]).toEqual(['SSE-COS', 'image/jpeg']);
   });
 
-  it('after a restart, the same files given again by a page skip what the interrupted upload had finished', async () => {
+  it('an upload that grows: files added while it runs, finished only once the page says there are no more', async () => {
+    const d = await freshDir();
+    const bed = manager(join(d, 'home'));
+    bed.streams.on('pull', (p) => {
+      const entry = bed.streams.attach(p.streamId, 'page-1')!;
+      void entry.stream.feed(Readable.from([Buffer.from(`bytes of ${entry.key}`)]), entry.size);
+    });
+    const item = (name: string) => ({ key: `grow/${name}`, source: { kind: 'stream' as const, streamId: `grow-${name}`, name, size: `bytes of grow/${name}`.length, lastModified: '2026-01-02T00:00:00.000Z' } });
+    const job = await bed.jobs.startUpload({ connectionId: 'local', bucket: BUCKET, prefix: 'grow/', sse: { mode: 'sse-cos' }, items: [item('a.txt')], more: true }, 'page-1');
+    await until(() => bed.items.some((i) => i.key === 'grow/a.txt'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(bed.jobs.get(job.id).state).toBe('running');
+    // Only the page that started it adds to it.
+    await expect(bed.jobs.addUploadItems({ jobId: job.id, items: [item('x.txt')], more: false }, 'page-2')).rejects.toMatchObject({ code: 'UploadClosed' });
+    await bed.jobs.addUploadItems({ jobId: job.id, items: [item('b.txt')], more: true }, 'page-1');
+    await bed.jobs.addUploadItems({ jobId: job.id, items: [item('c.txt')], more: false }, 'page-1');
+    expect(await bed.done(job.id)).toMatchObject({ state: 'completed', progress: { filesDone: 3, filesTotal: 3 } });
+    expect((await client.listObjects(BUCKET, { prefix: 'grow/' })).contents.map((o) => o.key)).toEqual(['grow/a.txt', 'grow/b.txt', 'grow/c.txt']);
+    await expect(bed.jobs.addUploadItems({ jobId: job.id, items: [item('d.txt')], more: false }, 'page-1')).rejects.toMatchObject({ code: 'UploadClosed' });
+
+    // The page goes away before saying it was done: the job finishes with what it was given.
+    const left = await bed.jobs.startUpload({ connectionId: 'local', bucket: BUCKET, prefix: 'grow/', sse: { mode: 'sse-cos' }, items: [item('e.txt')], more: true }, 'page-1');
+    await until(() => bed.items.some((i) => i.key === 'grow/e.txt'));
+    bed.jobs.sealOwner('page-1');
+    expect(await bed.done(left.id)).toMatchObject({ state: 'completed', progress: { filesDone: 1, filesTotal: 1 } });
+  });
+
+  it.each([['in one request', false], ['as an upload that grows', true]])('after a restart, the same files given again by a page (%s) skip what the interrupted upload had finished', async (_how, grows) => {
     const d = await freshDir();
     const home = join(d, 'home');
     const stream = (name: string, size: number) => ({ kind: 'stream' as const, name, size, lastModified: '2026-01-02T00:00:00.000Z' });
@@ -260,19 +295,19 @@ describe('JobManager: uploads', () => {
       void bed.streams.attach(p.streamId)!.stream.feed(Readable.from([Buffer.from('bb')]), 2);
     });
     bed.streams.on('release', (r) => releases.push(r.streamId));
-    const job = await bed.jobs.startUpload(
-      {
-        connectionId: 'local',
-        bucket: BUCKET,
-        prefix: 'again/',
-        sse: { mode: 'sse-cos' },
-        items: [
-          { key: 'again/a.txt', source: { ...stream('a.txt', 1), streamId: 'stream-000a' } },
-          { key: 'again/b.txt', source: { ...stream('b.txt', 2), streamId: 'stream-000b' } },
-        ],
-      },
-      'page-2',
-    );
+    const items = [
+      { key: 'again/a.txt', source: { ...stream('a.txt', 1), streamId: 'stream-000a' } },
+      { key: 'again/b.txt', source: { ...stream('b.txt', 2), streamId: 'stream-000b' } },
+    ];
+    const target = { connectionId: 'local', bucket: BUCKET, prefix: 'again/', sse: { mode: 'sse-cos' as const } };
+    let job: JobSummary;
+    if (grows) {
+      // Its first file was finished before the restart: the job starts with nothing to send, and keeps the old job
+      // (whose other files may still come) until the page says there are no more.
+      job = await bed.jobs.startUpload({ ...target, items: items.slice(0, 1), more: true }, 'page-2');
+      expect(bed.jobs.list().map((j) => j.id).sort()).toEqual([job.id, 'old-job'].sort());
+      await bed.jobs.addUploadItems({ jobId: job.id, items: items.slice(1), more: false }, 'page-2');
+    } else job = await bed.jobs.startUpload({ ...target, items }, 'page-2');
     expect((await bed.done(job.id)).progress).toMatchObject({ filesTotal: 1, filesDone: 1 });
     expect(pulls).toEqual(['stream-000b']);
     expect(releases.sort()).toEqual(['stream-000a', 'stream-000b']);

@@ -24,7 +24,7 @@ import { MoveRunner } from './move-runner';
 import { JobStore, type PersistedJob } from './job-store';
 import { FINISHED, NO_ITEMS, type JobSpec, type JobState, type RunnerProgress, type SseChoice, type UploadEntry } from './job-types';
 import { UploadRunner } from './upload-runner';
-import { pageFileIdentity, planUpload } from './upload-planning';
+import { pageFileIdentity, planUpload, type KnownDestination } from './upload-planning';
 
 type Runner = UploadRunner | DownloadRunner | EncryptRunner | MoveRunner | DeleteRunner;
 
@@ -47,6 +47,22 @@ interface Job {
   streamKeys?: Set<string>;
   /** Browser-mode downloads: the verified file waiting to be fetched. */
   attachment?: { downloadId: string; name: string; path: string };
+  /** An upload still taking items from the page that started it (jobs.addUploadItems), until sealed. */
+  growing?: GrowingUpload;
+}
+
+/** What an upload that grows needs to plan its next items as its first were planned. */
+interface GrowingUpload {
+  owner: string;
+  engine: UploadEngine;
+  client: CosClient;
+  encryption: UploadEncryption;
+  known: KnownDestination;
+  /** Interrupted jobs whose files this one continues, given up (but for `carried`) once it is sealed. */
+  replaced: Set<string>;
+  carried: Set<string>;
+  /** Calls are planned one after another, in the order the page sent them. */
+  queue: Promise<unknown>;
 }
 
 export interface FinishedItem {
@@ -158,48 +174,36 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
    * Plans and starts an upload. Stream items (browser mode) are read from `owner`'s page when the engine gets to
    * them. The same files given again after a restart continue the interrupted job: what it finished is skipped.
    */
-  async startUpload(req: { connectionId: string; bucket: string; prefix: string; sse: SseChoice; items: ContractUploadItem[] }, owner = ''): Promise<JobSummary> {
+  async startUpload(req: { connectionId: string; bucket: string; prefix: string; sse: SseChoice; items: ContractUploadItem[]; more?: boolean }, owner = ''): Promise<JobSummary> {
     this.refuseWhenClosed();
-    const entries: UploadEntry[] = req.items.map((i) =>
-      i.source.kind === 'path' ? { key: i.key, source: { kind: 'path', path: i.source.path } } : { key: i.key, source: { kind: 'stream', name: i.source.name, size: i.source.size, lastModified: i.source.lastModified } },
-    );
+    const entries = entriesOf(req.items);
     const spec: JobSpec = { kind: 'upload', connectionId: req.connectionId, bucket: req.bucket, prefix: req.prefix, sse: req.sse, items: entries };
-    for (const i of req.items) {
-      if (i.source.kind === 'stream' && this.opts.streams.has(i.source.streamId)) throw new ServiceError('usage', 'DuplicateStream', `The file ${i.source.name} was given twice in one upload.`);
-    }
+    this.refuseDuplicateStreams(req.items);
     const id = randomUUID();
     const { skip, replaced, carried } = await this.carriedOver(spec);
-    const streamIds = new Map(req.items.flatMap((i) => (i.source.kind === 'stream' ? [[i.key, i.source.streamId] as const] : [])));
-    const created = new Set<string>();
+    const streams = this.streamsFor(id, req.items, owner);
     let job: Job | undefined;
     try {
       const client = await this.opts.clientFor(spec.connectionId, spec.bucket);
       const encryption = await this.opts.resolveEncryption(spec.sse);
       const engine = new UploadEngine(client, cofferPaths(this.opts.home).journals, this.engineOptions());
-      const plan = await planUpload(engine, client, {
-        bucket: spec.bucket,
-        prefix: spec.prefix,
-        entries,
-        encryption,
-        skip,
-        streamFor: (entry) => {
-          const streamId = streamIds.get(entry.key);
-          if (!streamId || skip.has(entry.key) || entry.source.kind !== 'stream') return undefined;
-          created.add(streamId);
-          const { stream } = this.opts.streams.create({ id: streamId, jobId: id, key: entry.key, size: entry.source.size, owner });
-          return { stream, startAt: (offset: number) => stream.startAt(offset) };
-        },
-      });
-      if (plan.count === 0) {
+      const plan = await planUpload(engine, client, { bucket: spec.bucket, prefix: spec.prefix, entries, encryption, skip, streamFor: streams.streamFor(skip) });
+      // An upload that grows may begin with nothing to send (its first files were uploaded before a restart).
+      if (plan.count === 0 && !req.more) {
         const why = skip.size > 0 ? 'every file given was already uploaded' : plan.skipped.length > 0 ? `nothing in it can be uploaded (${plan.skipped.length} skipped: ${plan.skipped[0]!.reason})` : 'it holds no files';
         throw new ServiceError('usage', 'NothingToUpload', `Nothing was uploaded: ${why}.`, { bucket: spec.bucket });
       }
-      // The interrupted jobs this one continues go, but not the multipart uploads it takes over.
-      for (const old of replaced) await this.dismiss(old, carried).catch(() => undefined);
       job = this.add(id, spec, plan.totalBytes, plan.count);
-      job.streamKeys = new Set(streamIds.keys());
+      job.streamKeys = new Set(streams.keys());
+      if (req.more) {
+        const known = { region: plan.region, bucketDefaultEncryption: plan.bucketDefaultEncryption };
+        job.growing = { owner, engine, client, encryption, known, replaced: new Set(replaced), carried, queue: Promise.resolve() };
+      } else {
+        // The interrupted jobs this one continues go, but not the multipart uploads it takes over.
+        for (const old of replaced) await this.dismiss(old, carried).catch(() => undefined);
+      }
       for (const s of plan.skipped) this.emit('notice', { jobId: id, message: `skipping ${s.path}: ${s.reason}` });
-      const runner = new UploadRunner(engine, plan);
+      const runner = new UploadRunner(engine, plan, { open: req.more });
       this.run(job, runner);
       runner.start();
     } catch (err) {
@@ -207,10 +211,92 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       this.opts.streams.releaseJob(id, e);
       throw new ServiceError(e.kind, e.code, e.message, e.details, { cause: err });
     } finally {
-      // Files of the request that will not be read (already uploaded before a restart): the page may drop them.
-      for (const [key, streamId] of streamIds) if (!created.has(streamId)) this.opts.streams.emit('release', { owner, streamId: streamIds.get(key)! });
+      streams.releaseUnread();
     }
     return this.summary(job);
+  }
+
+  /**
+   * The next files of an upload started with `more` (a page still reading a big drop's sizes), planned like its
+   * first and run after them; `more: false` seals it, and it finishes once everything it was given is done.
+   */
+  async addUploadItems(req: { jobId: string; items: ContractUploadItem[]; more: boolean }, owner = ''): Promise<JobSummary> {
+    const job = this.job(req.jobId);
+    const growing = job.growing;
+    if (!growing || growing.owner !== owner || job.spec.kind !== 'upload' || !(job.runner instanceof UploadRunner)) {
+      throw new ServiceError('conflict', 'UploadClosed', 'This upload takes no more files (it finished, was cancelled, or was started by another window); drop the files that are missing again.');
+    }
+    const spec = job.spec;
+    const runner = job.runner;
+    const step = growing.queue.then(async () => {
+      if (job.growing !== growing) throw new ServiceError('conflict', 'UploadClosed', 'This upload takes no more files (it finished or was cancelled); drop the files that are missing again.');
+      this.refuseDuplicateStreams(req.items);
+      const entries = entriesOf(req.items);
+      const { skip, replaced, carried } = await this.carriedOver({ ...spec, items: entries });
+      const streams = this.streamsFor(job.id, req.items, owner);
+      try {
+        const plan = await planUpload(growing.engine, growing.client, { bucket: spec.bucket, prefix: spec.prefix, entries, encryption: growing.encryption, skip, streamFor: streams.streamFor(skip), known: growing.known });
+        for (const old of replaced) growing.replaced.add(old);
+        for (const key of carried) growing.carried.add(key);
+        spec.items.push(...entries);
+        for (const key of streams.keys()) job.streamKeys?.add(key);
+        for (const s of plan.skipped) this.emit('notice', { jobId: job.id, message: `skipping ${s.path}: ${s.reason}` });
+        runner.append(plan.items);
+        this.scheduleSave(true);
+      } catch (err) {
+        const e = toAppError(err, { bucket: spec.bucket, connectionId: spec.connectionId });
+        for (const key of streams.keys()) this.opts.streams.settleItem(job.id, key, { ok: false, error: e });
+        throw new ServiceError(e.kind, e.code, e.message, e.details, { cause: err });
+      } finally {
+        streams.releaseUnread();
+      }
+      if (!req.more) await this.seal(job);
+    });
+    growing.queue = step.catch(() => undefined);
+    await step;
+    return this.summary(job);
+  }
+
+  /** An upload stops growing: it finishes once what it has is done; the interrupted jobs it continued go. */
+  private async seal(job: Job): Promise<void> {
+    const growing = job.growing;
+    if (!growing) return;
+    job.growing = undefined;
+    if (job.runner instanceof UploadRunner) job.runner.seal();
+    for (const old of growing.replaced) await this.dismiss(old, growing.carried).catch(() => undefined);
+  }
+
+  /** The page that was adding files to its uploads went away: they take what they were given. */
+  sealOwner(owner: string): void {
+    for (const job of this.jobs.values()) if (job.growing?.owner === owner) void this.seal(job);
+  }
+
+  private refuseDuplicateStreams(items: ContractUploadItem[]): void {
+    for (const i of items) {
+      if (i.source.kind === 'stream' && this.opts.streams.has(i.source.streamId)) throw new ServiceError('usage', 'DuplicateStream', `The file ${i.source.name} was given twice in one upload.`);
+    }
+  }
+
+  /**
+   * The page streams of an upload request: each created when its item is planned (not for a file finished before a
+   * restart), and the ones never created released afterwards, so that the page may drop those files.
+   */
+  private streamsFor(jobId: string, items: ContractUploadItem[], owner: string) {
+    const streamIds = new Map(items.flatMap((i) => (i.source.kind === 'stream' ? [[i.key, i.source.streamId] as const] : [])));
+    const created = new Set<string>();
+    return {
+      keys: () => streamIds.keys(),
+      streamFor: (skip: ReadonlySet<string>) => (entry: UploadEntry) => {
+        const streamId = streamIds.get(entry.key);
+        if (!streamId || skip.has(entry.key) || entry.source.kind !== 'stream') return undefined;
+        created.add(streamId);
+        const { stream } = this.opts.streams.create({ id: streamId, jobId, key: entry.key, size: entry.source.size, owner });
+        return { stream, startAt: (offset: number) => stream.startAt(offset) };
+      },
+      releaseUnread: () => {
+        for (const streamId of streamIds.values()) if (!created.has(streamId)) this.opts.streams.emit('release', { owner, streamId });
+      },
+    };
   }
 
   async startDownload(spec: Extract<JobSpec, { kind: 'download' }>): Promise<JobSummary> {
@@ -455,6 +541,8 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       this.emit('item', { jobId: job.id, kind: job.spec.kind, connectionId: job.spec.connectionId, bucket: job.spec.bucket, key: it.key, size: it.size, etag: it.etag, state: it.state, since: job.since, ...(it.movedTo ? { movedTo: it.movedTo } : {}) });
     });
     runner.on('done', (d) => {
+      // A growing upload cancelled before the page said it was complete takes no more files.
+      if (job.growing) void this.seal(job);
       job.progress = d;
       job.state = d.state;
       job.finishedAt = new Date().toISOString();
@@ -631,6 +719,13 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
 }
 
 /** The folder all keys share ('' for none), ending with '/'. */
+/** The contract's upload items as a job keeps them (a page's file by its identity: its stream cannot be kept). */
+function entriesOf(items: ContractUploadItem[]): UploadEntry[] {
+  return items.map((i) =>
+    i.source.kind === 'path' ? { key: i.key, source: { kind: 'path', path: i.source.path } } : { key: i.key, source: { kind: 'stream', name: i.source.name, size: i.source.size, lastModified: i.source.lastModified } },
+  );
+}
+
 function commonFolder(keys: string[]): string {
   if (keys.length === 0) return '';
   let common = keys[0]!.slice(0, keys[0]!.lastIndexOf('/') + 1);

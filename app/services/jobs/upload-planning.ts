@@ -23,11 +23,15 @@ export interface PlanInput {
   streamFor(entry: UploadEntry): { stream: Readable; startAt(offset: number): void } | undefined;
   /** Keys finished by an earlier run of the same job. */
   skip: ReadonlySet<string>;
+  /** The destination as an earlier plan of the same job found it: the next items of a growing upload ask nothing again. */
+  known?: KnownDestination;
 }
+
+export type KnownDestination = Pick<UploadPlan, 'region' | 'bucketDefaultEncryption'>;
 
 export async function planUpload(engine: UploadEngine, client: CosClient, input: PlanInput): Promise<UploadPlan> {
   const { bucket, encryption } = input;
-  const target = await engine.checkDestination(bucket, encryption);
+  const region = input.known?.region ?? (await engine.checkDestination(bucket, encryption)).region;
   const items: UploadItem[] = [];
   const skipped: PlanSkip[] = [];
   const streams: SourceInput[] = [];
@@ -63,8 +67,8 @@ export async function planUpload(engine: UploadEngine, client: CosClient, input:
     }
   }
   if (streams.length > 0) items.push(...(await planItems(streams, { bucket, prefix: '' }, encryption)).items);
-  const bucketDefaultEncryption = await readBucketDefaultEncryption(client, bucket, { region: target.region });
-  return assemblePlan({ bucket, region: target.region, prefix: input.prefix, items, skipped, encryption, bucketDefaultEncryption });
+  const bucketDefaultEncryption = input.known ? input.known.bucketDefaultEncryption : await readBucketDefaultEncryption(client, bucket, { region });
+  return assemblePlan({ bucket, region, prefix: input.prefix, items, skipped, encryption, bucketDefaultEncryption });
 }
 
 /** The journal's "path" for a page's file: pages give no paths, so its name stands in (with its key, size and time). */

@@ -1,7 +1,8 @@
 // An upload job on the engine's UploadTransfer (single PUT or multipart, SSE verified by echo and CRC64, journalled
 // multipart from files), reporting in the job manager's terms. The transfer already pauses, resumes, cancels and
 // retries; this adapter turns its events into RunnerProgress, keeps each failed item's sentence with its code,
-// and says when an item finished so its row can show the verified encryption at once.
+// and says when an item finished so its row can show the verified encryption at once. An open runner takes more
+// planned items (a page still reading the sizes of a big drop) until it is sealed.
 import { EventEmitter } from 'node:events';
 import type { AppliedEncryption, UploadEngine, UploadPlan, UploadTransfer } from '../../engine/upload';
 import type { ProgressEvent } from '../../engine/transfer-events';
@@ -14,27 +15,56 @@ export class UploadRunner extends EventEmitter<RunnerEvents> {
   private last: ProgressEvent | undefined;
   private readonly failures = new Map<number, ItemFailure>();
   private finished = false;
+  /** Each item's size and path by its index in the transfer (items appended to an open runner follow on). */
+  private readonly sizes: number[] = [];
+  private readonly paths: Array<string | undefined> = [];
+  private totalBytes = 0;
 
   constructor(
     private readonly engine: UploadEngine,
     private readonly plan: UploadPlan,
+    private readonly opts: { open?: boolean } = {},
   ) {
     super();
+    this.note(plan.items);
+  }
+
+  private note(items: UploadPlan['items']): void {
+    for (const it of items) {
+      this.sizes.push(it.source.size ?? 0);
+      this.paths.push(it.source.kind === 'file' ? it.source.path : undefined);
+      this.totalBytes += it.source.size ?? 0;
+    }
+  }
+
+  /** More planned items for an open runner (after start()). */
+  append(items: UploadPlan['items']): void {
+    if (items.length === 0) return;
+    this.note(items);
+    this.transfer!.append(items);
+  }
+
+  /** No more items: the job finishes once these are done. */
+  seal(): void {
+    this.transfer?.seal();
+  }
+
+  get isOpen(): boolean {
+    return this.transfer?.isOpen ?? false;
   }
 
   start(): void {
-    const t = this.engine.start(this.plan);
+    const t = this.engine.start(this.plan, { open: this.opts.open });
     this.transfer = t;
-    const sizes = new Map(this.plan.items.map((it, i) => [i, it.source.size ?? 0]));
-    const paths = new Map(this.plan.items.map((it, i) => [i, it.source.kind === 'file' ? it.source.path : undefined]));
+    const { sizes, paths } = this;
     t.onProgress((e) => {
       this.last = e;
       for (const it of e.items) {
         if (it.state === 'completed') {
           this.failures.delete(it.index);
-          this.emit('item', { key: it.key, size: Math.max(it.bytesTotal, sizes.get(it.index) ?? 0), state: appliedState(it.appliedEncryption), path: paths.get(it.index) });
+          this.emit('item', { key: it.key, size: Math.max(it.bytesTotal, sizes[it.index] ?? 0), state: appliedState(it.appliedEncryption), path: paths[it.index] });
         } else if (it.state === 'failed') {
-          const path = paths.get(it.index);
+          const path = paths[it.index];
           this.failures.set(it.index, { key: it.key, ...(path ? { path } : {}), error: itemFailure('failed', it.error ?? 'the upload failed', { bucket: this.plan.bucket, key: it.key, path }) });
         } else this.failures.delete(it.index);
       }
@@ -81,10 +111,10 @@ export class UploadRunner extends EventEmitter<RunnerEvents> {
 
   progress(): RunnerProgress {
     const e = this.last ?? this.transfer?.snapshot();
-    if (!e) return { bytesDone: 0, bytesTotal: this.plan.totalBytes, rate: 0, counts: { ...NO_ITEMS, queued: this.plan.count }, failures: [], paused: false };
+    if (!e) return { bytesDone: 0, bytesTotal: this.totalBytes, rate: 0, counts: { ...NO_ITEMS, queued: this.sizes.length }, failures: [], paused: false };
     return {
       bytesDone: e.bytesDone,
-      bytesTotal: Math.max(e.bytesTotal, this.plan.totalBytes),
+      bytesTotal: Math.max(e.bytesTotal, this.totalBytes),
       rate: e.state === 'running' ? e.rate : 0,
       etaSeconds: e.etaSeconds,
       counts: e.counts,

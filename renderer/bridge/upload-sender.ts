@@ -6,6 +6,7 @@
 // bytes, so a drop of thousands of small files must be a few hundred requests, not one per file. Large files go
 // MAX_SINGLES at a time beside it (a browser keeps 6 connections per origin).
 import { BATCH_FILE_MAX_BYTES, MAX_BATCH_FILES, unreadableUrl, uploadBatchUrl, uploadUrl, type BatchManifest } from '../../shared/contract';
+import { timeSlicer } from '../lib/time-slice';
 
 export interface HeldFile {
   file: File;
@@ -28,6 +29,8 @@ export interface Pull {
 }
 
 const MAX_SINGLES = 3;
+/** Files per piece of a batch's body. */
+const BLOB_PART_FILES = 100;
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 export function uploadSender(env: SenderEnvironment) {
@@ -87,7 +90,15 @@ export function uploadSender(env: SenderEnvironment) {
 
   async function post(batch: Array<{ streamId: string; file: File; size: number }>): Promise<void> {
     const manifest: BatchManifest = batch.map((b) => [b.streamId, b.size]);
-    const body = new Blob([`${JSON.stringify(manifest)}\n`, ...batch.map((b) => b.file)]);
+    // A Blob of 1000 Files takes the page 50 to 130 ms to make: it is made of smaller ones, a slice at a time.
+    const parts: Blob[] = [];
+    const slice = timeSlicer();
+    for (let i = 0; i < batch.length; i += BLOB_PART_FILES) {
+      parts.push(new Blob(batch.slice(i, i + BLOB_PART_FILES).map((b) => b.file)));
+      const turn = slice();
+      if (turn) await turn;
+    }
+    const body = new Blob([`${JSON.stringify(manifest)}\n`, ...parts]);
     let broke: boolean;
     try {
       const answer = await env.fetch(uploadBatchUrl(env.token), { method: 'POST', body, headers: { 'content-type': 'application/octet-stream' } });

@@ -53,7 +53,7 @@ describe('drop zone', () => {
     const req = bridge.callsOf('jobs.startUpload')[0]!;
     expect(req).toMatchObject({ connectionId: 'local', bucket: BUCKET, prefix: '2026/', sse: { mode: 'sse-cos' } });
     expect(req.items.map((i) => i.key)).toEqual(['2026/report.pdf', '2026/album/a.jpg', '2026/album/raw/b.cr2']);
-    expect(await screen.findByText('Uploading “report.pdf” and 2 more files to photos / 2026')).toBeTruthy();
+    expect(await screen.findByText('Uploading “report.pdf” and 1 more item to photos / 2026')).toBeTruthy();
   });
 
   it('uploads the files it could read and says which could not be read', async () => {

@@ -14,6 +14,7 @@ const failed = job({
   id: 'job-failed',
   state: 'failed',
   subject: 'a.txt',
+  others: 2,
   finishedAt: T0,
   progress: { bytesDone: 10, bytesTotal: 10, filesDone: 1, filesTotal: 3, filesFailed: 2, rate: 0, etaSeconds: null },
   failures: [{ key: 'b.txt', error: { kind: 'integrity', code: 'not-encrypted', message: 'The server stored b.txt without the encryption asked for; it was deleted.', details: { requestId: 'req-9' } } }],
@@ -28,7 +29,7 @@ describe('transfers panel', () => {
     const run = within(panel).getByRole('listitem', { name: 'Uploading “film.mov” to photos' });
     expect(within(run).getByText('50 MB of 200 MB · 2 MB/s · 2 min left')).toBeTruthy();
     expect((within(run).getByRole('progressbar') as HTMLProgressElement).value).toBe(25);
-    const bad = within(panel).getByRole('listitem', { name: 'Uploading “a.txt” and 2 more files to photos' });
+    const bad = within(panel).getByRole('listitem', { name: 'Uploading “a.txt” and 2 more items to photos' });
     expect(within(bad).getByText('Finished with failures')).toBeTruthy();
     expect(bad.textContent).toContain('b.txt: The server stored b.txt without the encryption asked for; it was deleted.');
     expect(bad.textContent).toContain('and 1 more failure');
@@ -47,15 +48,15 @@ describe('transfers panel', () => {
     await waitFor(() => expect(within(panel).queryByRole('button', { name: /^Clear/ })).toBeNull());
     expect(within(panel).queryByRole('listitem', { name: /done\.txt|stopped\.txt/ })).toBeNull();
     expect(within(panel).getByRole('listitem', { name: 'Uploading “film.mov” to photos' })).toBeTruthy();
-    expect(within(panel).getByRole('listitem', { name: 'Uploading “a.txt” and 2 more files to photos' })).toBeTruthy();
+    expect(within(panel).getByRole('listitem', { name: 'Uploading “a.txt” and 2 more items to photos' })).toBeTruthy();
   });
 
   it('tells a finished job in the past tense, with the whole title on hover and an X (not a bin) to remove it, without the restart note', async () => {
-    const done = job({ id: 'job-done', state: 'completed', restored: true, subject: 'report.pdf', finishedAt: T0, progress: { bytesDone: 13, bytesTotal: 13, filesDone: 3, filesTotal: 3, filesFailed: 0, rate: 0, etaSeconds: null } });
+    const done = job({ id: 'job-done', state: 'completed', restored: true, subject: 'report.pdf', others: 2, finishedAt: T0, progress: { bytesDone: 13, bytesTotal: 13, filesDone: 3, filesTotal: 3, filesFailed: 0, rate: 0, etaSeconds: null } });
     const { bridge, user } = await renderApp({ objects: {}, handlers: { 'jobs.list': () => ({ jobs: [done] }) } });
     const panel = screen.getByRole('region', { name: 'Transfers' });
-    const item = within(panel).getByRole('listitem', { name: 'Uploaded “report.pdf” and 2 more files to photos' });
-    expect(within(item).getByText('Uploaded “report.pdf” and 2 more files to photos').getAttribute('title')).toBe('Uploaded “report.pdf” and 2 more files to photos');
+    const item = within(panel).getByRole('listitem', { name: 'Uploaded “report.pdf” and 2 more items to photos' });
+    expect(within(item).getByText('Uploaded “report.pdf” and 2 more items to photos').getAttribute('title')).toBe('Uploaded “report.pdf” and 2 more items to photos');
     expect(within(item).getByText('13 bytes of 13 bytes · 3 of 3 files')).toBeTruthy();
     expect(within(item).queryByText('From before Coffer restarted.')).toBeNull(); // done: nothing left to continue
     const remove = within(item).getByRole('button', { name: 'Remove from the list' });

@@ -87,7 +87,8 @@ const JobItem = memo(function JobItem({ job }: { job: JobSummary }) {
   const lang = i18n.language;
   const p = job.progress;
   const place = placeLabel(job.bucket, job.prefix);
-  const more = Math.max(0, p.filesTotal - 1);
+  // "“album” and 2 more items": what the user gave, not the files inside the folders.
+  const more = job.others;
   // A finished job is told in the past tense ("Uploaded …"): "Uploading … Done" reads as still running.
   const group = job.state === 'completed' ? 'kindDone' : 'kind';
   const title = more > 0 ? t(`transfers.${group}.${job.kind}Many`, { subject: job.subject, count: more, place }) : t(`transfers.${group}.${job.kind}`, { subject: job.subject, place });

@@ -25,19 +25,23 @@ describe('keyboard in the object table', () => {
     await user.keyboard('{Enter}');
     await screen.findByText('x.txt');
     // In the folder, on its first row, ready for the arrows (not on the page behind).
-    await waitFor(() => expect(document.activeElement).toBe(rowOf('x.txt')));
+    await waitFor(() => expect(document.activeElement).toBe(rowOf('x.txt')), { timeout: 10_000 });
     await user.keyboard('{ArrowDown}');
     expect(selectedNames()).toEqual(['2026/y.txt']);
     await user.keyboard('{Backspace}');
     await screen.findByText('a.txt');
     expect(model.listing.getState().location?.prefix).toBe('');
     // Back on the folder just left; Backspace asked nothing about deleting.
-    await waitFor(() => expect(document.activeElement).toBe(rowOf('2026/')));
+    await waitFor(() => expect(document.activeElement).toBe(rowOf('2026/')), { timeout: 10_000 });
     expect(screen.queryByRole('alertdialog')).toBeNull();
     await user.keyboard('{ArrowDown}{Enter}');
     await screen.findByText('z.txt');
+    // The keys go to the focused row: wait for the focus to reach the folder's first row, as a user sees it.
+    await waitFor(() => expect(document.activeElement).toBe(rowOf('z.txt')), { timeout: 10_000 });
     await user.keyboard('{Alt>}{ArrowUp}{/Alt}');
-    await waitFor(() => expect(document.activeElement).toBe(rowOf('2027/')));
+    // The folder above is listed again first (under load that can take longer than waitFor's default second).
+    await screen.findByText('a.txt', {}, { timeout: 10_000 });
+    await waitFor(() => expect(document.activeElement).toBe(rowOf('2027/')), { timeout: 10_000 });
   });
 
   it('moves the selection with the arrows, extends it with Shift, and jumps with Home and End', async () => {

@@ -62,6 +62,7 @@ export function job(extra: Partial<JobSummary> = {}): JobSummary {
     bucket: BUCKET,
     prefix: '',
     subject: 'report.pdf',
+    others: 0,
     sse: { mode: 'sse-cos' },
     progress: { bytesDone: 0, bytesTotal: 1000, filesDone: 0, filesTotal: 1, filesFailed: 0, rate: 0, etaSeconds: null },
     failures: [],
@@ -141,7 +142,10 @@ export function createMemoryBridge(opts: MemoryBridgeOptions = {}): MemoryBridge
     'objects.createFolder': (r) => ({ key: r.key }),
     'objects.delete': (r) => ({ deleted: r.keys, failures: [] }),
     'jobs.list': () => ({ jobs: [] }),
-    'jobs.startUpload': (r) => ({ job: job({ id: `job-${++jobCount}`, prefix: r.prefix, subject: r.items[0]!.key.slice(r.prefix.length), sse: r.sse, progress: { ...job().progress, filesTotal: r.items.length } }) }),
+    'jobs.startUpload': (r) => {
+      const top = new Set(r.items.map((i) => i.key.slice(r.prefix.length).split('/')[0]!));
+      return { job: job({ id: `job-${++jobCount}`, prefix: r.prefix, subject: [...top][0]!, others: top.size - 1, sse: r.sse, progress: { ...job().progress, filesTotal: r.items.length } }) };
+    },
     'jobs.startDownload': () => ({ job: job({ kind: 'download', sse: null }) }),
     'jobs.startEncrypt': () => ({ job: job({ kind: 'encrypt' }) }),
     'jobs.addUploadItems': (r) => ({ job: known.get(r.jobId) ?? job({ id: r.jobId }) }),

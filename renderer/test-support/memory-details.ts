@@ -35,6 +35,7 @@ const moveJob = (bucket: string, subject: string): JobSummary => ({
   bucket,
   prefix: '',
   subject,
+  others: 0,
   sse: null,
   progress: { bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0, filesFailed: 0, rate: 0, etaSeconds: null },
   failures: [],

@@ -39,6 +39,7 @@ const job: JobSummary = {
   bucket,
   prefix: '2026/',
   subject: 'report.pdf',
+  others: 0,
   sse: { mode: 'sse-cos' },
   progress: { bytesDone: 5, bytesTotal: 10, filesDone: 0, filesTotal: 1, filesFailed: 0, rate: 2.5, etaSeconds: 2 },
   failures: [],

@@ -51,6 +51,11 @@ export const JobSummary = z.strictObject({
   prefix: Prefix,
   /** What to call the job in one line: the first file or folder name ("report.pdf", "album"). */
   subject: z.string().max(1024),
+  /**
+   * How many more files and folders the job was given beside `subject`, counted as the user gave them (a dropped
+   * folder is one, whatever it holds): "“album” and 2 more items". `progress.filesTotal` counts the files.
+   */
+  others: Count,
   /** The encryption asked for (uploads and encrypt-in-place); null for downloads and moves. */
   sse: SseChoice.nullable(),
   progress: JobProgress,

@@ -33,6 +33,7 @@ const job: Response<'jobs.startMove'>['job'] = {
   bucket: 'photos-1250000000',
   prefix: '2026/',
   subject: 'album',
+  others: 0,
   sse: null,
   progress: { bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 3, filesFailed: 0, rate: 0, etaSeconds: null },
   failures: [],

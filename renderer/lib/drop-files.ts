@@ -4,9 +4,10 @@
 // whether an item is a folder (webkitGetAsEntry) asks the disk each time: 0.15 to 0.3 ms an item here, seconds of
 // frozen window for a big drop. So a drop of up to ASK_EVERY_ITEM items asks each one, and a bigger drop asks
 // only the items whose name has no known file type (folders, and files like "Makefile"); the others are taken as
-// the files their names say. A folder named like a file ("photos.jpg") in such a drop cannot be read when its turn
-// comes, and its upload item fails saying so (upload-sender.ts): nothing is lost, and dropping that folder by
-// itself uploads what it holds. The rest runs in time slices: folders are listed (the browser answers about 100
+// the files their names say. A folder named like a file ("photos.jpg") in such a drop is read whole by the desktop
+// app (the core walks the path it is given); in the browser it cannot be read when its turn comes, and its upload
+// item fails saying so (upload-sender.ts): nothing is lost, and dropping that folder by itself uploads what it
+// holds. The rest runs in time slices: folders are listed (the browser answers about 100
 // entries a call), then the File of each file in them is asked for, a few at a time. Paths under the drop are
 // kept, so folders keep their structure.
 import type { PageFile } from '../bridge/bridge';

@@ -110,10 +110,6 @@ export class UploadTransfer {
     for (const wake of this.waitingForMore.splice(0)) wake();
   }
 
-  get isOpen(): boolean {
-    return this.open;
-  }
-
   /** Settles when every item has completed, failed or been cancelled (the latest run, after a retry). */
   get done(): Promise<TransferResult> {
     return this.current;

@@ -125,12 +125,14 @@ describe('JobManager: uploads', () => {
       items: [
         { key: 'up/album/', source: { kind: 'path', path: join(d, 'album') } },
         { key: 'up/renamed.txt', source: { kind: 'path', path: join(d, 'notes.txt') } },
+        // A folder given as a file (a big drop's items are taken by their names) goes with what it holds.
+        { key: 'up/holiday.jpg', source: { kind: 'path', path: join(d, 'album', 'inner') } },
       ],
     });
-    expect(started).toMatchObject({ kind: 'upload', state: 'running', prefix: 'up/', subject: 'album', sse: { mode: 'sse-cos' }, progress: { filesTotal: 3, bytesTotal: 8 } });
+    expect(started).toMatchObject({ kind: 'upload', state: 'running', prefix: 'up/', subject: 'album', others: 2, sse: { mode: 'sse-cos' }, progress: { filesTotal: 4, bytesTotal: 10 } });
     const end = await bed.done(started.id);
-    expect(end).toMatchObject({ state: 'completed', progress: { filesDone: 3, filesFailed: 0, bytesDone: 8 }, failures: [], finishedAt: expect.any(String) });
-    expect(bed.items.map((i) => i.key).sort()).toEqual(['up/album/a.jpg', 'up/album/inner/b.txt', 'up/renamed.txt']);
+    expect(end).toMatchObject({ state: 'completed', progress: { filesDone: 4, filesFailed: 0, bytesDone: 10 }, failures: [], finishedAt: expect.any(String) });
+    expect(bed.items.map((i) => i.key).sort()).toEqual(['up/album/a.jpg', 'up/album/inner/b.txt', 'up/holiday.jpg/b.txt', 'up/renamed.txt']);
     expect(bed.items.every((i) => i.state?.state === 'encrypted' && i.state.mode === 'SSE-COS')).toBe(true);
     expect((await client.headObject(BUCKET, 'up/renamed.txt')).encryption.mode).toBe('SSE-COS');
     await bed.jobs.flush();
@@ -247,7 +249,7 @@ describe('JobManager: uploads', () => {
     await expect(bed.jobs.addUploadItems({ jobId: job.id, items: [item('x.txt')], more: false }, 'page-2')).rejects.toMatchObject({ code: 'UploadClosed' });
     await bed.jobs.addUploadItems({ jobId: job.id, items: [item('b.txt')], more: true }, 'page-1');
     await bed.jobs.addUploadItems({ jobId: job.id, items: [item('c.txt')], more: false }, 'page-1');
-    expect(await bed.done(job.id)).toMatchObject({ state: 'completed', progress: { filesDone: 3, filesTotal: 3 } });
+    expect(await bed.done(job.id)).toMatchObject({ state: 'completed', subject: 'a.txt', others: 2, progress: { filesDone: 3, filesTotal: 3 } });
     expect((await client.listObjects(BUCKET, { prefix: 'grow/' })).contents.map((o) => o.key)).toEqual(['grow/a.txt', 'grow/b.txt', 'grow/c.txt']);
     await expect(bed.jobs.addUploadItems({ jobId: job.id, items: [item('d.txt')], more: false }, 'page-1')).rejects.toMatchObject({ code: 'UploadClosed' });
 

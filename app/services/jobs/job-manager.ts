@@ -269,6 +269,8 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
         for (const s of plan.skipped) this.emit('notice', { jobId: job.id, message: `skipping ${s.path}: ${s.reason}` });
         runner.append(plan.items);
         this.scheduleSave(true);
+        // Its title counts what it was given ("… and 1,200 more items"): the windows hear of the new count.
+        this.emit('state', this.summary(job));
       } catch (err) {
         const e = toAppError(err, { bucket: spec.bucket, connectionId: spec.connectionId });
         for (const key of streams.keys()) this.opts.streams.settleItem(job.id, key, { ok: false, error: e });

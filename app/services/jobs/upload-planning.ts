@@ -52,8 +52,10 @@ export async function planUpload(engine: UploadEngine, client: CosClient, input:
       throw err;
     });
     if (st.isDirectory()) {
-      if (!entry.key.endsWith('/')) throw new ServiceError('usage', 'FolderKey', `${src.path} is a folder: its destination must be a folder too (a key ending with "/").`, { path: src.path });
-      const planned = await planItems([{ path: src.path, contents: true }], { bucket, prefix: entry.key }, encryption);
+      // A folder given as a file (the window takes the items of a big drop by their names: "holiday.jpg" may be a
+      // folder) goes with what it holds, under its name.
+      const prefix = entry.key.endsWith('/') ? entry.key : `${entry.key}/`;
+      const planned = await planItems([{ path: src.path, contents: true }], { bucket, prefix }, encryption);
       items.push(...planned.items.filter((i) => !input.skip.has(i.key)));
       skipped.push(...planned.skipped);
     } else {

@@ -49,10 +49,6 @@ export class UploadRunner extends EventEmitter<RunnerEvents> {
     this.transfer?.seal();
   }
 
-  get isOpen(): boolean {
-    return this.transfer?.isOpen ?? false;
-  }
-
   start(): void {
     const t = this.engine.start(this.plan, { open: this.opts.open });
     this.transfer = t;

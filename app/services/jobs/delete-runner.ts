@@ -1,20 +1,34 @@
 // A delete job: objects, and whole folders with everything under them, deleted with the same controls as every
 // job (pause, cancel, retry of what failed, listed again after a restart). A folder is listed page by page as it
-// goes, so a folder of 100,000 objects starts at once and never sits in memory whole; eight deletes at a time.
+// goes, so a folder of 100,000 objects starts at once and never sits in memory whole. The deletes go as Delete
+// Multiple requests of up to 1000 keys (two in flight): the keys that come while a request is out make the next
+// one, so a big folder costs a request per thousand objects, and a single file still goes at once.
 // After a restart the job lists its folders again: what it deleted is no longer there.
 import type { CosClient } from '../../cos/client';
+import { ServiceError } from '../errors';
 import { ItemRunner, type ItemWork, type RunnerItem } from './item-runner';
 import type { JobSpec } from './job-types';
 
 type DeleteSpec = Extract<JobSpec, { kind: 'delete' }>;
 
+/** Keys per Delete Multiple (the most COS takes), and such requests at once. */
+const KEYS_PER_REQUEST = 1000;
+const REQUESTS_IN_FLIGHT = 2;
+
 export class DeleteRunner extends ItemRunner<RunnerItem> {
+  private readonly batches: DeleteBatcher;
+
   constructor(
     private readonly client: CosClient,
     private readonly spec: DeleteSpec,
-    private readonly opts: { region?: string; concurrency?: number } = {},
+    private readonly opts: { region?: string } = {},
   ) {
-    super(opts.concurrency ?? 8, false);
+    // Items only wait for their batch here: as many as two requests carry may be under way.
+    super(KEYS_PER_REQUEST * REQUESTS_IN_FLIGHT, false);
+    this.batches = new DeleteBatcher(async (keys) => {
+      const res = await this.client.deleteObjects(this.spec.bucket, keys, { region: this.opts.region, quiet: true });
+      return new Map(res.errors.map((e) => [e.key, new ServiceError(e.code === 'AccessDenied' ? 'access' : 'failed', e.code, `cos://${this.spec.bucket}/${e.key} could not be deleted (${e.code}): ${e.message}`, { bucket: this.spec.bucket, key: e.key })]));
+    });
   }
 
   async expand(skip: ReadonlySet<string>): Promise<void> {
@@ -33,8 +47,40 @@ export class DeleteRunner extends ItemRunner<RunnerItem> {
   }
 
   protected async work(item: RunnerItem, w: ItemWork): Promise<void> {
-    // Deleting a key that is already gone succeeds (COS answers 204), so a job resumed after a restart is harmless.
-    await this.client.deleteObject(this.spec.bucket, item.key, { region: this.opts.region, signal: w.signal });
+    // Deleting a key that is already gone succeeds, so a job resumed after a restart is harmless.
+    await this.batches.delete(item.key);
     w.setBytes(item.size ?? 0, item.size ?? 0);
+  }
+}
+
+/** Gathers single deletes into Delete Multiple requests; each key learns its own outcome. */
+class DeleteBatcher {
+  private pending: Array<{ key: string; settle(err?: Error): void }> = [];
+  private inFlight = 0;
+
+  constructor(private readonly send: (keys: string[]) => Promise<Map<string, Error>>) {}
+
+  delete(key: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ key, settle: (err) => (err ? reject(err) : resolve()) });
+      // After the current turn: the keys added in it go together.
+      if (this.pending.length === 1) queueMicrotask(() => this.pump());
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < REQUESTS_IN_FLIGHT && this.pending.length > 0) {
+      const batch = this.pending.splice(0, KEYS_PER_REQUEST);
+      this.inFlight++;
+      void this.send(batch.map((b) => b.key))
+        .then(
+          (failed) => batch.forEach((b) => b.settle(failed.get(b.key))),
+          (err: Error) => batch.forEach((b) => b.settle(err)),
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+    }
   }
 }

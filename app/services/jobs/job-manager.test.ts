@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { JobSummary } from '../../../shared/contract';
 import type { CosClient } from '../../cos/client';
 import { readAllBody, testClient } from '../../cos/client/test-support/client-fixture';
@@ -458,6 +458,31 @@ describe('JobManager: downloads and encrypt-in-place', () => {
     const again = manager(join(d, 'home'));
     await again.jobs.load();
     expect(again.jobs.list()).toEqual([expect.objectContaining({ id: job.id, kind: 'delete', state: 'completed' })]);
+  });
+
+  it('deletes a big folder a thousand keys to a request, and says which key the server refused', async () => {
+    const d = await freshDir();
+    const keys = Array.from({ length: 2100 }, (_, i) => `many/${String(i).padStart(4, '0')}.txt`);
+    for (let i = 0; i < keys.length; i += 100) await Promise.all(keys.slice(i, i + 100).map((k) => client.putObject(BUCKET, k, Buffer.from('x'))));
+    const bed = manager(join(d, 'home'));
+    const requests: number[] = [];
+    const real = client.deleteObjects.bind(client);
+    const spy = vi.spyOn(client, 'deleteObjects').mockImplementation(async (bucket, ks, opts) => {
+      requests.push(ks.length);
+      const res = await real(bucket, ks, opts);
+      // The local store grants everything: the refusal COS can answer for one key is made here.
+      return ks.includes('many/0007.txt') ? { ...res, errors: [{ key: 'many/0007.txt', code: 'AccessDenied', message: 'Access Denied.' }] } : res;
+    });
+    try {
+      const job = await bed.jobs.startDelete({ kind: 'delete', connectionId: 'local', bucket: BUCKET, keys: [], prefixes: ['many/'] });
+      const end = await bed.done(job.id);
+      expect(end).toMatchObject({ state: 'failed', progress: { filesTotal: 2100, filesDone: 2099, filesFailed: 1 } });
+      expect(end.failures[0]).toMatchObject({ key: 'many/0007.txt', error: { kind: 'access', message: 'cos://jobs-1250000000/many/0007.txt could not be deleted (AccessDenied): Access Denied.' } });
+      expect(requests.length).toBeLessThanOrEqual(6);
+      expect(requests.reduce((a, b) => a + b, 0)).toBe(2100);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('leaves out a damaged job list instead of failing to start', async () => {

@@ -27,8 +27,8 @@ test('a drop of 250 files and a folder named like a file: the files upload, the 
     for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data: { items: [], files: paths, dragOperationsMask: 1 } });
 
     const transfers = page.getByRole('region', { name: 'Transfers' });
-    await expect(transfers.getByText('Coffer could not read “holiday.jpg” from your computer', { exact: false })).toBeVisible({ timeout: 60_000 });
-    await expect(transfers.getByText('Drop a folder by itself to upload what it holds.', { exact: false })).toBeVisible();
+    await expect(transfers.getByText('Coffer could not read “holiday.jpg” from your computer.', { exact: false })).toBeVisible({ timeout: 60_000 });
+    await expect(transfers.getByText('If it is a folder, drop it again on its own', { exact: false })).toBeVisible();
     const list = await coffer.api('objects.list', { connectionId: 'local', bucket: (await firstBucket(coffer)), prefix: '', pageSize: 1000 });
     expect(list.ok).toBe(true);
     const keys = (list as { value: { objects: Array<{ key: string }> } }).value.objects.map((o) => o.key);

@@ -160,8 +160,8 @@ test('a folder deleted from the right-click menu goes with everything in it, aft
 
   await page.getByRole('grid').getByRole('button', { name: 'trip/' }).click({ button: 'right' });
   await page.getByRole('menu', { name: 'Actions for trip' }).getByRole('menuitem', { name: 'Delete' }).click();
-  const ask = page.getByRole('alertdialog', { name: 'Delete 1 folder and everything in it?' });
-  await expect(ask).toContainText('Everything inside the selected folders is deleted too');
+  const ask = page.getByRole('alertdialog', { name: 'Delete the folder “trip” and everything in it?' });
+  await expect(ask).toContainText('Everything inside the folder goes too');
   await ask.getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByRole('region', { name: 'Transfers' })).toContainText('Deleted “trip” from my-files');
   await expect(page.getByRole('grid').getByRole('button', { name: 'trip/' })).toHaveCount(0);

@@ -316,9 +316,13 @@ describe('browser-mode host: the contract over the WebSocket', () => {
     const done = (await nextEvent(c, 'job.done', (e) => e.type === 'job.done' && e.jobId === jobId)) as { job: JobSummary };
     expect(done.job.progress).toMatchObject({ filesDone: 1, filesFailed: 1 });
     expect(done.job.failures[0]!.error.message).toBe(
-      'Coffer could not read “holiday.jpg” from your computer: it was moved or deleted after it was dropped, or it is a folder. Drop a folder by itself to upload what it holds.',
+      'Coffer could not read “holiday.jpg” from your computer. If it is a folder, drop it again on its own: in a drop of many files, a folder named like a file is taken for one. Otherwise it was moved or deleted after it was dropped.',
     );
     expect(released(c)).toContain(ids[1]);
+    // Retry cannot read a page's file again: it says so, and the job stays failed (it once ran for ever).
+    expect(await c.call('jobs.retry', { jobId })).toMatchObject({ ok: false, error: { code: 'AwaitingSources', message: 'The failed files came from a browser page: drop or pick them again to retry.' } });
+    const after = (await c.call('jobs.list', {})) as { value: { jobs: JobSummary[] } };
+    expect(after.value.jobs.find((j) => j.id === jobId)?.state).toBe('failed');
     c.ws.close();
   });
 

@@ -207,7 +207,7 @@ export async function startHost(core: CofferCore, opts: HostOptions): Promise<Ru
       const error: AppError = {
         kind: 'not-found',
         code: 'FileUnreadable',
-        message: `Coffer could not read “${name}” from your computer: it was moved or deleted after it was dropped, or it is a folder. Drop a folder by itself to upload what it holds.`,
+        message: `Coffer could not read “${name}” from your computer. If it is a folder, drop it again on its own: in a drop of many files, a folder named like a file is taken for one. Otherwise it was moved or deleted after it was dropped.`,
         details: { key: entry.key },
       };
       core.streams.settleItem(entry.jobId, entry.key, { ok: false, error });

@@ -8,6 +8,7 @@ import type { TFunction } from 'i18next';
 import type { JobSummary, SseChoice } from '../../shared/contract';
 import { useModel } from '../stores/model-context';
 import { useErrorSentence } from './ErrorNotice';
+import { nameOfKey } from './details/details-store';
 
 interface Message {
   id: number;
@@ -45,7 +46,8 @@ export function LiveAnnouncer() {
       if (job.state === 'failed') {
         const first = job.failures[0];
         const reason = first ? sentence(first.error) : '';
-        setAssertive({ id: ++id, text: t('announce.failed', { count: Math.max(1, job.progress.filesFailed), subject: job.subject, reason }) });
+        // Named by the file that failed, not by the job's first file (which may have gone well).
+        setAssertive({ id: ++id, text: t('announce.failed', { count: Math.max(1, job.progress.filesFailed), subject: first ? nameOfKey(first.key) : job.subject, reason }) });
         return;
       }
       const text = jobSentence(t, job);

@@ -13,7 +13,7 @@ describe('selection actions', () => {
     await user.click(row);
     expect(row.getAttribute('aria-selected')).toBe('true');
     fireEvent.keyDown(row, { key: 'Delete' });
-    const dialog = await screen.findByRole('alertdialog', { name: 'Delete 1 file?' });
+    const dialog = await screen.findByRole('alertdialog', { name: 'Delete “a.txt”?' });
     expect(bridge.callsOf('objects.delete')).toHaveLength(0);
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(screen.queryByText('a.txt')).toBeNull());
@@ -26,8 +26,8 @@ describe('selection actions', () => {
     const row = (await screen.findByText('album/')).closest('[role=row]') as HTMLElement;
     await user.click(row);
     await user.click(screen.getByRole('button', { name: 'Delete' }));
-    const dialog = await screen.findByRole('alertdialog', { name: 'Delete 1 folder and everything in it?' });
-    expect(within(dialog).getByText(/Everything inside the selected folders is deleted too/)).toBeTruthy();
+    const dialog = await screen.findByRole('alertdialog', { name: 'Delete the folder “album” and everything in it?' });
+    expect(within(dialog).getByText(/Everything inside the folder goes too/)).toBeTruthy();
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(bridge.callsOf('jobs.startDelete')).toEqual([{ connectionId: 'local', bucket: BUCKET, keys: [], prefixes: ['album/'] }]));
     expect(bridge.callsOf('objects.delete')).toHaveLength(0);

@@ -5,6 +5,7 @@
 // details pane and the right-click menu.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Download, FolderInput, Lock, Trash2 } from 'lucide-react';
 import { Button } from 'react-aria-components';
 import { IconButton } from './IconButton';
@@ -13,6 +14,7 @@ import { useListing, useModel } from '../stores/model-context';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorNotice } from './ErrorNotice';
 import { useObjectActions } from './details/use-object-actions';
+import { nameOfKey } from './details/details-store';
 
 export function SelectionActions() {
   const { t } = useTranslation();
@@ -64,8 +66,8 @@ export function SelectionActions() {
       )}
       <ConfirmDialog
         isOpen={confirming}
-        title={folders.length === 0 ? t('delete.title', { count: files.length }) : files.length === 0 ? t('delete.titleFolders', { count: folders.length }) : t('delete.titleItems', { count: selected.size })}
-        body={folders.length ? `${t('delete.body')} ${t('delete.foldersToo')}` : t('delete.body')}
+        title={deleteTitle(t, files, folders)}
+        body={folders.length ? `${t('delete.body')} ${t('delete.foldersToo', { count: folders.length })}` : t('delete.body')}
         confirmLabel={t('delete.confirm')}
         cancelLabel={t('common.cancel')}
         destructive
@@ -74,4 +76,12 @@ export function SelectionActions() {
       />
     </>
   );
+}
+
+/** The delete question names what goes: "Delete “report.pdf”?", "Delete the folder “album” and everything in it?". */
+function deleteTitle(t: TFunction, files: string[], folders: string[]): string {
+  if (files.length + folders.length === 1) return files[0] ? t('delete.titleOne', { name: nameOfKey(files[0]) }) : t('delete.titleFolderOne', { name: nameOfKey(folders[0]!) });
+  if (folders.length === 0) return t('delete.title', { count: files.length });
+  if (files.length === 0) return t('delete.titleFolders', { count: folders.length });
+  return t('delete.titleItems', { count: files.length + folders.length });
 }

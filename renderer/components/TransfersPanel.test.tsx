@@ -29,7 +29,7 @@ describe('transfers panel', () => {
     const run = within(panel).getByRole('listitem', { name: 'Uploading “film.mov” to photos' });
     expect(within(run).getByText('50 MB of 200 MB · 2 MB/s · 2 min left')).toBeTruthy();
     expect((within(run).getByRole('progressbar') as HTMLProgressElement).value).toBe(25);
-    const bad = within(panel).getByRole('listitem', { name: 'Uploading “a.txt” and 2 more items to photos' });
+    const bad = within(panel).getByRole('listitem', { name: 'Uploaded “a.txt” and 2 more items to photos' });
     expect(within(bad).getByText('Finished with failures')).toBeTruthy();
     expect(bad.textContent).toContain('b.txt: The server stored b.txt without the encryption asked for; it was deleted.');
     expect(bad.textContent).toContain('and 1 more failure');
@@ -48,7 +48,7 @@ describe('transfers panel', () => {
     await waitFor(() => expect(within(panel).queryByRole('button', { name: /^Clear/ })).toBeNull());
     expect(within(panel).queryByRole('listitem', { name: /done\.txt|stopped\.txt/ })).toBeNull();
     expect(within(panel).getByRole('listitem', { name: 'Uploading “film.mov” to photos' })).toBeTruthy();
-    expect(within(panel).getByRole('listitem', { name: 'Uploading “a.txt” and 2 more items to photos' })).toBeTruthy();
+    expect(within(panel).getByRole('listitem', { name: 'Uploaded “a.txt” and 2 more items to photos' })).toBeTruthy();
   });
 
   it('tells a finished job in the past tense, with the whole title on hover and an X (not a bin) to remove it, without the restart note', async () => {

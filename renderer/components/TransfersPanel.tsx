@@ -89,14 +89,16 @@ const JobItem = memo(function JobItem({ job }: { job: JobSummary }) {
   const place = placeLabel(job.bucket, job.prefix);
   // "“album” and 2 more items": what the user gave, not the files inside the folders.
   const more = job.others;
-  // A finished job is told in the past tense ("Uploaded …"): "Uploading … Done" reads as still running.
-  const group = job.state === 'completed' ? 'kindDone' : 'kind';
+  // A finished job is told in the past tense ("Uploaded …"): "Uploading … Done" reads as still running. One that
+  // finished with failures did the rest ("Uploaded … · Finished with failures"); a cancelled one did not finish.
+  const group = job.state === 'completed' || job.state === 'failed' ? 'kindDone' : 'kind';
   const title = more > 0 ? t(`transfers.${group}.${job.kind}Many`, { subject: job.subject, count: more, place }) : t(`transfers.${group}.${job.kind}`, { subject: job.subject, place });
   const act = (a: JobAction) => void model.transfers.getState().act(job.id, a);
   const running = job.state === 'running' || job.state === 'queued';
   const percent = p.bytesTotal > 0 ? Math.round((p.bytesDone / p.bytesTotal) * 100) : finished(job) ? 100 : 0;
   const details = [
-    t('transfers.bytes', { done: formatSize(p.bytesDone, lang), total: formatSize(p.bytesTotal, lang) }),
+    // Deleting moves no bytes: its progress is in files.
+    job.kind === 'delete' ? '' : t('transfers.bytes', { done: formatSize(p.bytesDone, lang), total: formatSize(p.bytesTotal, lang) }),
     p.filesTotal > 1 ? t('transfers.files', { done: p.filesDone, total: p.filesTotal }) : '',
     running && p.rate > 0 ? t('transfers.rate', { size: formatSize(p.rate, lang) }) : '',
     running ? timeLeft(p.etaSeconds) : '',

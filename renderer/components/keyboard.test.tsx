@@ -152,7 +152,7 @@ describe('live regions', () => {
       }),
     );
     expect(assertive.getAttribute('aria-live')).toBe('assertive');
-    expect(assertive.textContent).toBe('report.pdf: 1 file could not be transferred. The server is busy. Try again in a minute.');
+    expect(assertive.textContent).toBe('a.txt: 1 file could not be transferred. The server is busy. Try again in a minute.');
   });
 });
 

@@ -144,6 +144,11 @@ export class UploadTransfer {
     return this.current;
   }
 
+  /** Whether retry() has anything to run: failed items whose source can be read again (not a consumed stream). */
+  get retryable(): boolean {
+    return this.finished && this.records.some((r) => r.state === 'failed' && !r.consumed);
+  }
+
   /** Runs the failed items again (a consumed stream cannot be re-read and stays failed). */
   retry(): Promise<TransferResult> {
     if (!this.finished) throw new Error('retry() is for a finished transfer; this one is still running');

@@ -97,9 +97,9 @@ export class UploadRunner extends EventEmitter<RunnerEvents> {
   }
 
   retry(): boolean {
-    if (!this.transfer || !this.finished) return false;
-    const failedBefore = this.failures.size;
-    if (failedBefore === 0) return false;
+    // A failed file a page sent cannot be read again (the page must give it again): with only such failures there
+    // is nothing to run, and saying "running" would leave the job running for ever.
+    if (!this.transfer || !this.finished || !this.transfer.retryable) return false;
     this.finished = false;
     void this.transfer.retry();
     return true;

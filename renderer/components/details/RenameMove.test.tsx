@@ -76,7 +76,7 @@ describe('the right-click menu', () => {
     const row = (await screen.findByText('notes.txt')).closest('[role=row]') as HTMLElement;
     fireEvent.contextMenu(row, { clientX: 40, clientY: 60 });
     await user.click(within(await screen.findByRole('menu')).getByRole('menuitem', { name: /Delete/ }));
-    const ask = await screen.findByRole('alertdialog', { name: 'Delete 1 file?' });
+    const ask = await screen.findByRole('alertdialog', { name: 'Delete “notes.txt”?' });
     expect(bridge.callsOf('objects.delete')).toEqual([]);
     await user.click(within(ask).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(bridge.callsOf('objects.delete')).toEqual([{ connectionId: 'local', bucket: BUCKET, keys: ['notes.txt'] }]));

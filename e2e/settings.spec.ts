@@ -36,8 +36,8 @@ test('the default encryption changed in Settings applies to the next upload (SSE
   await expect(page.getByText('Drop files here, or click Upload')).toBeVisible();
   const settings = await openSettings(page);
   // react-aria's radios are labels over a hidden input: the label is what a user clicks.
-  await settings.getByText('SSE-KMS: encrypted with a key service key', { exact: true }).click();
-  await expect(settings.getByRole('radio', { name: 'SSE-KMS: encrypted with a key service key' })).toBeChecked();
+  await settings.getByText('SSE-KMS: encrypted with a key from Tencent Cloud KMS (key management service)', { exact: true }).click();
+  await expect(settings.getByRole('radio', { name: 'SSE-KMS: encrypted with a key from Tencent Cloud KMS (key management service)' })).toBeChecked();
   await expect(settings.getByRole('status')).toHaveText('Saved.');
   await page.setViewportSize({ width: 1280, height: 1000 });
   await page.screenshot({ path: join(SHOTS, 'settings.png') });

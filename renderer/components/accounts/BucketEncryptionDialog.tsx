@@ -1,5 +1,5 @@
 // A bucket's default encryption, seen and changed: what objects get when their upload asks for none. SSE-COS (keys
-// the service manages), SSE-KMS (a key of the key service, optionally a named one), or none, which is said plainly
+// the service manages), SSE-KMS (a key from Tencent Cloud KMS, optionally a named one), or none, which is said plainly
 // before it is saved. Where the bucket's region offers no server-side encryption only "none" is possible, and the
 // dialog says why.
 import { useState } from 'react';

@@ -35,7 +35,7 @@ describe('Settings', () => {
     const enc = within(dialog).getByRole('radiogroup', { name: 'Default encryption for new uploads' });
     expect((within(enc).getByRole('radio', { name: 'SSE-COS: encrypted by the storage service' }) as HTMLInputElement).checked).toBe(true);
 
-    await app.user.click(within(enc).getByRole('radio', { name: 'SSE-KMS: encrypted with a key service key' }));
+    await app.user.click(within(enc).getByRole('radio', { name: 'SSE-KMS: encrypted with a key from Tencent Cloud KMS (key management service)' }));
     await waitFor(() => expect(app.bridge.callsOf('settings.update')).toEqual([{ settings: { defaultEncryption: { mode: 'sse-kms' } } }]));
     expect(await within(dialog).findByRole('status')).toHaveProperty('textContent', 'Saved.');
     const keyId = within(dialog).getByRole('textbox', { name: 'KMS key ID (optional)' });

@@ -1,5 +1,5 @@
 // The options popover beside Upload: which encryption new uploads get. It starts from the default chosen in
-// Settings; "Bucket default" follows the bucket (SSE-COS when it has none). SSE-C keys are offered by name.
+// Settings; "Same as the bucket" follows the bucket (SSE-COS when it has none). SSE-C keys are offered by name.
 // Choosing "No encryption" asks "Upload without encryption?" once, here.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';

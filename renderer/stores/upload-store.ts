@@ -1,5 +1,5 @@
 // The encryption the next upload gets: the choice in the options popover, which starts from the default in Settings
-// (settings-store.ts sets it when the settings are read or the default changes); "Bucket default" (null) follows the
+// (settings-store.ts sets it when the settings are read or the default changes); "Same as the bucket" (null) follows the
 // bucket's default, else SSE-COS. Choosing "No encryption" is confirmed once ("Upload without encryption?").
 import { createStore } from 'zustand/vanilla';
 import type { Bucket, SseChoice } from '../../shared/contract';

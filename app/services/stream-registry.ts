@@ -63,16 +63,6 @@ export class PulledStream extends Readable {
    * when it broke off or held more than `expected`. Once this stream is destroyed (its item failed, or the body
    * was too long) the rest of the body is read and dropped, so that the files after it in a batch still arrive.
    */
-  /**
-   * A small file's bytes, all of them at once (a batch request held them whole): handed to the reader with no pipe
-   * and no backpressure to keep (they are at most a batch file's size). Dropped when the item already failed.
-   */
-  feedWhole(bytes: Buffer): void {
-    if (this.destroyed) return;
-    if (bytes.length > 0) this.push(bytes);
-    this.push(null);
-  }
-
   feed(body: Readable, expected: number): Promise<number> {
     this.source = body;
     let received = 0;

@@ -1,8 +1,8 @@
 // `npm start -- --browser` (and `npm start` where Electron cannot run): Coffer in the default browser. Opens the core
 // (COFFER_HOME, the embedded store as a child process, the job queue), serves the window on 127.0.0.1 at a random
 // port, prints `Coffer is running at http://127.0.0.1:PORT/#token=…` and opens the browser there (unless
-// --no-open). Ctrl-C (or SIGTERM) pauses the transfers (they are listed on the next start), stops the store and
-// exits; a second Ctrl-C exits at once.
+// --no-open). Ctrl-C (or SIGTERM, or the terminal closing) pauses the transfers (they are listed on the next start),
+// stops the store and exits; a second Ctrl-C exits at once.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CofferCore } from '../services/core';
@@ -44,6 +44,10 @@ function defaultStopSignal(err: (line: string) => void): Promise<string> {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // The terminal went away (its window closed, or the process that started Coffer died with the pipe): Coffer
+    // stops as for Ctrl-C, and a line it can no longer print must not end it before the store is stopped.
+    process.on('SIGHUP', () => stop('SIGHUP'));
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   });
 }
 

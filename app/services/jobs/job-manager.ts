@@ -249,13 +249,13 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
   async addUploadItems(req: { jobId: string; items: ContractUploadItem[]; more: boolean }, owner = ''): Promise<JobSummary> {
     const job = this.job(req.jobId);
     const growing = job.growing;
-    if (!growing || growing.owner !== owner || job.spec.kind !== 'upload' || !(job.runner instanceof UploadRunner)) {
-      throw new ServiceError('conflict', 'UploadClosed', 'This upload takes no more files (it finished, was cancelled, or was started by another window); drop the files that are missing again.');
-    }
+    const closed = () => new ServiceError('conflict', 'UploadClosed', 'This upload takes no more files (it finished, was cancelled, or was started by another window); drop the files that are missing again.');
+    if (!growing || growing.owner !== owner || job.spec.kind !== 'upload' || !(job.runner instanceof UploadRunner)) throw closed();
     const spec = job.spec;
     const runner = job.runner;
     const step = growing.queue.then(async () => {
-      if (job.growing !== growing) throw new ServiceError('conflict', 'UploadClosed', 'This upload takes no more files (it finished or was cancelled); drop the files that are missing again.');
+      // Sealed or cancelled while the calls before this one were planned.
+      if (job.growing !== growing) throw closed();
       this.refuseDuplicateStreams(req.items);
       const entries = entriesOf(req.items);
       const { skip, replaced, carried } = await this.carriedOver({ ...spec, items: entries });

@@ -3,7 +3,8 @@
 // later the app) serve COFFER_HOME's store with `coffer-store serve --record COFFER_HOME/store.json`; a `coffer`
 // command that finds a live record connects to that store instead of opening the same data directory itself
 // (which the store's lock would refuse).
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../platform/durable-fs';
 
 export interface StoreRecord {
   url: string;
@@ -23,7 +24,9 @@ export async function readStoreRecord(file: string): Promise<StoreRecord | undef
 /** Records this process as serving `url`; the returned function removes the record if it is still ours. */
 export async function writeStoreRecord(file: string, url: string): Promise<() => Promise<void>> {
   const mine: StoreRecord = { url, pid: process.pid };
-  await writeFile(file, JSON.stringify(mine) + '\n', { mode: 0o600 });
+  // Renamed into place: a process reading at that moment sees the old record or the new one, never half of one
+  // (which it would take for "no store running" and start a second).
+  await writeFileAtomic(file, JSON.stringify(mine) + '\n', 0o600);
   return async () => {
     const now = await readStoreRecord(file);
     if (now?.pid === process.pid) await rm(file, { force: true });

@@ -38,6 +38,22 @@ describe('transfers panel', () => {
     expect(within(old).getByText('From before Coffer restarted.')).toBeTruthy();
   });
 
+  it('says which dropped file could not be read in the window\'s language, naming it', async () => {
+    const unread = job({
+      id: 'job-unread',
+      state: 'failed',
+      subject: 'holiday.jpg',
+      finishedAt: T0,
+      progress: { bytesDone: 0, bytesTotal: 10, filesDone: 0, filesTotal: 1, filesFailed: 1, rate: 0, etaSeconds: null },
+      // As the host says it (in English); the window says it again in its own language.
+      failures: [{ key: 'trip/holiday.jpg', error: { kind: 'not-found', code: 'FileUnreadable', message: 'Coffer could not read “holiday.jpg” from your computer.', details: { key: 'trip/holiday.jpg' } } }],
+    });
+    await renderApp({ objects: {}, language: 'zh-CN', handlers: { 'jobs.list': () => ({ jobs: [unread] }) } });
+    const panel = await screen.findByRole('region', { name: '传输' });
+    await waitFor(() => expect(panel.textContent).toContain('Coffer 无法从你的电脑读取“holiday.jpg”。如果它是文件夹，请单独再拖入一次'));
+    expect(panel.textContent).not.toContain('could not read');
+  });
+
   it('clears the finished transfers in one press, leaving the running and the failed ones', async () => {
     const done = job({ id: 'job-done', state: 'completed', subject: 'done.txt', finishedAt: T0 });
     const stopped = job({ id: 'job-stopped', state: 'cancelled', subject: 'stopped.txt', finishedAt: T0 });

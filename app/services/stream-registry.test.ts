@@ -37,11 +37,36 @@ describe('StreamRegistry', () => {
     expect(pulls).toContain('s-3');
   });
 
-  it('asks for at most PREFETCH_FILES small files ahead, one batch request of them', () => {
+  it('asks for at most PREFETCH_FILES small files ahead, whole batch requests of them', () => {
     const { pulls, entries } = registryWith(Array.from({ length: PREFETCH_FILES + 50 }, () => 10));
     entries[0]!.stream.read(0);
     expect(pulls).toHaveLength(1 + PREFETCH_FILES);
-    expect(PREFETCH_FILES).toBeLessThanOrEqual(MAX_BATCH_FILES);
+    expect(PREFETCH_FILES % MAX_BATCH_FILES).toBe(0);
+  });
+
+  it('holds no more than the window when the page sends at once what was asked for: arriving bytes are not a read', async () => {
+    const { registry, pulls, entries } = registryWith(Array.from({ length: 2 * PREFETCH_FILES }, () => 10));
+    // A page that answers every pull at once (as a batch does), while the engine has read only the first file.
+    const fed = new Set<string>();
+    const feedPulled = async () => {
+      for (const id of pulls.filter((p) => !fed.has(p))) {
+        fed.add(id);
+        const entry = registry.attach(id)!;
+        await entry.stream.feed(Readable.from([Buffer.alloc(10, 1)]), 10);
+      }
+    };
+    entries[0]!.stream.read(0);
+    for (let round = 0; round < 5; round++) {
+      await feedPulled();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(pulls).toHaveLength(1 + PREFETCH_FILES);
+    // Read now, a file asked for ahead gives its bytes, and the window moves on by one.
+    const second = entries[1]!.stream;
+    const chunks: Buffer[] = [];
+    for await (const c of second) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.alloc(10, 1));
+    expect(pulls).toHaveLength(2 + PREFETCH_FILES);
   });
 
   it('feeds a file the engine reads with backpressure: at most the pipe holds it', async () => {

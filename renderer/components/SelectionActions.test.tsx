@@ -32,6 +32,11 @@ describe('selection actions', () => {
     await waitFor(() => expect(bridge.callsOf('jobs.startDelete')).toEqual([{ connectionId: 'local', bucket: BUCKET, keys: [], prefixes: ['album/'] }]));
     expect(bridge.callsOf('objects.delete')).toHaveLength(0);
     expect(await screen.findByRole('listitem', { name: /^Deleting “/ })).toBeTruthy();
+    // Once it is done, the list and the server's unfinished uploads (the folder's were aborted) are read again.
+    const [lists, uploads] = [bridge.callsOf('objects.list').length, bridge.callsOf('multipart.list').length];
+    bridge.emit({ type: 'job.done', jobId: 'job-1', job: job({ kind: 'delete', state: 'completed', sse: null }) });
+    await waitFor(() => expect(bridge.callsOf('multipart.list').length).toBe(uploads + 1));
+    expect(bridge.callsOf('objects.list').length).toBeGreaterThan(lists);
   });
 
   it('downloads as a browser attachment where there are no native dialogs', async () => {

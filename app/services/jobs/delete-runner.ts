@@ -4,24 +4,38 @@
 // Multiple requests of up to 1000 keys (two in flight): the keys that come while a request is out make the next
 // one, so a big folder costs a request per thousand objects, and a single file still goes at once.
 // After a restart the job lists its folders again: what it deleted is no longer there.
+// A folder's uploads that were started and never finished go too (each is an item): their parts are stored, and
+// billed, until aborted, and nothing else in the window would show them once the folder is gone.
 import type { CosClient } from '../../cos/client';
 import { ServiceError } from '../errors';
+import type { IncompleteUpload } from '../incomplete-uploads';
 import { ItemRunner, type ItemWork, type RunnerItem } from './item-runner';
 import type { JobSpec } from './job-types';
 
 type DeleteSpec = Extract<JobSpec, { kind: 'delete' }>;
 
+/** The unfinished multipart uploads under a folder, and how one is aborted (with this machine's resume journal). */
+export interface UnfinishedUploads {
+  list(prefix: string): Promise<IncompleteUpload[]>;
+  abort(upload: IncompleteUpload): Promise<unknown>;
+}
+
+interface DeleteItem extends RunnerItem {
+  /** An unfinished upload of this key to abort, rather than the object to delete. */
+  upload?: IncompleteUpload;
+}
+
 /** Keys per Delete Multiple (the most COS takes), and such requests at once. */
 const KEYS_PER_REQUEST = 1000;
 const REQUESTS_IN_FLIGHT = 2;
 
-export class DeleteRunner extends ItemRunner<RunnerItem> {
+export class DeleteRunner extends ItemRunner<DeleteItem> {
   private readonly batches: DeleteBatcher;
 
   constructor(
     private readonly client: CosClient,
     private readonly spec: DeleteSpec,
-    private readonly opts: { region?: string } = {},
+    private readonly opts: { region?: string; unfinished?: UnfinishedUploads } = {},
   ) {
     // Items only wait for their batch here: as many as two requests carry may be under way.
     super(KEYS_PER_REQUEST * REQUESTS_IN_FLIGHT, false);
@@ -39,6 +53,10 @@ export class DeleteRunner extends ItemRunner<RunnerItem> {
         for await (const page of this.client.listObjectPages(this.spec.bucket, { prefix, region: this.opts.region })) {
           this.add(page.contents.filter((o) => !skip.has(o.key)).map((o) => ({ key: o.key, size: o.size })));
         }
+        // Listed again after a restart (not skipped by key: an object deleted under the same key says nothing of
+        // its upload); an upload already aborted is no longer listed.
+        const unfinished = (await this.opts.unfinished?.list(prefix)) ?? [];
+        this.add(unfinished.map((upload) => ({ key: upload.key, size: upload.bytes, upload })));
       }
       this.close();
     } catch (err) {
@@ -46,9 +64,10 @@ export class DeleteRunner extends ItemRunner<RunnerItem> {
     }
   }
 
-  protected async work(item: RunnerItem, w: ItemWork): Promise<void> {
-    // Deleting a key that is already gone succeeds, so a job resumed after a restart is harmless.
-    await this.batches.delete(item.key);
+  protected async work(item: DeleteItem, w: ItemWork): Promise<void> {
+    // Deleting a key (or aborting an upload) that is already gone succeeds, so a job resumed after a restart is harmless.
+    if (item.upload) await this.opts.unfinished!.abort(item.upload);
+    else await this.batches.delete(item.key);
     w.setBytes(item.size ?? 0, item.size ?? 0);
   }
 }

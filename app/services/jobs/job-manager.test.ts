@@ -445,15 +445,20 @@ describe('JobManager: downloads and encrypt-in-place', () => {
     expect(bed.items.map((i) => [i.key, i.state])).toEqual(expect.arrayContaining([['enc/a.txt', { state: 'encrypted', mode: 'SSE-COS' }]]));
   });
 
-  it('deletes files and whole folders (subfolders and the folder marker too), leaves the rest, and lists the job after a restart', async () => {
+  it('deletes files and whole folders (subfolders, the folder marker and unfinished uploads too), leaves the rest, and lists the job after a restart', async () => {
     const d = await freshDir();
     for (const key of ['del/keep.txt', 'del/loose.txt', 'del/album/', 'del/album/a.txt', 'del/album/deep/b.txt', 'del/albums.txt']) await client.putObject(BUCKET, key, Buffer.from(key));
+    // An upload into the folder that never finished holds a part (billed until aborted); one beside it stays.
+    const inside = await client.initiateMultipartUpload(BUCKET, 'del/album/deep/film.mov');
+    await client.uploadPart(BUCKET, 'del/album/deep/film.mov', inside.uploadId, 1, Buffer.alloc(1000, 1));
+    const beside = await client.initiateMultipartUpload(BUCKET, 'del/albums.mov');
     const bed = manager(join(d, 'home'));
     const job = await bed.jobs.startDelete({ kind: 'delete', connectionId: 'local', bucket: BUCKET, keys: ['del/loose.txt'], prefixes: ['del/album/'] });
-    expect(await bed.done(job.id)).toMatchObject({ kind: 'delete', state: 'completed', prefix: 'del/', subject: 'loose.txt', sse: null, progress: { filesDone: 4, filesTotal: 4 } });
+    expect(await bed.done(job.id)).toMatchObject({ kind: 'delete', state: 'completed', prefix: 'del/', subject: 'loose.txt', sse: null, progress: { filesDone: 5, filesTotal: 5 } });
     const left = (await client.listObjects(BUCKET, { prefix: 'del/' })).contents.map((o) => o.key);
     expect(left).toEqual(['del/albums.txt', 'del/keep.txt']);
-    expect(bed.items.filter((i) => i.kind === 'delete').map((i) => i.key).sort()).toEqual(['del/album/', 'del/album/a.txt', 'del/album/deep/b.txt', 'del/loose.txt']);
+    expect((await client.listMultipartUploads(BUCKET, { prefix: 'del/' })).uploads.map((u) => [u.key, u.uploadId])).toEqual([['del/albums.mov', beside.uploadId]]);
+    expect(bed.items.filter((i) => i.kind === 'delete').map((i) => i.key).sort()).toEqual(['del/album/', 'del/album/a.txt', 'del/album/deep/b.txt', 'del/album/deep/film.mov', 'del/loose.txt']);
     await bed.jobs.shutdown();
     const again = manager(join(d, 'home'));
     await again.jobs.load();

@@ -15,6 +15,7 @@ import { JournalStore, journalId } from '../../engine/journal';
 import { UploadEngine, type UploadEncryption, type UploadEngineOptions } from '../../engine/upload';
 import { cofferPaths } from '../../vault';
 import { ServiceError, toAppError, type AppError } from '../errors';
+import { abortIncomplete, listIncomplete } from '../incomplete-uploads';
 import type { EncryptionStateView } from '../status-scheduler';
 import type { StreamRegistry } from '../stream-registry';
 import { DownloadRunner } from './download-runner';
@@ -526,7 +527,10 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       return;
     }
     if (spec.kind === 'delete') {
-      const runner = new DeleteRunner(client, spec);
+      const home = this.opts.home;
+      const runner = new DeleteRunner(client, spec, {
+        unfinished: { list: (prefix) => listIncomplete(client, home, spec.bucket, { prefix }), abort: (upload) => abortIncomplete(client, home, upload) },
+      });
       this.run(job, runner);
       void runner.expand(skip);
       return;

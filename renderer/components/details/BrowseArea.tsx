@@ -26,6 +26,8 @@ export function BrowseArea({ children }: { children: ReactNode }) {
         // A move or delete leaves folders behind on screen (their rows are not objects): the list is read again.
         if (e.type === 'job.done' && (e.job.kind === 'move' || e.job.kind === 'delete') && loc && e.job.connectionId === loc.connectionId && e.job.bucket === loc.bucket) {
           void model.listing.getState().refresh();
+          // A folder's delete aborts its unfinished uploads too.
+          if (e.job.kind === 'delete') void model.transfers.getState().loadIncomplete(loc);
         }
       }),
     [model],

@@ -494,7 +494,7 @@ async function main() {
         : []),
       [
         `drop ${FILES.toLocaleString('en')} files: files/s`,
-        `${pageRate.toFixed(0)}/s (${drop.state}, ${drop.seconds.toFixed(1)} s) vs coffer cp -r ${cliRate.toFixed(0)}/s (${cli.seconds.toFixed(1)} s): ${(pageRate / cliRate).toFixed(2)}×`,
+        `${pageRate.toFixed(0)}/s (${drop.state}, ${drop.seconds.toFixed(1)} s) vs coffer cp -r ${cliRate.toFixed(0)}/s (${cli.seconds.toFixed(1)} s): ${(pageRate / cliRate).toFixed(3)}×`,
         '≥ 0.5×',
         drop.state === 'completed' && pageRate >= 0.5 * cliRate,
       ]);

@@ -13,7 +13,7 @@ import { toAppError, type AppError } from './errors';
 export type { AbortOutcome, IncompleteUpload };
 
 /** Aborts at once (one request each). */
-const ABORTS_IN_FLIGHT = 8;
+export const ABORTS_IN_FLIGHT = 8;
 
 function journalsOf(home: string): JournalStore {
   return new JournalStore(cofferPaths(home).journals);

@@ -7,8 +7,9 @@
 // A folder's uploads that were started and never finished go too (each is an item): their parts are stored, and
 // billed, until aborted, and nothing else in the window would show them once the folder is gone.
 import type { CosClient } from '../../cos/client';
+import { Semaphore } from '../../engine/upload/semaphore';
 import { ServiceError } from '../errors';
-import type { IncompleteUpload } from '../incomplete-uploads';
+import { ABORTS_IN_FLIGHT, type IncompleteUpload } from '../incomplete-uploads';
 import { ItemRunner, type ItemWork, type RunnerItem } from './item-runner';
 import type { JobSpec } from './job-types';
 
@@ -31,6 +32,7 @@ const REQUESTS_IN_FLIGHT = 2;
 
 export class DeleteRunner extends ItemRunner<DeleteItem> {
   private readonly batches: DeleteBatcher;
+  private readonly aborts = new Semaphore(ABORTS_IN_FLIGHT);
 
   constructor(
     private readonly client: CosClient,
@@ -66,7 +68,8 @@ export class DeleteRunner extends ItemRunner<DeleteItem> {
 
   protected async work(item: DeleteItem, w: ItemWork): Promise<void> {
     // Deleting a key (or aborting an upload) that is already gone succeeds, so a job resumed after a restart is harmless.
-    if (item.upload) await this.opts.unfinished!.abort(item.upload);
+    const upload = item.upload;
+    if (upload) await this.aborts.run(() => this.opts.unfinished!.abort(upload));
     else await this.batches.delete(item.key);
     w.setBytes(item.size ?? 0, item.size ?? 0);
   }

@@ -14,6 +14,7 @@ import { EncryptionStatusService } from '../../engine/encryption-status';
 import { tempPathsFor } from '../../engine/download';
 import { startFixture, type StoreFixture } from '../../store/test-support/store-fixture';
 import { ServiceError } from '../errors';
+import { ABORTS_IN_FLIGHT } from '../incomplete-uploads';
 import { StreamRegistry } from '../stream-registry';
 import { JobManager, type FinishedItem } from './job-manager';
 
@@ -485,6 +486,32 @@ describe('JobManager: downloads and encrypt-in-place', () => {
       expect(end.failures[0]).toMatchObject({ key: 'many/0007.txt', error: { kind: 'access', message: 'cos://jobs-1250000000/many/0007.txt could not be deleted (AccessDenied): Access Denied.' } });
       expect(requests.length).toBeLessThanOrEqual(6);
       expect(requests.reduce((a, b) => a + b, 0)).toBe(2100);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('aborts a folder\'s many unfinished uploads a few at a time', async () => {
+    const d = await freshDir();
+    for (let i = 0; i < 20; i++) await client.initiateMultipartUpload(BUCKET, `unfinished/${i}.bin`);
+    const bed = manager(join(d, 'home'));
+    let inFlight = 0;
+    let most = 0;
+    const real = client.abortMultipartUpload.bind(client);
+    const spy = vi.spyOn(client, 'abortMultipartUpload').mockImplementation(async (...args) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await real(...args);
+      } finally {
+        inFlight--;
+      }
+    });
+    try {
+      const job = await bed.jobs.startDelete({ kind: 'delete', connectionId: 'local', bucket: BUCKET, keys: [], prefixes: ['unfinished/'] });
+      expect(await bed.done(job.id)).toMatchObject({ state: 'completed', progress: { filesTotal: 20, filesDone: 20 } });
+      expect(spy).toHaveBeenCalledTimes(20);
+      expect(most).toBeLessThanOrEqual(ABORTS_IN_FLIGHT);
+      expect((await client.listMultipartUploads(BUCKET, { prefix: 'unfinished/' })).uploads).toEqual([]);
     } finally {
       spy.mockRestore();
     }

@@ -9,7 +9,7 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { BatchManifest, MAX_BATCH_FILES, type AppError } from '../../shared/contract';
+import { BATCH_FILE_MAX_BYTES, BatchManifest, MAX_BATCH_FILES, type AppError } from '../../shared/contract';
 import type { StreamRegistry } from '../services/stream-registry';
 
 /** The manifest line: a stream id (at most 64 characters) and a size per file, with room to spare. */
@@ -59,8 +59,8 @@ export async function receiveBatch(streams: StreamRegistry, req: IncomingMessage
   const unknown: string[] = [];
   const failed: AppError[] = [];
 
-  /** Attaches the stream of `streamId` and starts feeding it; refused files are read and dropped. */
-  const open = (streamId: string, size: number): Sink => {
+  /** Attaches the stream of `streamId` and starts feeding it (all of it, when `whole` holds it); refused files are read and dropped. */
+  const open = (streamId: string, size: number, whole?: Buffer): Sink => {
     const entry = streams.attach(streamId);
     if (!entry) {
       unknown.push(streamId);
@@ -73,6 +73,10 @@ export async function receiveBatch(streams: StreamRegistry, req: IncomingMessage
     };
     if (entry.stream.offset !== 0) return refuse({ kind: 'conflict', code: 'OffsetRefused', message: `Coffer asked for this file from byte ${entry.stream.offset}; send it alone with PUT, not in a batch.`, details: { key: entry.key } });
     if (size !== entry.size) return refuse({ kind: 'usage', code: 'SizeMismatch', message: `The page sent ${size} bytes for a file announced as ${entry.size} bytes; drop it again.`, details: { key: entry.key } });
+    if (whole) {
+      entry.stream.feedWhole(whole);
+      return nowhere;
+    }
     const part = new PassThrough({ highWaterMark: 64 * 1024 });
     fed.push(
       entry.stream.feed(part, size).then(
@@ -90,6 +94,14 @@ export async function receiveBatch(streams: StreamRegistry, req: IncomingMessage
 
   let rest: Buffer = head.subarray(newline + 1);
   for (const [streamId, size] of manifest) {
+    // Most small files are wholly in the chunk already read: they go straight to their stream, with no pipe and its
+    // listeners per file.
+    if (rest.length >= size && size <= BATCH_FILE_MAX_BYTES) {
+      const whole = rest.subarray(0, size);
+      rest = rest.subarray(size);
+      open(streamId, size, whole);
+      continue;
+    }
     const sink = open(streamId, size);
     let left = size;
     while (left > 0) {

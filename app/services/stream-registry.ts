@@ -72,6 +72,22 @@ export class PulledStream extends Readable {
   }
 
   /**
+   * All of a small file's bytes at once (a batch request held them whole): no pipe and no backpressure to keep
+   * (they are at most a batch file's size). Held aside until the engine reads, as with feed; dropped when the
+   * item already failed.
+   */
+  feedWhole(bytes: Buffer): void {
+    if (this.destroyed) return;
+    if (!this.asked) {
+      this.held.push(bytes);
+      this.heldEnd = true;
+      return;
+    }
+    if (bytes.length > 0) this.push(bytes);
+    this.push(null);
+  }
+
+  /**
    * Feeds `body` in; resolves with the bytes received once all of it was handed to the reader's buffer, rejects
    * when it broke off or held more than `expected`. Once this stream is destroyed (its item failed, or the body
    * was too long) the rest of the body is read and dropped, so that the files after it in a batch still arrive.

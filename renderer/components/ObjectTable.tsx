@@ -275,7 +275,7 @@ export function ObjectTable() {
       case 'a':
       case 'A':
         if (!mod) return;
-        listing.select(keysBetween(rows, 0, rows.length - 1));
+        void listing.selectAll();
         break;
       case 'Escape':
         if (selected.size === 0) return;

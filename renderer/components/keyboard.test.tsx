@@ -78,6 +78,17 @@ describe('keyboard in the object table', () => {
     expect(selectedNames()).toEqual([]);
   });
 
+  it('selects everything in the folder with Ctrl+A, the pages not loaded yet included', async () => {
+    const { user, model, bridge } = await start(manyObjects(2500));
+    await user.click(rowOf('file-00000.txt'));
+    expect(model.listing.getState().truncated).toBe(true);
+    await user.keyboard('{Control>}a{/Control}');
+    // 2500 objects come in pages of 1000: all three are read, and all 2500 are selected (not the 1000 on screen).
+    await waitFor(() => expect(model.listing.getState().selected.size).toBe(2500));
+    expect(bridge.callsOf('objects.list')).toHaveLength(3);
+    expect(model.listing.getState().selected.has('file-02499.txt')).toBe(true);
+  });
+
   it('pages through a long virtualized list, bringing the new row on screen', async () => {
     const { user } = await start(manyObjects(500));
     await user.click(rowOf('file-00000.txt'));

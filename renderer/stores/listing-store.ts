@@ -36,6 +36,8 @@ export interface ListingState {
   setFilter(filter: string): Promise<void>;
   refresh(): Promise<void>;
   loadMore(): Promise<void>;
+  /** Selects every row of the folder (as filtered), reading the pages not loaded yet first. */
+  selectAll(): Promise<void>;
   setSort(column: SortColumn): void;
   applyChanges(changes: EventOf<'object.changed'>[]): void;
   select(keys: Iterable<string>): void;
@@ -119,6 +121,20 @@ export function createListingStore(bridge: Bridge) {
         const s = get();
         if (s.status !== 'ready' || s.pageLoading || !s.truncated || !s.nextMarker) return;
         await fetchPage(false);
+      },
+      async selectAll() {
+        // Everything in the folder, not only the pages loaded so far: a Delete or a Download after Ctrl+A must mean
+        // all of it (with 3,000 files, the first 1000 were selected and deleted, and 2,000 stayed without a word).
+        const mine = generation;
+        for (;;) {
+          const s = get();
+          if (mine !== generation || s.status !== 'ready' || s.error) return;
+          if (!s.truncated || !s.nextMarker) break;
+          if (s.pageLoading) await new Promise((resolve) => setTimeout(resolve, 20));
+          else await fetchPage(false);
+        }
+        const { folders, objects } = get();
+        set({ selected: new Set([...folders.map((f) => f.prefix), ...objects.map((o) => o.key)]) });
       },
       setSort(column) {
         set((s) => ({ sort: { column, direction: s.sort.column === column && s.sort.direction === 'asc' ? 'desc' : 'asc' } }));

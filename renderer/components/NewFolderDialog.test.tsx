@@ -1,6 +1,6 @@
 // "New folder" and "New bucket…" check the name as it is typed and say what is wrong in the user's language,
 // instead of sending it and showing the contract's refusal ("The objects.createFolder request was refused…").
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { BUCKET, object } from '../test-support/memory-bridge';
 import { renderApp } from '../test-support/render-app';
@@ -42,7 +42,20 @@ describe('New folder', () => {
     await screen.findByText('a.txt');
     const dialog = await openDialog(user, /^New folder$/);
     await user.type(within(dialog).getByRole('textbox', { name: 'Folder name' }), ' . ');
-    expect(within(dialog).getByText('A folder name cannot contain “/” or be “.” or “..”.')).toBeTruthy();
+    expect(within(dialog).getByText('A folder name cannot contain “/”, “\\” or invisible control characters, or be “.” or “..”.')).toBeTruthy();
+    expect(bridge.callsOf('objects.createFolder')).toHaveLength(0);
+  });
+
+  it('says before Create that a backslash or a control character cannot be in a folder name, in the window\'s language', async () => {
+    const { bridge, user } = await renderApp({ objects: { [BUCKET]: [object('a.txt')] }, language: 'zh-CN' });
+    await screen.findByText('a.txt');
+    const dialog = await openDialog(user, /^新建文件夹$/);
+    const field = within(dialog).getAllByRole('textbox')[0]!;
+    await user.type(field, 'back\\slash');
+    expect(dialog.textContent).toContain('文件夹名称不能包含“/”、“\\”或不可见的控制字符');
+    await user.clear(field);
+    fireEvent.change(field, { target: { value: 'nul\u0000name' } });
+    expect(dialog.textContent).toContain('文件夹名称不能包含');
     expect(bridge.callsOf('objects.createFolder')).toHaveLength(0);
   });
 });

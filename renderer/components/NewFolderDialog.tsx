@@ -18,7 +18,9 @@ export function NewFolderButton() {
   const [name, setName] = useState('');
   const [error, setError] = useState<AppError | null>(null);
   const trimmed = name.trim();
-  const badName = name.includes('/') || trimmed === '.' || trimmed === '..';
+  // The core's rules for a folder name (services/listing.ts), said here in the user's language as they type, and
+  // control characters too (NUL, a pasted tab): a key holding one cannot be seen or typed again.
+  const badName = [...name].some((c) => c === '/' || c === '\\' || c < ' ' || c === '\u007f') || trimmed === '.' || trimmed === '..';
   const tooLong = !!location && new TextEncoder().encode(`${location.prefix}${trimmed}/`).length > MAX_KEY_BYTES;
   const invalid = badName || tooLong;
 

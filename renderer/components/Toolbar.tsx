@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RefreshCw, Upload } from 'lucide-react';
 import { Button, Input, Menu, MenuItem, MenuTrigger, Popover, SearchField } from 'react-aria-components';
+import { NAME_FILTER_MAX } from '../../shared/contract';
 import { filesFromInput } from '../lib/drop-files';
 import { useConnections, useListing, useModel } from '../stores/model-context';
 import { Breadcrumb } from './Breadcrumb';
@@ -54,7 +55,8 @@ export function Toolbar({ uploadInputs }: { uploadInputs: UploadInputs }) {
           <RefreshCw className="icon" aria-hidden />
         </IconButton>
         <SearchField className="search" aria-label={t('toolbar.search')} value={query} onChange={setQuery} isDisabled={!location}>
-          <Input className="input" placeholder={t('toolbar.search')} />
+          {/* No longer than the contract takes: a pasted page of text is cut, not refused with a technical sentence. */}
+          <Input className="input" placeholder={t('toolbar.search')} maxLength={NAME_FILTER_MAX} />
         </SearchField>
       </div>
     </div>

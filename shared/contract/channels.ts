@@ -23,6 +23,8 @@ import { detailChannels } from './channels-details';
 import { settingsChannels } from './channels-settings';
 
 const jobRef = z.strictObject({ jobId: JobId });
+/** The longest search within a folder (characters): longer than any object key. */
+export const NAME_FILTER_MAX = 1024;
 const jobAnswer = z.strictObject({ job: JobSummary });
 
 export const Connection = z.strictObject({
@@ -107,7 +109,7 @@ const browserChannels = {
       marker: z.string().max(2048).optional(),
       pageSize: z.number().int().min(1).max(1000).default(1000),
       /** Case-insensitive substring of the name within the prefix; a filtered page may be empty yet truncated. */
-      nameFilter: z.string().min(1).max(1024).optional(),
+      nameFilter: z.string().min(1).max(NAME_FILTER_MAX).optional(),
     }),
     z.strictObject({
       folders: z.array(FolderRow),

@@ -41,7 +41,7 @@ export interface ListPageOptions {
   prefix: string;
   marker?: string;
   pageSize?: number;
-  /** Case-insensitive part of the name: only matching folders and objects of the page are returned. */
+  /** Part of the name, case and accents aside: only matching folders and objects of the page are returned. */
   nameFilter?: string;
   region?: string;
 }
@@ -81,10 +81,13 @@ export async function listPage(client: CosClient, bucket: string, opts: ListPage
   }
 }
 
+/** How a name is compared in a search: case and accents aside ("resume" finds "Résumé.pdf"), as a file manager does. */
+const searchForm = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
+
 async function listOnePage(client: CosClient, bucket: string, opts: ListPageOptions): Promise<ListingPage> {
   const page = await client.listObjects(bucket, { prefix: opts.prefix, delimiter: '/', marker: opts.marker, maxKeys: opts.pageSize ?? 1000, region: opts.region });
-  const needle = opts.nameFilter?.toLocaleLowerCase();
-  const keep = (name: string) => needle === undefined || name.toLocaleLowerCase().includes(needle);
+  const needle = opts.nameFilter === undefined ? undefined : searchForm(opts.nameFilter);
+  const keep = (name: string) => needle === undefined || searchForm(name).includes(needle);
   return {
     folders: page.commonPrefixes.map((p) => ({ prefix: p, name: p.slice(opts.prefix.length, -1) })).filter((f) => keep(f.name)),
     // The folder's own marker object (`photos/` inside `photos/`) is the folder, not a row in it.

@@ -19,4 +19,15 @@ describe('icon-only buttons', () => {
     await user.keyboard('{Shift>}{Tab}{/Shift}{Tab}');
     expect((await screen.findByRole('tooltip', {}, { timeout: 3000 })).textContent).toBe('Pause');
   });
+
+  it('say it on hover while disabled too (no tooltip can open then): the browser shows their title', async () => {
+    await renderApp({ objects: { [BUCKET]: [object('a.txt')] } });
+    await screen.findByText('a.txt');
+    // Nothing is selected: Move, Encrypt and Delete are disabled.
+    for (const name of ['Move', 'Delete']) {
+      const button = screen.getByRole('button', { name: new RegExp(`^${name}`) });
+      expect(button.hasAttribute('disabled')).toBe(true);
+      expect(button.getAttribute('title')).toBe(button.getAttribute('aria-label'));
+    }
+  });
 });

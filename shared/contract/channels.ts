@@ -108,7 +108,7 @@ const browserChannels = {
       delimiter: z.literal('/').default('/'),
       marker: z.string().max(2048).optional(),
       pageSize: z.number().int().min(1).max(1000).default(1000),
-      /** Case-insensitive substring of the name within the prefix; a filtered page may be empty yet truncated. */
+      /** Part of the name within the prefix, case and accents aside; a filtered page may be empty yet truncated. */
       nameFilter: z.string().min(1).max(NAME_FILTER_MAX).optional(),
     }),
     z.strictObject({

@@ -1,0 +1,38 @@
+// A folder's page as the window lists it, searched by name: case and accents do not matter ("RESUME" finds
+// "Résumé.pdf"), as in a file manager; folders are searched the same way.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CosClient } from '../cos/client';
+import { testClient } from '../cos/client/test-support/client-fixture';
+import { startFixture, type StoreFixture } from '../store/test-support/store-fixture';
+import { listPage } from './listing';
+
+const BUCKET = 'search-1250000000';
+let f: StoreFixture;
+let client: CosClient;
+
+beforeAll(async () => {
+  f = await startFixture();
+  client = testClient(f.port);
+  await client.createBucket(BUCKET);
+  for (const key of ['docs/Résumé 2026.pdf', 'docs/resume-old.txt', 'docs/notes.txt', 'docs/Ébauches/plan.txt', 'docs/photos/a.jpg']) await client.putObject(BUCKET, key, Buffer.from('x'));
+});
+
+afterAll(async () => {
+  await client?.close();
+  await f?.close();
+});
+
+const names = async (nameFilter: string) => {
+  const page = await listPage(client, BUCKET, { prefix: 'docs/', nameFilter });
+  return [...page.folders.map((x) => `${x.name}/`), ...page.objects.map((o) => o.name)];
+};
+
+describe('searching a folder by name', () => {
+  it('ignores case and accents, in files and folders', async () => {
+    expect(await names('RESUME')).toEqual(['Résumé 2026.pdf', 'resume-old.txt']);
+    expect(await names('résumé')).toEqual(['Résumé 2026.pdf', 'resume-old.txt']);
+    expect(await names('ebauche')).toEqual(['Ébauches/']);
+    expect(await names('notes')).toEqual(['notes.txt']);
+    expect(await names('nothing like it')).toEqual([]);
+  });
+});

@@ -54,6 +54,29 @@ describe('transfers panel', () => {
     expect(panel.textContent).not.toContain('could not read');
   });
 
+  it('says "so far" while a big drop is still being read, with no time left, and the final totals once it is', async () => {
+    const reading = job({
+      id: 'job-big',
+      subject: 'f1.txt',
+      others: 2199,
+      adding: true,
+      progress: { bytesDone: 5_500, bytesTotal: 120_000, filesDone: 55, filesTotal: 1200, filesFailed: 0, rate: 1000, etaSeconds: 65 },
+    });
+    const { bridge, frame } = await renderApp({ objects: { [BUCKET]: [object('a.txt')] }, handlers: { 'jobs.list': () => ({ jobs: [reading] }) } });
+    const panel = screen.getByRole('region', { name: 'Transfers' });
+    const item = await within(panel).findByRole('listitem', { name: /^Uploading “f1.txt”/ });
+    expect(item.textContent).toContain('55 of 1200 files so far (still reading the dropped files)');
+    expect(item.textContent).not.toMatch(/left/);
+    expect(within(panel).getByRole('heading').textContent).not.toMatch(/left/);
+    // The page gave the last files: the job's summary comes without `adding`, with the final totals.
+    const { adding: _, ...sealed } = reading;
+    bridge.emit({ type: 'job.state', jobId: 'job-big', state: 'running', job: { ...sealed, progress: { ...reading.progress, filesTotal: 3000, bytesTotal: 300_000 } } });
+    frame();
+    expect(item.textContent).toContain('55 of 3000 files');
+    expect(item.textContent).not.toContain('so far');
+    expect(item.textContent).toMatch(/left/);
+  });
+
   it('clears the finished transfers in one press, leaving the running and the failed ones', async () => {
     const done = job({ id: 'job-done', state: 'completed', subject: 'done.txt', finishedAt: T0 });
     const stopped = job({ id: 'job-stopped', state: 'cancelled', subject: 'stopped.txt', finishedAt: T0 });

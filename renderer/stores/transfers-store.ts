@@ -161,14 +161,17 @@ export function transferTotals(state: Pick<TransfersState, 'jobs' | 'order'>) {
   let rate = 0;
   let remaining = 0;
   let failed = 0;
+  let adding = false;
   for (const id of state.order) {
     const job = state.jobs[id]!;
     if (job.state === 'running' || job.state === 'queued') {
       running++;
       rate += job.progress.rate;
       remaining += Math.max(0, job.progress.bytesTotal - job.progress.bytesDone);
+      adding ||= !!job.adding;
     }
     if (job.state === 'failed') failed++;
   }
-  return { running, rate, etaSeconds: rate > 0 ? remaining / rate : null, failed };
+  // While a big drop is still being read its total grows: no time left is told from it.
+  return { running, rate, etaSeconds: rate > 0 && !adding ? remaining / rate : null, failed };
 }

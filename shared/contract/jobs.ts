@@ -70,6 +70,11 @@ export const JobSummary = z.strictObject({
    * (same name, size and modification time); the parts already sent are kept.
    */
   awaitingSources: z.boolean(),
+  /**
+   * Browser mode: the page is still adding the files of a big drop as it reads them, so the totals (and any time
+   * left) are not final yet. Absent once it has given them all.
+   */
+  adding: z.literal(true).optional(),
   /** Browser mode downloads: the finished file, fetched as an HTTP attachment (wire.ts, DOWNLOAD_PATH). */
   attachment: z.strictObject({ downloadId: z.string().min(1).max(200), name: z.string().max(1024) }).nullable(),
 });

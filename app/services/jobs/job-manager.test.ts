@@ -245,12 +245,18 @@ describe('JobManager: uploads', () => {
     const job = await bed.jobs.startUpload({ connectionId: 'local', bucket: BUCKET, prefix: 'grow/', sse: { mode: 'sse-cos' }, items: [item('a.txt')], more: true }, 'page-1');
     await until(() => bed.items.some((i) => i.key === 'grow/a.txt'));
     await new Promise((r) => setTimeout(r, 50));
-    expect(bed.jobs.get(job.id).state).toBe('running');
+    expect(bed.jobs.get(job.id)).toMatchObject({ state: 'running', adding: true });
     // Only the page that started it adds to it.
     await expect(bed.jobs.addUploadItems({ jobId: job.id, items: [item('x.txt')], more: false }, 'page-2')).rejects.toMatchObject({ code: 'UploadClosed' });
     await bed.jobs.addUploadItems({ jobId: job.id, items: [item('b.txt')], more: true }, 'page-1');
+    const states: Array<{ adding?: true }> = [];
+    bed.jobs.on('state', (s) => s.id === job.id && states.push(s));
     await bed.jobs.addUploadItems({ jobId: job.id, items: [item('c.txt')], more: false }, 'page-1');
-    expect(await bed.done(job.id)).toMatchObject({ state: 'completed', subject: 'a.txt', others: 2, progress: { filesDone: 3, filesTotal: 3 } });
+    const end = await bed.done(job.id);
+    expect(end).toMatchObject({ state: 'completed', subject: 'a.txt', others: 2, progress: { filesDone: 3, filesTotal: 3 } });
+    // Once the page has given the last files, the window is told the totals are final.
+    expect(end.adding).toBeUndefined();
+    expect(states.at(-1)?.adding).toBeUndefined();
     expect((await client.listObjects(BUCKET, { prefix: 'grow/' })).contents.map((o) => o.key)).toEqual(['grow/a.txt', 'grow/b.txt', 'grow/c.txt']);
     await expect(bed.jobs.addUploadItems({ jobId: job.id, items: [item('d.txt')], more: false }, 'page-1')).rejects.toMatchObject({ code: 'UploadClosed' });
 

@@ -292,6 +292,8 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     if (!growing) return;
     job.growing = undefined;
     if (job.runner instanceof UploadRunner) job.runner.seal();
+    // The totals are final now: the window stops saying "so far".
+    if (!FINISHED.has(job.state)) this.emit('state', this.summary(job));
     for (const old of growing.replaced) await this.dismiss(old, growing.carried).catch(() => undefined);
   }
 
@@ -680,6 +682,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       prefix,
       subject: subjectOf(spec),
       others: cachedOthers(spec),
+      ...(job.growing ? { adding: true as const } : {}),
       sse: spec.kind === 'download' || spec.kind === 'move' || spec.kind === 'delete' ? null : spec.sse,
       progress: this.progressOf(job),
       failures: job.progress.failures.slice(0, 100),

@@ -50,7 +50,7 @@ function Shell({ storage }: { storage: Pick<Storage, 'getItem' | 'setItem'> | nu
         uploadInputs.choose('files');
       } else if (e.key === 'F5' || (mod && e.key.toLowerCase() === 'r')) {
         e.preventDefault();
-        void model.listing.getState().refresh();
+        void model.refresh();
       }
     };
     window.addEventListener('keydown', onKey);

@@ -51,7 +51,7 @@ export function Toolbar({ uploadInputs }: { uploadInputs: UploadInputs }) {
         <EncryptionOptions />
         <NewFolderButton />
         <SelectionActions />
-        <IconButton className="button" isDisabled={!location} onPress={() => void model.listing.getState().refresh()} label={t('toolbar.refresh')}>
+        <IconButton className="button" isDisabled={!location} onPress={() => void model.refresh()} label={t('toolbar.refresh')}>
           <RefreshCw className="icon" aria-hidden />
         </IconButton>
         <SearchField className="search" aria-label={t('toolbar.search')} value={query} onChange={setQuery} isDisabled={!location}>

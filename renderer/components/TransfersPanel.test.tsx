@@ -134,4 +134,14 @@ describe('transfers panel', () => {
     await waitFor(() => expect(bridge.callsOf('multipart.abort')).toEqual([{ connectionId: 'local', bucket: BUCKET, key: 'big.iso', uploadId: 'u-1' }]));
     await waitFor(() => expect(screen.queryByText('1 unfinished upload on the server')).toBeNull());
   });
+
+  it('reads the unfinished uploads again on Refresh (the CLI may have left one meanwhile)', async () => {
+    let uploads: Array<{ key: string; uploadId: string; initiated: string; ownedByJob: boolean }> = [];
+    const { user } = await renderApp({ objects: { [BUCKET]: [object('a.txt')] }, handlers: { 'multipart.list': () => ({ uploads, truncated: false }) } });
+    await screen.findByText('a.txt');
+    expect(screen.queryByText('1 unfinished upload on the server')).toBeNull();
+    uploads = [{ key: 'big.iso', uploadId: 'u-1', initiated: T0, ownedByJob: false }];
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(await screen.findByText('1 unfinished upload on the server')).toBeTruthy();
+  });
 });

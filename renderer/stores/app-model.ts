@@ -36,6 +36,14 @@ export function createAppModel(bridge: Bridge, schedule: FrameScheduler = (f) =>
     async start() {
       await Promise.all([shell.getState().loadVault(), connections.getState().load(), transfers.getState().load(), settings.getState().load()]);
     },
+    /**
+     * Refresh (the button, F5, Ctrl+R): the folder's rows and the bucket's unfinished uploads, both read again
+     * (another program, the CLI say, may have changed either).
+     */
+    async refresh() {
+      const location = listing.getState().location;
+      await Promise.all([listing.getState().refresh(), location ? transfers.getState().loadIncomplete(location) : undefined]);
+    },
     dispose: stop,
   };
 }

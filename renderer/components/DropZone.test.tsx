@@ -30,14 +30,16 @@ describe('drop zone', () => {
     expect(screen.getByText('Drop to upload to photos — encrypted with SSE-COS')).toBeTruthy();
   });
 
-  it('says so when a dropped folder holds no files, and starts nothing', async () => {
+  it('makes a dropped folder that holds no files as a folder (the empty folders inside it too), and starts no upload', async () => {
     const { bridge } = await renderApp({ objects });
     await screen.findByText('2026/');
     const zone = screen.getByTestId('drop-zone');
-    const data = dropData([dirEntry('empty', [dirEntry('empty/inner', [])])]);
+    const data = dropData([dirEntry('empty', [dirEntry('empty/inner', [])]), dirEntry('blank', [])]);
     fireEvent.dragEnter(zone, { dataTransfer: data });
     fireEvent.drop(zone, { dataTransfer: data });
-    expect(await screen.findByText('There were no files to upload: empty folders are not uploaded. To make a folder, use New folder.')).toBeTruthy();
+    await waitFor(() => expect(bridge.callsOf('objects.createFolder').map((r) => r.key)).toEqual(['empty/inner/', 'blank/']));
+    expect(await screen.findByText('empty/')).toBeTruthy();
+    expect(await screen.findByText('blank/')).toBeTruthy();
     expect(bridge.callsOf('jobs.startUpload')).toHaveLength(0);
   });
 

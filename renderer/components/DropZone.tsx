@@ -52,13 +52,13 @@ export function DropZone({ children }: { children: ReactNode }) {
         setActive(false);
         // Only taking the entries happens inside the event; the walk and the upload's start run in slices after it.
         const taken = takeDropEntries(e.dataTransfer);
-        void collectDroppedFiles(taken).then(async ({ files, unreadable }) => {
+        void collectDroppedFiles(taken).then(async ({ files, unreadable, emptyFolders }) => {
           if (unreadable.length > 0) {
             const error = { kind: 'not-found' as const, code: 'UnreadableDropped', message: `Coffer could not read ${unreadable.length} of the dropped files (first: ${unreadable[0]}); drop them again.`, details: { path: unreadable[0] } };
             model.transfers.setState({ error });
-            if (files.length === 0) return;
+            if (files.length === 0 && emptyFolders.length === 0) return;
           }
-          await uploadFiles(files);
+          await uploadFiles(files, emptyFolders);
         });
       }}
     >

@@ -23,12 +23,21 @@ export function useUpload() {
   }, [model]);
 
   const uploadFiles = useCallback(
-    async (files: PageFile[]) => {
+    async (files: PageFile[], emptyFolders: string[] = []) => {
       // Files chosen while Coffer is still opening the first bucket go there once it is open; never dropped silently.
       const location = model.listing.getState().location ?? (await openedLocation(model.listing));
       if (!location) return model.transfers.setState({ error: { kind: 'usage', code: 'NoBucketOpen', message: 'Open a bucket first, then drop the files again.', details: {} } });
-      // An empty folder (or one holding only empty folders) yields no files: say so rather than do nothing.
-      if (files.length === 0) return model.transfers.setState({ error: { kind: 'usage', code: 'NothingToUpload', message: 'There were no files to upload.', details: {} } });
+      // Nothing at all (an <input> that gave no file): say so rather than do nothing.
+      if (files.length === 0 && emptyFolders.length === 0) return model.transfers.setState({ error: { kind: 'usage', code: 'NothingToUpload', message: 'There were no files to upload.', details: {} } });
+      // A dropped folder that holds nothing is made as a folder, as New folder makes one: no file would make it.
+      for (const folder of emptyFolders) {
+        const key = location.prefix + folder.replace(/^\/+/, '');
+        const made = await model.bridge.api.objects.createFolder({ connectionId: location.connectionId, bucket: location.bucket, key });
+        if (!made.ok) return model.transfers.setState({ error: made.error });
+        const name = key.slice(location.prefix.length, -1);
+        model.listing.getState().applyChanges([{ type: 'object.changed', connectionId: location.connectionId, bucket: location.bucket, change: 'folder', folder: { prefix: key, name } }]);
+      }
+      if (files.length === 0) return;
       const names = await settleTakenNames(
         model,
         location,

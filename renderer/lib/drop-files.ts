@@ -54,6 +54,8 @@ export interface DroppedFiles {
   files: PageFile[];
   /** Paths under the drop that could not be read (gone since, or not permitted). */
   unreadable: string[];
+  /** Folders under the drop that hold nothing ('album/empty/'): no file makes them, so they are made as folders. */
+  emptyFolders: string[];
 }
 
 /** The files under the dropped items, folders walked, in the order dropped. */
@@ -61,9 +63,10 @@ export async function collectDroppedFiles(taken: DropEntries): Promise<DroppedFi
   const slice = timeSlicer();
   const found: Array<{ entry?: FileSystemFileEntry; file?: File }> = [];
   const unreadable: string[] = [];
+  const emptyFolders: string[] = [];
   for (const { entry, file } of taken.items) {
     if (!entry || entry.isFile) found.push({ entry: entry as FileSystemFileEntry | undefined, file });
-    else await listFiles(entry, found, unreadable, slice);
+    else await listFiles(entry, found, { unreadable, emptyFolders }, slice);
   }
   const files: Array<PageFile | undefined> = new Array<PageFile | undefined>(found.length);
   let next = 0;
@@ -80,13 +83,18 @@ export async function collectDroppedFiles(taken: DropEntries): Promise<DroppedFi
     }
   };
   await Promise.all(Array.from({ length: Math.min(FILE_READERS, found.length) }, reader));
-  return { files: files.filter((f): f is PageFile => f !== undefined), unreadable };
+  return { files: files.filter((f): f is PageFile => f !== undefined), unreadable, emptyFolders };
 }
 
 const relativePath = (entry: FileSystemEntry) => entry.fullPath.replace(/^\/+/, '');
 
 /** The file entries under `entry`, in order. */
-async function listFiles(entry: FileSystemEntry, out: Array<{ entry?: FileSystemFileEntry }>, unreadable: string[], slice: () => Promise<void> | undefined): Promise<void> {
+async function listFiles(
+  entry: FileSystemEntry,
+  out: Array<{ entry?: FileSystemFileEntry }>,
+  notes: { unreadable: string[]; emptyFolders: string[] },
+  slice: () => Promise<void> | undefined,
+): Promise<void> {
   if (entry.isFile) {
     out.push({ entry: entry as FileSystemFileEntry });
     return;
@@ -94,15 +102,18 @@ async function listFiles(entry: FileSystemEntry, out: Array<{ entry?: FileSystem
   if (!entry.isDirectory) return;
   const reader = (entry as FileSystemDirectoryEntry).createReader();
   // readEntries answers in batches (about 100 in Chromium) until it answers an empty one.
-  for (;;) {
+  for (let first = true; ; first = false) {
     const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject)).catch(() => undefined);
     if (!batch) {
-      unreadable.push(`${relativePath(entry)}/`);
+      notes.unreadable.push(`${relativePath(entry)}/`);
       return;
     }
-    if (batch.length === 0) break;
+    if (batch.length === 0) {
+      if (first) notes.emptyFolders.push(`${relativePath(entry)}/`);
+      break;
+    }
     for (const child of batch) {
-      await listFiles(child, out, unreadable, slice);
+      await listFiles(child, out, notes, slice);
       const turn = slice();
       if (turn) await turn;
     }

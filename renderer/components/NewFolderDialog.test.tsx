@@ -46,6 +46,18 @@ describe('New folder', () => {
     expect(bridge.callsOf('objects.createFolder')).toHaveLength(0);
   });
 
+  it('says so while typing the name of a folder that is already here, and creates nothing', async () => {
+    const { bridge, user } = await renderApp({ objects: { [BUCKET]: [object('docs/a.txt'), object('b.txt')] } });
+    await screen.findByText('docs/');
+    const dialog = await openDialog(user, /^New folder$/);
+    await user.type(within(dialog).getByRole('textbox', { name: 'Folder name' }), 'docs');
+    expect(within(dialog).getByText('There is already a folder “docs” here.')).toBeTruthy();
+    expect((within(dialog).getByRole('button', { name: 'Create' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.type(within(dialog).getByRole('textbox', { name: 'Folder name' }), '-2026');
+    expect(within(dialog).queryByText(/already a folder/)).toBeNull();
+    expect(bridge.callsOf('objects.createFolder')).toHaveLength(0);
+  });
+
   it('says before Create that a backslash or a control character cannot be in a folder name, in the window\'s language', async () => {
     const { bridge, user } = await renderApp({ objects: { [BUCKET]: [object('a.txt')] }, language: 'zh-CN' });
     await screen.findByText('a.txt');

@@ -15,6 +15,7 @@ export function NewFolderButton() {
   const { t } = useTranslation();
   const model = useModel();
   const location = useListing((s) => s.location);
+  const folders = useListing((s) => s.folders);
   const [name, setName] = useState('');
   const [error, setError] = useState<AppError | null>(null);
   const trimmed = name.trim();
@@ -22,7 +23,9 @@ export function NewFolderButton() {
   // control characters too (NUL, a pasted tab): a key holding one cannot be seen or typed again.
   const badName = [...name].some((c) => c === '/' || c === '\\' || c < ' ' || c === '\u007f') || trimmed === '.' || trimmed === '..';
   const tooLong = !!location && new TextEncoder().encode(`${location.prefix}${trimmed}/`).length > MAX_KEY_BYTES;
-  const invalid = badName || tooLong;
+  // A folder of that name on screen: Create would change nothing and close without a word.
+  const exists = !!location && !!trimmed && folders.some((f) => f.prefix === `${location.prefix}${trimmed}/`);
+  const invalid = badName || tooLong || exists;
 
   return (
     <DialogTrigger onOpenChange={(open) => open && (setName(''), setError(null))}>
@@ -53,7 +56,7 @@ export function NewFolderButton() {
                 <TextField autoFocus value={name} onChange={setName} isInvalid={invalid} isRequired>
                   <Label>{t('newFolder.name')}</Label>
                   <Input className="input" />
-                  <FieldError>{badName ? t('newFolder.invalid') : t('newFolder.tooLong')}</FieldError>
+                  <FieldError>{badName ? t('newFolder.invalid') : exists ? t('newFolder.exists', { name: trimmed }) : t('newFolder.tooLong')}</FieldError>
                 </TextField>
                 {error && <ErrorNotice error={error} />}
                 <div className="dialog-actions">

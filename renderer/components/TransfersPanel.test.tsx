@@ -77,6 +77,15 @@ describe('transfers panel', () => {
     expect(item.textContent).toMatch(/left/);
   });
 
+  it('counts a delete in items, not files (a folder\'s marker and its unfinished uploads go too)', async () => {
+    const deleted = job({ id: 'job-del', kind: 'delete', state: 'completed', sse: null, subject: 'docs', finishedAt: T0, progress: { bytesDone: 0, bytesTotal: 0, filesDone: 3, filesTotal: 3, filesFailed: 0, rate: 0, etaSeconds: null } });
+    await renderApp({ objects: {}, handlers: { 'jobs.list': () => ({ jobs: [deleted] }) } });
+    const panel = screen.getByRole('region', { name: 'Transfers' });
+    const item = await within(panel).findByRole('listitem', { name: /^Deleted “docs”/ });
+    expect(item.textContent).toContain('3 of 3 items');
+    expect(item.textContent).not.toContain('files');
+  });
+
   it('clears the finished transfers in one press, leaving the running and the failed ones', async () => {
     const done = job({ id: 'job-done', state: 'completed', subject: 'done.txt', finishedAt: T0 });
     const stopped = job({ id: 'job-stopped', state: 'cancelled', subject: 'stopped.txt', finishedAt: T0 });

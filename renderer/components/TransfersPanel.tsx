@@ -100,7 +100,12 @@ const JobItem = memo(function JobItem({ job }: { job: JobSummary }) {
     // Deleting moves no bytes: its progress is in files.
     job.kind === 'delete' ? '' : t('transfers.bytes', { done: formatSize(p.bytesDone, lang), total: formatSize(p.bytesTotal, lang) }),
     // A big drop still being read: its totals grow, and a time left from them would be wrong.
-    job.adding ? t('transfers.filesSoFar', { done: p.filesDone, total: p.filesTotal }) : p.filesTotal > 1 ? t('transfers.files', { done: p.filesDone, total: p.filesTotal }) : '',
+    // A folder's delete also counts its folder marker and its unfinished uploads: items, not files.
+    job.adding
+      ? t('transfers.filesSoFar', { done: p.filesDone, total: p.filesTotal })
+      : p.filesTotal > 1
+        ? t(job.kind === 'delete' ? 'transfers.items' : 'transfers.files', { done: p.filesDone, total: p.filesTotal })
+        : '',
     running && p.rate > 0 ? t('transfers.rate', { size: formatSize(p.rate, lang) }) : '',
     running && !job.adding ? timeLeft(p.etaSeconds) : '',
   ].filter(Boolean);

@@ -4,14 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { CircleAlert } from 'lucide-react';
 import type { AppError } from '../../shared/contract';
 import { Button } from 'react-aria-components';
+import { nameOfKey } from './details/details-store';
 
 export function useErrorSentence() {
   const { t, i18n } = useTranslation();
-  // A translation may name the file (details.key): "{{name}}" is its last part, a folder's with its slash.
-  return (error: AppError) => (i18n.exists(`errors.${error.code}`) ? t(`errors.${error.code}`, { name: nameOf(error.details.key) }) : error.message);
+  // A translation may name the file (details.key): "{{name}}" is its last part.
+  return (error: AppError) => (i18n.exists(`errors.${error.code}`) ? t(`errors.${error.code}`, { name: error.details.key ? nameOfKey(error.details.key) : '' }) : error.message);
 }
-
-const nameOf = (key: string | undefined) => (key ? key.slice(key.lastIndexOf('/', key.length - 2) + 1) : '');
 
 export function ErrorNotice({ error, onRetry, onDismiss }: { error: AppError; onRetry?: () => void; onDismiss?: () => void }) {
   const { t } = useTranslation();

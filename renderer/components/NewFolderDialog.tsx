@@ -41,12 +41,8 @@ export function NewFolderButton() {
                 onSubmit={async (e) => {
                   e.preventDefault();
                   if (!location || !trimmed || invalid) return;
-                  const key = `${location.prefix}${trimmed}/`;
-                  const answer = await model.bridge.api.objects.createFolder({ connectionId: location.connectionId, bucket: location.bucket, key });
-                  if (!answer.ok) return setError(answer.error);
-                  model.listing.getState().applyChanges([
-                    { type: 'object.changed', connectionId: location.connectionId, bucket: location.bucket, change: 'folder', folder: { prefix: key, name: trimmed } },
-                  ]);
+                  const failed = await model.listing.getState().createFolder(`${location.prefix}${trimmed}/`);
+                  if (failed) return setError(failed);
                   close();
                 }}
               >

@@ -28,14 +28,11 @@ export function useUpload() {
       const location = model.listing.getState().location ?? (await openedLocation(model.listing));
       if (!location) return model.transfers.setState({ error: { kind: 'usage', code: 'NoBucketOpen', message: 'Open a bucket first, then drop the files again.', details: {} } });
       // Nothing at all (an <input> that gave no file): say so rather than do nothing.
-      if (files.length === 0 && emptyFolders.length === 0) return model.transfers.setState({ error: { kind: 'usage', code: 'NothingToUpload', message: 'There were no files to upload.', details: {} } });
+      if (files.length === 0 && emptyFolders.length === 0) return model.transfers.setState({ error: { kind: 'usage', code: 'NothingToUpload', message: 'There was nothing to upload.', details: {} } });
       // A dropped folder that holds nothing is made as a folder, as New folder makes one: no file would make it.
       for (const folder of emptyFolders) {
-        const key = location.prefix + folder.replace(/^\/+/, '');
-        const made = await model.bridge.api.objects.createFolder({ connectionId: location.connectionId, bucket: location.bucket, key });
-        if (!made.ok) return model.transfers.setState({ error: made.error });
-        const name = key.slice(location.prefix.length, -1);
-        model.listing.getState().applyChanges([{ type: 'object.changed', connectionId: location.connectionId, bucket: location.bucket, change: 'folder', folder: { prefix: key, name } }]);
+        const failed = await model.listing.getState().createFolder(location.prefix + folder.replace(/^\/+/, ''));
+        if (failed) return model.transfers.setState({ error: failed });
       }
       if (files.length === 0) return;
       const names = await settleTakenNames(

@@ -38,6 +38,8 @@ export interface ListingState {
   loadMore(): Promise<void>;
   /** Selects every row of the folder (as filtered), reading the pages not loaded yet first. */
   selectAll(): Promise<void>;
+  /** Makes the folder `key` (ending with '/', under the folder on screen) and shows it; null when it was made. */
+  createFolder(key: string): Promise<AppError | null>;
   setSort(column: SortColumn): void;
   applyChanges(changes: EventOf<'object.changed'>[]): void;
   select(keys: Iterable<string>): void;
@@ -135,6 +137,16 @@ export function createListingStore(bridge: Bridge) {
         }
         const { folders, objects } = get();
         set({ selected: new Set([...folders.map((f) => f.prefix), ...objects.map((o) => o.key)]) });
+      },
+      async createFolder(key) {
+        const location = get().location;
+        if (!location) return null;
+        const answer = await bridge.api.objects.createFolder({ connectionId: location.connectionId, bucket: location.bucket, key });
+        if (!answer.ok) return answer.error;
+        // Shown at once, as the folder's own row or, for 'album/empty/', as the folder holding it.
+        const name = key.slice(location.prefix.length, -1);
+        get().applyChanges([{ type: 'object.changed', connectionId: location.connectionId, bucket: location.bucket, change: 'folder', folder: { prefix: key, name } }]);
+        return null;
       },
       setSort(column) {
         set((s) => ({ sort: { column, direction: s.sort.column === column && s.sort.direction === 'asc' ? 'desc' : 'asc' } }));

@@ -55,9 +55,16 @@ const sameLocation = (a: Location | null, b: Location | null) =>
 export function createListingStore(bridge: Bridge) {
   // Bumped on every navigation, filter or refresh so a page that arrives late for an old view is dropped.
   let generation = 0;
+  // The page being read, if any (Select all waits for it rather than read the same page twice).
+  let reading: Promise<void> = Promise.resolve();
 
   return createStore<ListingState>()((set, get) => {
-    async function fetchPage(first: boolean): Promise<void> {
+    function fetchPage(first: boolean): Promise<void> {
+      reading = readPage(first);
+      return reading;
+    }
+
+    async function readPage(first: boolean): Promise<void> {
       const { location, filter, nextMarker } = get();
       if (!location) return;
       const mine = first ? ++generation : generation;
@@ -132,8 +139,7 @@ export function createListingStore(bridge: Bridge) {
           const s = get();
           if (mine !== generation || s.status !== 'ready' || s.error) return;
           if (!s.truncated || !s.nextMarker) break;
-          if (s.pageLoading) await new Promise((resolve) => setTimeout(resolve, 20));
-          else await fetchPage(false);
+          await (s.pageLoading ? reading : fetchPage(false));
         }
         const { folders, objects } = get();
         set({ selected: new Set([...folders.map((f) => f.prefix), ...objects.map((o) => o.key)]) });

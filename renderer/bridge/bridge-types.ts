@@ -10,6 +10,14 @@ export interface PageFile {
   relativePath: string;
 }
 
+/** Files still being found (the inside of a dropped folder being walked), taken by the upload as they come. */
+export interface MoreFiles {
+  /** Up to `max` of the files found and not yet taken, waiting for one if there is none yet; none once all are taken. */
+  take(max: number): Promise<PageFile[]>;
+  /** True once the walk is over and every file found was taken. */
+  readonly drained: boolean;
+}
+
 export interface UploadFilesRequest {
   connectionId: string;
   bucket: string;
@@ -17,12 +25,19 @@ export interface UploadFilesRequest {
   prefix: z.input<typeof Prefix>;
   sse: SseChoice;
   files: PageFile[];
+  /** More files for the same upload, still being found: added to its job as they come. */
+  more?: MoreFiles;
   /** A failure after the answer (browser mode adds a big drop's files to its job as it reads them). */
   onLaterError?: (error: AppError) => void;
 }
 
 export interface Bridge {
   api: CofferApi;
+  /**
+   * Uploads read the dropped files from their paths on disk (the desktop app), so every File given must have one:
+   * a dropped folder is then walked by its entries, whose Files keep their paths, not by its faster handles.
+   */
+  needsFilePaths: boolean;
   /** The one event subscription; returns the function that ends it. */
   onEvent(listener: (event: AppEvent) => void): () => void;
   uploadFiles(request: UploadFilesRequest): Promise<Envelope<{ job: JobSummary }>>;

@@ -6,7 +6,7 @@ import { browserBridge } from './browser-transport';
 import type { Bridge } from './bridge-types';
 import { electronBridge } from './electron-transport';
 
-export type { Bridge, PageFile, UploadFilesRequest } from './bridge-types';
+export type { Bridge, MoreFiles, PageFile, UploadFilesRequest } from './bridge-types';
 
 declare global {
   interface Window {

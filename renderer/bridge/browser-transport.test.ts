@@ -137,6 +137,43 @@ describe('browser transport', () => {
     expect(socket.sent[3]).toMatchObject({ channel: 'jobs.addUploadItems', request: { jobId: 'job-9', items: [], more: false } });
   });
 
+  it('adds the files of a folder still being walked to the same job as they are found, and closes it when the walk ends', async () => {
+    const { bridge, socket } = setUp();
+    socket.open();
+    const file = (name: string) => ({ file: new File(['x'], name), relativePath: name });
+    // The walk's output as the test releases it: nothing is added before it is found.
+    const found: Array<ReturnType<typeof file>> = [];
+    let over = false;
+    let wake = () => {};
+    const more = {
+      get drained() {
+        return over && found.length === 0;
+      },
+      async take(max: number) {
+        while (found.length === 0 && !over) await new Promise<void>((resolve) => (wake = resolve));
+        return found.splice(0, max);
+      },
+    };
+    const finds = (...names: string[]) => (found.push(...names.map(file)), wake());
+    const started = bridge.uploadFiles({ connectionId: 'local', bucket: 'photos-1250000000', prefix: 'in/', sse: { mode: 'sse-cos' }, files: [file('album/1.jpg')], more });
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(1));
+    expect(socket.sent[0]).toMatchObject({ channel: 'jobs.startUpload', request: { more: true } });
+    socket.reply({ id: 1, envelope: { ok: true, value: { job: { id: 'job-7' } } } });
+    await started;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(socket.sent).toHaveLength(1);
+    finds('album/2.jpg', 'album/3.jpg');
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(2));
+    expect(socket.sent[1]).toMatchObject({ channel: 'jobs.addUploadItems', request: { jobId: 'job-7', more: true } });
+    expect((socket.sent[1]!.request as { items: Array<{ key: string }> }).items.map((i) => i.key)).toEqual(['in/album/2.jpg', 'in/album/3.jpg']);
+    socket.reply({ id: 2, envelope: { ok: true, value: { job: { id: 'job-7' } } } });
+    // The walk ends with nothing more found: the job is closed with what it has.
+    over = true;
+    wake();
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(3));
+    expect(socket.sent[2]).toMatchObject({ channel: 'jobs.addUploadItems', request: { jobId: 'job-7', items: [], more: false } });
+  });
+
   it('sends the small files pulled together in one POST /upload-batch, a large one alone, and again alone when a batch breaks off', async () => {
     let failBatch = true;
     const { bridge, socket, puts } = setUp(async (url) => {

@@ -18,7 +18,7 @@ import {
   type CofferApi,
   type Envelope,
 } from '../../shared/contract';
-import type { Bridge } from './bridge-types';
+import type { Bridge, PageFile } from './bridge-types';
 import { uploadItems } from './upload-items';
 import { uploadSender, type HeldFile } from './upload-sender';
 
@@ -118,17 +118,24 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
 
   return {
     api: typedApi,
+    needsFilePaths: false,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async uploadFiles({ files, onLaterError, ...target }) {
+    async uploadFiles({ files, more: found, onLaterError, ...target }) {
       // Reading a dropped file's size and date asks the disk (a fifth of a millisecond each): a big drop starts
       // its job with its first files and adds the rest as they are read, so that uploading overlaps the reading.
+      // Files still being found (a dropped folder's walk) follow the ones given, as they come.
       let at = 0;
       const next = async (count: number) => {
-        const part = files.slice(at, at + count);
-        at += part.length;
+        let part: PageFile[];
+        if (at < files.length) {
+          part = files.slice(at, at + count);
+          at += part.length;
+        } else {
+          part = (await found?.take(count)) ?? [];
+        }
         const ids: string[] = [];
         const items = await uploadItems(target.prefix, part, (f) => {
           const streamId = randomId();
@@ -139,17 +146,20 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
         });
         return { items, forget: () => ids.forEach((id) => streams.delete(id)) };
       };
+      const rest = () => at < files.length || (found !== undefined && !found.drained);
       const first = await next(FIRST_FILES);
-      const more = at < files.length;
-      const answer = await typedApi.jobs.startUpload({ ...target, items: first.items, ...(more ? { more } : {}) });
+      const answer = await typedApi.jobs.startUpload({ ...target, items: first.items, ...(rest() ? { more: true } : {}) });
       if (!answer.ok) first.forget();
-      else if (more) void addTheRest(answer.value.job.id);
+      else if (rest()) void addTheRest(answer.value.job.id);
       return answer;
 
       async function addTheRest(jobId: string): Promise<void> {
-        while (at < files.length) {
+        // A walk that ends right after a chunk was added leaves the job open with nothing more to add: the last
+        // call then adds nothing and closes it.
+        for (let more = true; more; ) {
           const chunk = await next(NEXT_FILES);
-          const added = await typedApi.jobs.addUploadItems({ jobId, items: chunk.items, more: at < files.length });
+          more = rest();
+          const added = await typedApi.jobs.addUploadItems({ jobId, items: chunk.items, more });
           if (added.ok) continue;
           chunk.forget();
           // Cancelled meanwhile: the rest is not wanted. Otherwise say what happened, and close the job with what

@@ -3,15 +3,18 @@
 import { fail, type CofferApi, type CofferPreload } from '../../shared/contract';
 import type { Bridge } from './bridge-types';
 import { blobFromChannel } from './preview-blob';
-import { uploadItems } from './upload-items';
+import { allFiles, uploadItems } from './upload-items';
 
 export function electronBridge(preload: CofferPreload): Bridge {
   const { onEvent: _onEvent, pathForFile: _pathForFile, ...api } = preload;
   return {
     api: api as CofferApi,
+    needsFilePaths: true,
     onEvent: (listener) => preload.onEvent(listener),
     // A desktop upload is one request (the core reads the files): nothing can fail after its answer.
-    async uploadFiles({ files, onLaterError: _later, ...target }) {
+    async uploadFiles({ files: given, more, onLaterError: _later, ...target }) {
+      // Files still being found (a dropped folder's walk) are all waited for: the request names every path.
+      const files = await allFiles(given, more);
       const missing = files.find((f) => !preload.pathForFile(f.file));
       if (missing) {
         return fail('usage', 'NoFilePath', `Coffer cannot read "${missing.file.name}" from the disk; drop it from a folder instead.`, { path: missing.relativePath });

@@ -3,7 +3,7 @@
 // reading 10,000 dropped Files' sizes and dates may ask the disk for each, and the window must stay responsive.
 import type { UploadItem, UploadSource } from '../../shared/contract';
 import { timeSlicer } from '../lib/time-slice';
-import type { PageFile } from './bridge-types';
+import type { MoreFiles, PageFile } from './bridge-types';
 
 export async function uploadItems(prefix: string, files: PageFile[], source: (f: PageFile) => UploadSource): Promise<UploadItem[]> {
   const items: UploadItem[] = [];
@@ -14,4 +14,11 @@ export async function uploadItems(prefix: string, files: PageFile[], source: (f:
     if (turn) await turn;
   }
   return items;
+}
+
+/** `files` and every file still to be found after them (for a transport that sends one request naming them all). */
+export async function allFiles(files: PageFile[], more?: MoreFiles): Promise<PageFile[]> {
+  const all = [...files];
+  while (more && !more.drained) all.push(...(await more.take(Number.POSITIVE_INFINITY)));
+  return all;
 }

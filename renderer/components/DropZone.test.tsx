@@ -83,4 +83,22 @@ describe('drop zone', () => {
     await waitFor(() => expect(bridge.callsOf('jobs.startUpload')).toHaveLength(1), { timeout: 20_000 });
     expect(bridge.callsOf('jobs.startUpload')[0]!.items.map((i) => i.key)).toEqual(names);
   }, 30_000);
+
+  it('uploads a dropped folder of thousands of files as one upload, then makes its empty folders and says what it could not read', async () => {
+    // The upload starts with the folder's first files while it is still walked; what the walk finds last (an empty
+    // folder, a file gone meanwhile) is still acted on.
+    const { bridge, model } = await renderApp({ objects });
+    await act(() => model.listing.getState().open({ connectionId: 'local', bucket: BUCKET, prefix: '' }));
+    const zone = screen.getByTestId('drop-zone');
+    const names = Array.from({ length: 1500 }, (_, i) => `big/f${String(i).padStart(5, '0')}.txt`);
+    const gone = { ...fileEntry('big/z/gone.jpg'), file: (_ok: unknown, fail: (e: Error) => void) => fail(new Error('NotFoundError')) } as unknown as FileSystemFileEntry;
+    const data = dropData([dirEntry('big', [...names.map((n) => fileEntry(n)), dirEntry('big/z', [gone, dirEntry('big/z/empty', [])])])]);
+    fireEvent.dragEnter(zone, { dataTransfer: data });
+    fireEvent.drop(zone, { dataTransfer: data });
+    await waitFor(() => expect(bridge.callsOf('jobs.startUpload')).toHaveLength(1), { timeout: 20_000 });
+    expect(bridge.callsOf('jobs.startUpload')[0]!.items.map((i) => i.key)).toEqual(names);
+    await waitFor(() => expect(bridge.callsOf('objects.createFolder').map((r) => r.key)).toEqual(['big/z/empty/']));
+    expect(model.transfers.getState().error).toMatchObject({ code: 'UnreadableDropped', details: { path: 'big/z/gone.jpg' } });
+  }, 30_000);
 });
+

@@ -51,14 +51,22 @@ export function DropZone({ children }: { children: ReactNode }) {
         depth.current = 0;
         setActive(false);
         // Only taking the entries happens inside the event; the walk and the upload's start run in slices after it.
-        const taken = takeDropEntries(e.dataTransfer);
-        void collectDroppedFiles(taken).then(async ({ files, unreadable, emptyFolders }) => {
-          if (unreadable.length > 0) {
-            const error = { kind: 'not-found' as const, code: 'UnreadableDropped', message: `Coffer could not read ${unreadable.length} of the dropped files (first: ${unreadable[0]}); drop them again.`, details: { path: unreadable[0] } };
+        const taken = takeDropEntries(e.dataTransfer, { folderHandles: !model.bridge.needsFilePaths });
+        void collectDroppedFiles(taken).then(async ({ files, unreadable, emptyFolders, rest }) => {
+          const sayUnreadable = (paths: string[]) => {
+            if (paths.length === 0) return;
+            const error = { kind: 'not-found' as const, code: 'UnreadableDropped', message: `Coffer could not read ${paths.length} of the dropped files (first: ${paths[0]}); drop them again.`, details: { path: paths[0] } };
             model.transfers.setState({ error });
-            if (files.length === 0 && emptyFolders.length === 0) return;
-          }
-          await uploadFiles(files, emptyFolders);
+          };
+          sayUnreadable(unreadable);
+          if (files.length === 0 && emptyFolders.length === 0 && unreadable.length > 0) return;
+          const startedIn = await uploadFiles(files, emptyFolders, rest?.more);
+          // A big folder's walk goes on while its files upload: what it could not read, and its empty folders, are
+          // known at its end (made where the drop went, wherever the window is by then).
+          if (!rest || !startedIn) return;
+          const late = await rest.finished;
+          sayUnreadable(late.unreadable);
+          if (late.emptyFolders.length > 0) await uploadFiles([], late.emptyFolders, undefined, startedIn);
         });
       }}
     >

@@ -2,7 +2,8 @@
 // the encryption that the overlay and the options popover announced. A file whose name is taken in the folder on
 // screen is asked about first (replace, keep both, skip), never overwritten silently.
 import { useCallback } from 'react';
-import type { PageFile } from '../bridge/bridge';
+import type { MoreFiles, PageFile } from '../bridge/bridge';
+import type { AppError } from '../../shared/contract';
 import { findBucket } from '../stores/connections-store';
 import type { ListingStore } from '../stores/listing-store';
 import type { ConflictChoice } from '../../shared/contract/channels-details';
@@ -22,27 +23,37 @@ export function useUpload() {
     return effectiveSse(model.upload.getState().choice, bucket).sse;
   }, [model]);
 
+  /**
+   * Uploads `files` (and `more`, still being found: files inside dropped folders, which no name question concerns)
+   * and makes `emptyFolders`, in `at` or else the folder on screen. Answers where it started, or null when nothing
+   * was started: no bucket open, nothing given, or the user cancelled.
+   */
   const uploadFiles = useCallback(
-    async (files: PageFile[], emptyFolders: string[] = []) => {
+    async (files: PageFile[], emptyFolders: string[] = [], more?: MoreFiles, at?: Location): Promise<Location | null> => {
+      const refuse = (error: AppError) => {
+        model.transfers.setState({ error });
+        return null;
+      };
       // Files chosen while Coffer is still opening the first bucket go there once it is open; never dropped silently.
-      const location = model.listing.getState().location ?? (await openedLocation(model.listing));
-      if (!location) return model.transfers.setState({ error: { kind: 'usage', code: 'NoBucketOpen', message: 'Open a bucket first, then drop the files again.', details: {} } });
+      const location = at ?? model.listing.getState().location ?? (await openedLocation(model.listing));
+      if (!location) return refuse({ kind: 'usage', code: 'NoBucketOpen', message: 'Open a bucket first, then drop the files again.', details: {} });
       // Nothing at all (an <input> that gave no file): say so rather than do nothing.
-      if (files.length === 0 && emptyFolders.length === 0) return model.transfers.setState({ error: { kind: 'usage', code: 'NothingToUpload', message: 'There was nothing to upload.', details: {} } });
+      if (files.length === 0 && emptyFolders.length === 0) return refuse({ kind: 'usage', code: 'NothingToUpload', message: 'There was nothing to upload.', details: {} });
       // A dropped folder that holds nothing is made as a folder, as New folder makes one: no file would make it.
       for (const folder of emptyFolders) {
-        const failed = await model.listing.getState().createFolder(location.prefix + folder.replace(/^\/+/, ''));
-        if (failed) return model.transfers.setState({ error: failed });
+        const failed = await model.listing.getState().createFolder(location.prefix + folder.replace(/^\/+/, ''), location);
+        if (failed) return refuse(failed);
       }
-      if (files.length === 0) return;
+      if (files.length === 0) return location;
       const names = await settleTakenNames(
         model,
         location,
         files.map((f) => f.relativePath.replace(/^\/+/, '')),
       );
-      if (!names) return;
+      if (!names) return null;
       const chosen = files.flatMap((f, i) => (names[i] === null ? [] : [{ ...f, relativePath: names[i]! }]));
-      if (chosen.length > 0) await model.transfers.getState().startUpload(location, chosen, sseNow());
+      if (chosen.length === 0 && !more) return null;
+      return (await model.transfers.getState().startUpload(location, chosen, sseNow(), more)) ? location : null;
     },
     [model, sseNow],
   );

@@ -39,7 +39,8 @@ export interface ListingState {
   /** Selects every row of the folder (as filtered), reading the pages not loaded yet first. */
   selectAll(): Promise<void>;
   /** Makes the folder `key` (ending with '/', under the folder on screen) and shows it; null when it was made. */
-  createFolder(key: string): Promise<AppError | null>;
+  /** Makes the folder `key` in `at` (default: the bucket on screen); its row shows if that is the folder on screen. */
+  createFolder(key: string, at?: Location): Promise<AppError | null>;
   setSort(column: SortColumn): void;
   applyChanges(changes: EventOf<'object.changed'>[]): void;
   select(keys: Iterable<string>): void;
@@ -144,8 +145,8 @@ export function createListingStore(bridge: Bridge) {
         const { folders, objects } = get();
         set({ selected: new Set([...folders.map((f) => f.prefix), ...objects.map((o) => o.key)]) });
       },
-      async createFolder(key) {
-        const location = get().location;
+      async createFolder(key, at) {
+        const location = at ?? get().location;
         if (!location) return null;
         const answer = await bridge.api.objects.createFolder({ connectionId: location.connectionId, bucket: location.bucket, key });
         if (!answer.ok) return answer.error;

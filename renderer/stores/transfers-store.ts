@@ -3,7 +3,7 @@
 // the actions on them. Job events arrive already batched per animation frame (event-router.ts).
 import { createStore } from 'zustand/vanilla';
 import type { AppError, AppEvent, IncompleteUpload, JobSummary, SseChoice } from '../../shared/contract';
-import type { Bridge, PageFile } from '../bridge/bridge';
+import type { Bridge, MoreFiles, PageFile } from '../bridge/bridge';
 import type { Location } from './listing-store';
 
 type JobEvent = Extract<AppEvent, { type: `job.${string}` }>;
@@ -25,7 +25,8 @@ export interface TransfersState {
   notices: Record<string, string[]>;
   incomplete: IncompleteState;
   load(): Promise<void>;
-  startUpload(location: Location, files: PageFile[], sse: SseChoice): Promise<JobSummary | null>;
+  /** `more`: files of the same upload still being found (a dropped folder's walk), added to its job as they come. */
+  startUpload(location: Location, files: PageFile[], sse: SseChoice, more?: MoreFiles): Promise<JobSummary | null>;
   act(jobId: string, action: JobAction): Promise<void>;
   /** Takes the transfers that completed or were cancelled off the list (failed ones stay, to be retried). */
   clearFinished(): Promise<void>;
@@ -60,8 +61,8 @@ export function createTransfersStore(bridge: Bridge) {
         set({ jobs: Object.fromEntries(list.map((j) => [j.id, j])), order: list.map((j) => j.id) });
       },
 
-      async startUpload(location, files, sse) {
-        const answer = await bridge.uploadFiles({ connectionId: location.connectionId, bucket: location.bucket, prefix: location.prefix, sse, files, onLaterError: (error) => set({ error }) });
+      async startUpload(location, files, sse, more) {
+        const answer = await bridge.uploadFiles({ connectionId: location.connectionId, bucket: location.bucket, prefix: location.prefix, sse, files, ...(more ? { more } : {}), onLaterError: (error) => set({ error }) });
         if (!answer.ok) {
           set({ error: answer.error });
           return null;

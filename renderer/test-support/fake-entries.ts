@@ -33,3 +33,22 @@ export function dropData(entries: FileSystemEntry[]) {
     items: entries.map((e) => ({ kind: 'file', webkitGetAsEntry: () => e })),
   };
 }
+
+/** A dropped folder's File System Access handle: its children listed by values(), a file's File by getFile(). */
+export function dirHandle(name: string, children: FileSystemHandle[]): FileSystemDirectoryHandle {
+  return {
+    kind: 'directory',
+    name,
+    async *values() {
+      yield* children;
+    },
+  } as unknown as FileSystemDirectoryHandle;
+}
+
+export function fileHandle(name: string, content = 'x', readable = true): FileSystemFileHandle {
+  return {
+    kind: 'file',
+    name,
+    getFile: () => (readable ? Promise.resolve(new File([content], name)) : Promise.reject(new DOMException('gone', 'NotFoundError'))),
+  } as unknown as FileSystemFileHandle;
+}

@@ -19,6 +19,7 @@ import {
 } from '../../shared/contract';
 import type { Bridge, UploadFilesRequest } from '../bridge/bridge';
 import { blobFromChannel } from '../bridge/preview-blob';
+import { allFiles } from '../bridge/upload-items';
 import { accountMemoryHandlers } from './memory-accounts';
 import { detailMemoryHandlers } from './memory-details';
 import { settingsMemoryHandlers, type MemorySettingsOptions } from './memory-settings';
@@ -185,6 +186,7 @@ export function createMemoryBridge(opts: MemoryBridgeOptions = {}): MemoryBridge
 
   return {
     api: typed,
+    needsFilePaths: false,
     calls,
     uploads,
     callsOf: <C extends ChannelName>(channel: C) => calls.filter((c) => c.channel === channel).map((c) => c.request as ParsedRequest<C>),
@@ -197,12 +199,13 @@ export function createMemoryBridge(opts: MemoryBridgeOptions = {}): MemoryBridge
     },
     async uploadFiles(req) {
       uploads.push(req);
+      const files = await allFiles(req.files, req.more);
       return typed.jobs.startUpload({
         connectionId: req.connectionId,
         bucket: req.bucket,
         prefix: req.prefix,
         sse: req.sse,
-        items: req.files.map((f, i) => ({
+        items: files.map((f, i) => ({
           key: req.prefix + f.relativePath,
           source: { kind: 'stream', streamId: `stream-${String(i).padStart(4, '0')}`, name: f.file.name, size: f.file.size, lastModified: T0 },
         })),

@@ -18,8 +18,8 @@
 // Dropping: the same drops on a blank page whose only code is the least any uploader must run, sending the files in
 // Blobs to a server that drops the bytes. For the files: each item's File taken inside the drop event (which asks
 // the disk nothing) and each file's size (which makes the browser take its snapshot); the longest task is the
-// browser's own handing over of 10,000 Files, before any page code runs. For the folder: the folder listed and each
-// file's File asked of its entry, 64 at a time, sent as they come. While that page sends, `coffer cp -r` uploads the
+// browser's own handing over of 10,000 Files, before any page code runs. For the folder: the folder listed through
+// its handle and each file's File asked for, 64 at a time (as Coffer's page does), sent as they come. While that page sends, `coffer cp -r` uploads the
 // same files: a dropped upload must do both on this machine's cores, so the time until both are done is the least
 // any page needs, and the CLI's time alone over it the most files/s ratio any page can reach here.
 //   node --import tsx e2e/bench/ui-bench.ts [--objects N] [--files N] [--headed] [--profile NAME] (CPU profiles NAME-scroll.cpuprofile, NAME-drop.cpuprofile)
@@ -237,8 +237,8 @@ async function plainListFloor(page: Page, total: number) {
  * The drop floor. The same drop on a blank page that does only what sending dropped files takes, to a server that
  * reads and drops the bytes; and `coffer cp -r` of the same files, started the moment the page gets the drop. The
  * files: each item's File, each file's size, then Blobs of 100 files posted 1000 to a request, one request at a
- * time, as Coffer's page sends them. The folder: listed, each file's File asked of its entry 64 at a time (as
- * Coffer's page asks), each 1000 sent as soon as they are known. A dropped upload has to do both on this machine's
+ * time, as Coffer's page sends them. The folder: listed through its handle, each file's File asked for 64 at a
+ * time (as Coffer's page asks), each 1000 sent as soon as they are known. A dropped upload has to do both on this machine's
  * two cores: Chromium's part (reading the dropped files) and the upload's (the CLI's). Until both are done is then
  * the least time any page needs, and the CLI's time alone over it the most any page can reach.
  */
@@ -257,8 +257,8 @@ async function blankDropFloor(page: Page, dropped: string[], folder: boolean, st
     await page.exposeFunction('__benchDropped', () => void (together = startCli()));
     await page.goto(`http://127.0.0.1:${(sink.address() as AddressInfo).port}/`);
     await page.evaluate((walkFolder: boolean) => {
-      type Entry = { isFile: boolean; isDirectory: boolean; file(ok: (f: Blob) => void, no: (e: unknown) => void): void; createReader(): { readEntries(ok: (b: Entry[]) => void, no: (e: unknown) => void): void } };
-      type Item = { getAsFile(): Blob | null; webkitGetAsEntry(): Entry | null };
+      type Handle = { kind: 'file' | 'directory'; getFile(): Promise<Blob>; values(): AsyncIterable<Handle> };
+      type Item = { getAsFile(): Blob | null; getAsFileSystemHandle(): Promise<Handle | null> };
       const b = (window as unknown as { __bench: Bench & FloorMarks }).__bench;
       b.longTasks = [];
       b.tasksOn = true;
@@ -275,23 +275,30 @@ async function blankDropFloor(page: Page, dropped: string[], folder: boolean, st
         let known = false;
         const started = performance.now();
         if (walkFolder) {
-          const folders: Entry[] = [];
-          for (const item of e.dataTransfer.items) folders.push(item.webkitGetAsEntry()!);
-          const walk = async (dir: Entry): Promise<void> => {
-            const reader = dir.createReader();
-            for (;;) {
-              const batch = await new Promise<Entry[]>((ok, no) => reader.readEntries(ok, no));
-              if (batch.length === 0) break;
-              const inside = batch.filter((x) => x.isFile);
-              for (let i = 0; i < inside.length; i += 64) {
-                files.push(...(await Promise.all(inside.slice(i, i + 64).map((x) => new Promise<Blob>((ok, no) => x.file(ok, no))))));
-                ready = files.length;
-              }
-              for (const sub of batch) if (sub.isDirectory) await walk(sub);
+          const folders: Array<Promise<Handle | null>> = [];
+          for (const item of e.dataTransfer.items) folders.push(item.getAsFileSystemHandle());
+          const read = async (inside: Handle[]) => {
+            for (let i = 0; i < inside.length; i += 64) {
+              files.push(...(await Promise.all(inside.slice(i, i + 64).map((h) => h.getFile()))));
+              ready = files.length;
             }
           };
+          const walk = async (dir: Handle): Promise<void> => {
+            const subs: Handle[] = [];
+            let inside: Handle[] = [];
+            for await (const h of dir.values()) {
+              if (h.kind === 'directory') subs.push(h);
+              else inside.push(h);
+              if (inside.length >= 256) {
+                await read(inside);
+                inside = [];
+              }
+            }
+            await read(inside);
+            for (const sub of subs) await walk(sub);
+          };
           void (async () => {
-            for (const f of folders) await walk(f);
+            for (const f of folders) await walk((await f)!);
             b.entries = files.length;
             b.snapshotMs = performance.now() - started;
             known = true;

@@ -1,4 +1,4 @@
-// "New folder": a name, checked here (no "/", not too long for a key), created by the core as an empty "name/"
+// "New folder": a name, checked here (lib/object-names.ts), created by the core as an empty "name/"
 // object. Checking here means the user reads a sentence in their language, not the contract's refusal.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,10 +6,8 @@ import { FolderPlus } from 'lucide-react';
 import { Button, Dialog, DialogTrigger, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, TextField } from 'react-aria-components';
 import type { AppError } from '../../shared/contract';
 import { useListing, useModel } from '../stores/model-context';
+import { nameProblem } from '../lib/object-names';
 import { ErrorNotice } from './ErrorNotice';
-
-/** The longest object key COS accepts, in UTF-8 bytes (the folder's whole path, with its "/"). */
-export const MAX_KEY_BYTES = 850;
 
 export function NewFolderButton() {
   const { t } = useTranslation();
@@ -19,10 +17,9 @@ export function NewFolderButton() {
   const [name, setName] = useState('');
   const [error, setError] = useState<AppError | null>(null);
   const trimmed = name.trim();
-  // The core's rules for a folder name (services/listing.ts), said here in the user's language as they type, and
-  // control characters too (NUL, a pasted tab): a key holding one cannot be seen or typed again.
-  const badName = [...name].some((c) => c === '/' || c === '\\' || c < ' ' || c === '\u007f') || trimmed === '.' || trimmed === '..';
-  const tooLong = !!location && new TextEncoder().encode(`${location.prefix}${trimmed}/`).length > MAX_KEY_BYTES;
+  const problem = location ? nameProblem(name, location.prefix, true) : null;
+  const badName = problem === 'invalid';
+  const tooLong = problem === 'tooLong';
   // A folder of that name on screen: Create would change nothing and close without a word.
   const exists = !!location && !!trimmed && folders.some((f) => f.prefix === `${location.prefix}${trimmed}/`);
   const invalid = badName || tooLong || exists;

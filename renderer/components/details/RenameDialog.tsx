@@ -1,22 +1,13 @@
-// "Rename": a new name for a file or a folder, checked as typed (no "/", not "." or "..", the whole key within
-// COS's 850 bytes, not the same name). A file is renamed at once; a folder is moved as a job (every object under it
+// "Rename": a new name for a file or a folder, checked as typed (lib/object-names.ts: no "/", "\" or control
+// characters, not "." or "..", the whole key within COS's 850 bytes; not the same name). A file is renamed at once; a folder is moved as a job (every object under it
 // gets the new path). A taken name is asked about before anything changes.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Dialog, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, TextField } from 'react-aria-components';
-import { MAX_KEY_BYTES } from '../NewFolderDialog';
+import { nameProblem } from '../../lib/object-names';
 import { detailsStore, nameOfKey, parentOfKey } from './details-store';
 import { useModel } from '../../stores/model-context';
 import type { ObjectActions } from './use-object-actions';
-
-/** Why a name cannot be used, or null. */
-export function nameProblem(name: string, parent: string, folder: boolean): 'empty' | 'invalid' | 'tooLong' | null {
-  const trimmed = name.trim();
-  if (!trimmed) return 'empty';
-  if (name.includes('/') || trimmed === '.' || trimmed === '..') return 'invalid';
-  if (new TextEncoder().encode(`${parent}${trimmed}${folder ? '/' : ''}`).length > MAX_KEY_BYTES) return 'tooLong';
-  return null;
-}
 
 export function RenameDialog({ objectKey, actions }: { objectKey: string; actions: ObjectActions }) {
   const { t } = useTranslation();

@@ -26,7 +26,12 @@ describe('rename', () => {
     expect(submit.hasAttribute('disabled') || submit.getAttribute('data-disabled') !== null).toBe(true);
     await user.clear(field);
     await user.type(field, 'a/b.txt');
-    expect(within(dialog).getByText('A name cannot contain "/", and cannot be "." or "..".')).toBeTruthy();
+    const rule = 'A name cannot contain “/”, “\\” or invisible control characters, or be “.” or “..”.';
+    expect(within(dialog).getByText(rule)).toBeTruthy();
+    // A "\" too: Windows reads it as a folder, and New folder refuses it the same way.
+    await user.clear(field);
+    await user.type(field, 'a\\b.txt');
+    expect(within(dialog).getByText(rule)).toBeTruthy();
     await user.clear(field);
     await user.type(field, 'todo.txt');
     await user.click(within(dialog).getByRole('button', { name: 'Rename' }));

@@ -76,6 +76,13 @@ describe('the details pane', () => {
     await waitFor(() => expect(within(preview).getByLabelText('Contents of notes.txt').textContent).toBe('remember the milk'));
   });
 
+  it('says an empty file is empty instead of showing an empty preview, and does not fetch it', async () => {
+    const { pane, bridge } = await selectFile('notes.txt', { handlers: { 'objects.details': (r) => ({ details: details(r.key, { size: 0 }) }) } });
+    const preview = await within(pane).findByRole('region', { name: 'Preview' });
+    expect(within(preview).getByText('This file is empty (0 bytes): there is nothing to show.')).toBeTruthy();
+    expect(bridge.callsOf('objects.preview')).toEqual([]);
+  });
+
   it('offers "Encrypt now" for a plain file, with the encryption new uploads get', async () => {
     const { pane, bridge, user } = await selectFile('notes.txt');
     await user.click(await within(pane).findByRole('button', { name: 'Encrypt now (SSE-COS)' }));

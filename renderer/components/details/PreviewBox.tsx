@@ -23,7 +23,9 @@ export function PreviewBox({ details, name }: { details: ObjectDetails; name: st
   const [error, setError] = useState<AppError | null>(null);
   const [attempt, setAttempt] = useState(0);
   const kind: PreviewKind | null = details.preview.kind;
-  const canShow = kind !== null && !details.preview.tooLarge && details.complete;
+  // An empty file has nothing to show: said in words, not shown as an empty box (or a broken image).
+  const empty = details.size === 0;
+  const canShow = kind !== null && !details.preview.tooLarge && details.complete && !empty;
 
   useEffect(() => {
     if (!canShow || !location) return;
@@ -60,7 +62,9 @@ export function PreviewBox({ details, name }: { details: ObjectDetails; name: st
   return (
     <section className="details-section preview" aria-labelledby="details-preview">
       <h3 id="details-preview">{t('details.preview.heading')}</h3>
-      {!details.complete ? (
+      {empty ? (
+        <p className="hint">{t('details.preview.empty')}</p>
+      ) : !details.complete ? (
         <p className="hint">{t('details.preview.needsKey')}</p>
       ) : details.preview.tooLarge ? (
         <p className="hint">{t('details.preview.tooLarge', { size: formatSize(details.size, i18n.language), max: formatSize(PREVIEW_MAX_BYTES, i18n.language) })}</p>

@@ -38,8 +38,10 @@ export interface ListingState {
   loadMore(): Promise<void>;
   /** Selects every row of the folder (as filtered), reading the pages not loaded yet first. */
   selectAll(): Promise<void>;
-  /** Makes the folder `key` (ending with '/', under the folder on screen) and shows it; null when it was made. */
-  /** Makes the folder `key` in `at` (default: the bucket on screen); its row shows if that is the folder on screen. */
+  /**
+   * Makes the folder `key` (ending with '/') in `at` (default: the bucket on screen), and shows its row if that is the
+   * folder on screen; null when it was made.
+   */
   createFolder(key: string, at?: Location): Promise<AppError | null>;
   setSort(column: SortColumn): void;
   applyChanges(changes: EventOf<'object.changed'>[]): void;

@@ -1,7 +1,8 @@
 // Big drops, dropped as the OS drops (CDP, real paths). 250 files and a folder whose name looks like a file's: a big
 // drop is taken without asking the disk about each item (drop-files.ts), so the files upload, and the folder, which
 // cannot be read as a file, fails with a sentence that says what to do instead of the upload waiting for it forever.
-// A folder of 600 files: walked through its handle while its first files already upload, as one upload.
+// A folder of 1,200 files: walked through its handle while its first files already upload, as one upload; opened,
+// it shows its subfolders first although the server lists them after the files.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,13 +43,13 @@ async function firstBucket(coffer: { api(channel: string, request: unknown): Pro
   return r.value.buckets[0]!.name;
 }
 
-test('a dropped folder of 600 files, a subfolder and an empty one: one upload keeps the structure and makes the empty folder', async ({ page, coffer }) => {
+test('a dropped folder of 1,200 files, a subfolder and an empty one: one upload keeps the structure, makes the empty folder, and shows both first', async ({ page, coffer }) => {
   const dir = await mkdtemp(join(tmpdir(), 'coffer-folder-drop-'));
   try {
     const album = join(dir, 'album');
     await mkdir(join(album, 'raw'), { recursive: true });
     await mkdir(join(album, 'empty'));
-    for (let i = 0; i < 600; i++) await writeFile(join(album, `p-${String(i).padStart(3, '0')}.txt`), `photo ${i}\n`);
+    for (let i = 0; i < 1200; i++) await writeFile(join(album, `p-${String(i).padStart(4, '0')}.txt`), `photo ${i}\n`);
     await writeFile(join(album, 'raw', 'big.cr2'), Buffer.alloc(200_000, 3));
 
     await page.goto(coffer.url);
@@ -60,10 +61,16 @@ test('a dropped folder of 600 files, a subfolder and an empty one: one upload ke
         const jobs = (await coffer.api('jobs.list', {})) as { value: { jobs: Array<{ state: string; progress: { filesDone: number } }> } };
         return jobs.value.jobs.map((j) => `${j.state} ${j.progress.filesDone}`);
       }, { timeout: 120_000 })
-      .toEqual(['completed 601']);
-    const list = (await coffer.api('objects.list', { connectionId: 'local', bucket, prefix: 'album/', pageSize: 1000 })) as { value: { objects: Array<{ key: string }>; folders: Array<{ prefix: string }> } };
-    expect(list.value.objects.filter((o) => /^album\/p-\d{3}\.txt$/.test(o.key))).toHaveLength(600);
-    expect(list.value.folders.map((f) => f.prefix).sort()).toEqual(['album/empty/', 'album/raw/']);
+      .toEqual(['completed 1201']);
+    const list = (await coffer.api('objects.list', { connectionId: 'local', bucket, prefix: 'album/', pageSize: 1000 })) as { value: { objects: Array<{ key: string }>; folders: Array<{ prefix: string }>; nextMarker: string } };
+    const rest = (await coffer.api('objects.list', { connectionId: 'local', bucket, prefix: 'album/', pageSize: 1000, marker: list.value.nextMarker })) as typeof list;
+    expect([...list.value.objects, ...rest.value.objects].filter((o) => /^album\/p-\d{4}\.txt$/.test(o.key))).toHaveLength(1200);
+    // "raw/" comes on the listing's second page, after the files.
+    expect(rest.value.folders.map((f) => f.prefix)).toEqual(['album/raw/']);
+    await page.getByRole('grid').getByRole('button', { name: 'album/' }).click();
+    const grid = page.getByRole('grid');
+    await expect(grid.getByRole('button', { name: 'raw/' })).toBeVisible();
+    await expect(grid.getByRole('button', { name: 'empty/' })).toBeVisible();
     const raw = (await coffer.api('objects.list', { connectionId: 'local', bucket, prefix: 'album/raw/', pageSize: 10 })) as { value: { objects: Array<{ key: string; size: number }> } };
     expect(raw.value.objects).toMatchObject([{ key: 'album/raw/big.cr2', size: 200_000 }]);
   } finally {

@@ -6,6 +6,7 @@ const BROWSER_CHANNELS = [
   'buckets.list',
   'buckets.create',
   'objects.list',
+  'objects.folders',
   'objects.status',
   'objects.createFolder',
   'objects.delete',

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CosClient } from '../cos/client';
 import { testClient } from '../cos/client/test-support/client-fixture';
 import { startFixture, type StoreFixture } from '../store/test-support/store-fixture';
-import { listPage } from './listing';
+import { listFolders, listPage } from './listing';
 
 const BUCKET = 'search-1250000000';
 let f: StoreFixture;
@@ -34,5 +34,17 @@ describe('searching a folder by name', () => {
     expect(await names('ebauche')).toEqual(['Ébauches/']);
     expect(await names('notes')).toEqual(['notes.txt']);
     expect(await names('nothing like it')).toEqual([]);
+  });
+});
+
+describe("a folder's subfolders alone", () => {
+  it('reads every page of the folder and keeps only its subfolders, searched like the list', async () => {
+    // "zz/" and "raw/" come after 1,100 files: on the second page of the listing.
+    const keys = [...Array.from({ length: 1100 }, (_, i) => `many/f${String(i).padStart(4, '0')}.txt`), 'many/raw/x.cr2', 'many/zz/Ünter.txt'];
+    for (let at = 0; at < keys.length; at += 50) await Promise.all(keys.slice(at, at + 50).map((k) => client.putObject(BUCKET, k, Buffer.from('x'))));
+    expect((await listPage(client, BUCKET, { prefix: 'many/' })).folders).toEqual([]);
+    expect(await listFolders(client, BUCKET, { prefix: 'many/' })).toEqual({ folders: [{ prefix: 'many/raw/', name: 'raw' }, { prefix: 'many/zz/', name: 'zz' }], complete: true });
+    expect(await listFolders(client, BUCKET, { prefix: 'many/', nameFilter: 'RA' })).toEqual({ folders: [{ prefix: 'many/raw/', name: 'raw' }], complete: true });
+    await expect(listFolders(client, BUCKET, { prefix: 'many' })).rejects.toMatchObject({ code: 'BadPrefix' });
   });
 });

@@ -1,6 +1,6 @@
 // The listing: pages follow markers, a late page for an old place is dropped, a filter starts over, and rows
 // this app changed are folded in where they belong.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createListingStore } from './listing-store';
 import { BUCKET, createMemoryBridge, manyObjects, object } from '../test-support/memory-bridge';
 import type { Handlers } from '../../shared/contract';
@@ -19,6 +19,23 @@ describe('listing store', () => {
     expect(store.getState().objects).toHaveLength(2_100);
     expect(store.getState().truncated).toBe(false);
     expect(bridge.callsOf('objects.list').map((r) => r.marker)).toEqual([undefined, 'file-00999.txt', 'file-01999.txt']);
+  });
+
+  it("shows the subfolders of a folder's later pages at once, and each only once when its page loads", async () => {
+    // "raw/" after 2,100 photos comes on the third page: the table shows folders first, so it must not wait there.
+    const photos = manyObjects(2_100, 'album/');
+    const bridge = createMemoryBridge({ objects: { [BUCKET]: [...photos, object('album/raw/x.cr2'), object('album/zz/y.txt')] } });
+    const store = createListingStore(bridge);
+    await store.getState().open({ ...loc, prefix: 'album/' });
+    await vi.waitFor(() => expect(store.getState().folders.map((f) => f.prefix)).toEqual(['album/raw/', 'album/zz/']));
+    expect(store.getState().objects).toHaveLength(1000);
+    expect(bridge.callsOf('objects.folders')).toEqual([{ ...loc, prefix: 'album/' }]);
+    for (let i = 0; i < 3; i++) await store.getState().loadMore();
+    expect(store.getState().objects).toHaveLength(2_100);
+    expect(store.getState().folders.map((f) => f.prefix)).toEqual(['album/raw/', 'album/zz/']);
+    // A folder of one page asks nothing more.
+    await store.getState().open({ ...loc, prefix: 'album/raw/' });
+    expect(bridge.callsOf('objects.folders')).toHaveLength(1);
   });
 
   it('drops a page that arrives after the user went elsewhere', async () => {

@@ -1,5 +1,6 @@
-// The prefix on screen: its rows, loaded a page at a time as the user scrolls (never everything at once), the
-// name filter, the sort, and the rows this app changed (uploads, deletes, new folders) folded in without a reload.
+// The prefix on screen: its rows, loaded a page at a time as the user scrolls (never everything at once; its
+// subfolders are asked for at once, for "folders first"), the name filter, the sort, and the rows this app
+// changed (uploads, deletes, new folders) folded in without a reload.
 import { createStore } from 'zustand/vanilla';
 import type { AppError, EventOf, FolderRow, ObjectRow } from '../../shared/contract';
 import type { Bridge } from '../bridge/bridge';
@@ -52,6 +53,13 @@ export interface ListingState {
 
 export const PAGE_SIZE = 1000;
 
+/** `have`, then the folders of `more` not among them (a folder read ahead comes again with its page). */
+function withFolders(have: FolderRow[], more: FolderRow[]): FolderRow[] {
+  const known = new Set(have.map((f) => f.prefix));
+  const added = more.filter((f) => !known.has(f.prefix));
+  return added.length === 0 ? have : [...have, ...added];
+}
+
 const sameLocation = (a: Location | null, b: Location | null) =>
   !!a && !!b && a.connectionId === b.connectionId && a.bucket === b.bucket && a.prefix === b.prefix;
 
@@ -93,13 +101,28 @@ export function createListingStore(bridge: Bridge) {
       set((s) => ({
         status: 'ready',
         pageLoading: false,
-        folders: first ? page.folders : [...s.folders, ...page.folders],
+        folders: first ? page.folders : withFolders(s.folders, page.folders),
         objects: first ? page.objects : [...s.objects, ...page.objects],
         nextMarker: page.nextMarker,
         truncated: page.truncated,
       }));
+      if (first && page.truncated) void readFolders(mine);
       // A filtered page can come back empty while more remain: keep going so the user sees matches or the end.
       if (page.truncated && page.folders.length + page.objects.length === 0 && page.nextMarker) await fetchPage(false);
+    }
+
+    /**
+     * The subfolders on the folder's later pages, asked for once it has more than one: the server lists folders
+     * among the files in name order, and "raw/" beside 3,000 photos stayed out of sight until the list was scrolled
+     * to its end, though the table shows folders first. The files still load as the user scrolls.
+     */
+    async function readFolders(mine: number): Promise<void> {
+      const { location, filter } = get();
+      if (!location) return;
+      const answer = await bridge.api.objects.folders({ connectionId: location.connectionId, bucket: location.bucket, prefix: location.prefix, ...(filter ? { nameFilter: filter } : {}) });
+      // Failing loses nothing: each folder still shows when its page loads.
+      if (mine !== generation || !answer.ok) return;
+      set((s) => ({ folders: withFolders(s.folders, answer.value.folders) }));
     }
 
     return {

@@ -139,6 +139,18 @@ export function createMemoryBridge(opts: MemoryBridgeOptions = {}): MemoryBridge
     'buckets.list': () => ({ buckets: opts.buckets ?? [bucket()] }),
     'buckets.create': (r) => ({ bucket: bucket({ name: r.bucket, region: r.region, defaultEncryption: r.defaultEncryption ? { mode: 'SSE-COS' } : null }) }),
     'objects.list': (r) => listPage(sorted[r.bucket] ?? [], r.prefix, r.marker, r.pageSize, r.nameFilter),
+    'objects.folders': (r) => {
+      // As the core does: the folders of every page, up to 5 pages.
+      const folders: FolderRow[] = [];
+      let marker: string | undefined;
+      for (let read = 0; read < 5; read++) {
+        const page = listPage(sorted[r.bucket] ?? [], r.prefix, marker, 1000, r.nameFilter);
+        folders.push(...page.folders.filter((f) => !r.nameFilter || f.name.toLowerCase().includes(r.nameFilter.toLowerCase())));
+        if (!page.truncated || !page.nextMarker) return { folders, complete: true };
+        marker = page.nextMarker;
+      }
+      return { folders, complete: false };
+    },
     'objects.status': (r) => ({ queued: r.rows.length }),
     'objects.createFolder': (r) => ({ key: r.key }),
     'objects.delete': (r) => ({ deleted: r.keys, failures: [] }),

@@ -119,6 +119,19 @@ const browserChannels = {
     }),
   ),
   /**
+   * The subfolders of a prefix without its files, for a folder of more than one page: the server lists folders
+   * among the files in name order, and the table shows them first. At most 5 pages are read (`complete` false
+   * beyond).
+   */
+  'objects.folders': channel(
+    z.strictObject({
+      ...target,
+      prefix: Prefix.default(''),
+      nameFilter: z.string().min(1).max(NAME_FILTER_MAX).optional(),
+    }),
+    z.strictObject({ folders: z.array(FolderRow), complete: z.boolean() }),
+  ),
+  /**
    * Encryption statuses for the rows on screen; answers arrive as 'object.status' events. A request replaces
    * the earlier one with the same `view`: rows no longer asked for are dropped from the queue (they scrolled
    * away); `rows: []` cancels all. `force` skips the cache (the "Retry" of "Couldn't check").

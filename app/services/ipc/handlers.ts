@@ -13,7 +13,7 @@ import { createBucketAsAsked } from '../bucket-admin';
 import { listBuckets } from '../buckets';
 import type { CofferCore } from '../core';
 import { ServiceError, toAppError } from '../errors';
-import { createFolder, listPage } from '../listing';
+import { createFolder, listFolders, listPage } from '../listing';
 import { PROJECT_ROOT } from '../store-launch';
 import { accountHandlers } from './account-handlers';
 import { detailHandlers } from './detail-handlers';
@@ -101,6 +101,11 @@ export function createHandlers(core: CofferCore, session: Session): Handlers {
     'objects.list': async ({ connectionId, bucket, prefix, marker, pageSize, nameFilter }) => {
       const client = await core.clientFor(connectionId, bucket);
       return listPage(client, bucket, { prefix, marker, pageSize, nameFilter });
+    },
+
+    'objects.folders': async ({ connectionId, bucket, prefix, nameFilter }) => {
+      const client = await core.clientFor(connectionId, bucket);
+      return listFolders(client, bucket, { prefix, ...(nameFilter ? { nameFilter } : {}) });
     },
 
     'objects.status': async ({ connectionId, bucket, view: name, rows, force }) => {

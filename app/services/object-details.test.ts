@@ -3,36 +3,25 @@
 // plain object and is refused for an encrypted one — as the details said beforehand; an SSE-C object described
 // with the vault key that opens it, or from the listing when no key in the vault does.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CosClient } from '../cos/client';
+import { describe, expect, it } from 'vitest';
 import { crc64 } from '../cos/crc64';
-import { testClient } from '../cos/client/test-support/client-fixture';
-import { startFixture, type StoreFixture } from '../store/test-support/store-fixture';
+import { useStoreClient } from './test-support/store-client';
 import { NO_SSE_C_KEYS, objectDetails, previewKindOf, previewTypeOf, type SseCKeySource } from './object-details';
 
 const PUBLIC = 'open-1250000000';
 const PRIVATE = 'closed-1250000000';
 const REGION = 'ap-guangzhou';
 const KEY = randomBytes(32);
-let f: StoreFixture;
-let client: CosClient;
 
 const vaultWith = (keys: Record<string, Buffer>): SseCKeySource => ({ ids: async () => Object.keys(keys), key: async (id) => keys[id]! });
-const details = (bucket: string, key: string, keys = NO_SSE_C_KEYS) => objectDetails(client, { bucket, key, region: REGION }, { keys, localStore: true });
+const details = (bucket: string, key: string, keys = NO_SSE_C_KEYS) => objectDetails(store.client, { bucket, key, region: REGION }, { keys, localStore: true });
 
-beforeAll(async () => {
-  f = await startFixture();
-  client = testClient(f.port);
+const store = useStoreClient(async (client) => {
   await client.createBucket(PUBLIC, { acl: 'public-read' });
   await client.createBucket(PRIVATE);
   await client.putObject(PUBLIC, 'plain/notes.txt', Buffer.from('remember the milk'), { contentType: 'text/plain', metadata: { project: 'coffer', owner: 'ann' }, cacheControl: 'no-cache' });
   await client.putObject(PUBLIC, 'sealed.pdf', Buffer.from('%PDF-1.4 numbers'), { contentType: 'application/pdf', sse: { mode: 'SSE-COS' } });
   await client.putObject(PRIVATE, 'own-key.bin', Buffer.from('customer words'), { sse: { mode: 'SSE-C', key: KEY } });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await f?.close();
 });
 
 describe('object details', () => {
@@ -54,7 +43,7 @@ describe('object details', () => {
     });
     expect(d.etag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(new Date(d.lastModified!).getTime()).toBeGreaterThan(Date.now() - 120_000);
-    expect(d.access.publicUrl).toBe(`${f.url}/${PUBLIC}/plain/notes.txt`);
+    expect(d.access.publicUrl).toBe(`${store.fixture.url}/${PUBLIC}/plain/notes.txt`);
     const res = await fetch(d.access.publicUrl!);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('remember the milk');
@@ -70,10 +59,10 @@ describe('object details', () => {
   });
 
   it('has no public address in a private bucket', async () => {
-    await client.putObject(PRIVATE, 'a.txt', Buffer.from('a'));
+    await store.client.putObject(PRIVATE, 'a.txt', Buffer.from('a'));
     const d = await details(PRIVATE, 'a.txt');
     expect(d.access).toEqual({ bucketAcl: 'private', objectAcl: 'private', publicUrl: null, publicUrlBlocked: null });
-    expect((await fetch(`${f.url}/${PRIVATE}/a.txt`)).status).toBe(403);
+    expect((await fetch(`${store.fixture.url}/${PRIVATE}/a.txt`)).status).toBe(403);
   });
 
   it('names the vault key that opens an SSE-C object, or says none does and shows what the listing knows', async () => {

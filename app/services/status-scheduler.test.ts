@@ -1,21 +1,15 @@
 // The Encryption column's HEADs against a real store: rows on screen first, rows that scrolled away before their
 // turn never HEADed, answers cached by ETag, "Retry" looks again, and an object a job just wrote needs no HEAD.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CosClient } from '../cos/client';
-import { testClient } from '../cos/client/test-support/client-fixture';
+import { describe, expect, it } from 'vitest';
 import { EncryptionStatusService } from '../engine/encryption-status';
-import { startFixture, type StoreFixture } from '../store/test-support/store-fixture';
+import { useStoreClient } from './test-support/store-client';
 import { listPage } from './listing';
 import { StatusScheduler, type StatusChange } from './status-scheduler';
 
-let f: StoreFixture;
-let client: CosClient;
 const BUCKET = 'status-1250000000';
 const rows: Array<{ key: string; etag: string }> = [];
 
-beforeAll(async () => {
-  f = await startFixture();
-  client = testClient(f.port);
+const store = useStoreClient(async (client) => {
   await client.createBucket(BUCKET);
   for (let i = 0; i < 120; i++) {
     const key = `obj-${String(i).padStart(3, '0')}`;
@@ -24,13 +18,8 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await client?.close();
-  await f?.close();
-});
-
 function setUp(concurrency = 8) {
-  const service = new EncryptionStatusService(client, { concurrency });
+  const service = new EncryptionStatusService(store.client, { concurrency });
   const changes: StatusChange[] = [];
   const scheduler = new StatusScheduler({ serviceFor: async () => service, concurrency, emit: (c) => changes.push(c) });
   return { service, scheduler, changes };
@@ -39,7 +28,7 @@ function setUp(concurrency = 8) {
 describe('StatusScheduler', () => {
   it('starts no HEAD while a list page is on its way: the page the user waits for comes first', async () => {
     const { service, scheduler, changes } = setUp();
-    const page = listPage(client, BUCKET, { prefix: '', pageSize: 1000 });
+    const page = listPage(store.client, BUCKET, { prefix: '', pageSize: 1000 });
     expect(scheduler.watch('window-1:table', BUCKET, rows.slice(0, 20)).queued).toBe(20);
     expect(scheduler.stats.started).toBe(0);
     expect((await page).objects).toHaveLength(120);
@@ -85,7 +74,7 @@ describe('StatusScheduler', () => {
 
   it('takes what an upload verified for the object it wrote, without a HEAD', async () => {
     const { service, scheduler, changes } = setUp();
-    const put = await client.putObject(BUCKET, 'fresh.txt', Buffer.from('fresh'), { sse: { mode: 'SSE-COS' } });
+    const put = await store.client.putObject(BUCKET, 'fresh.txt', Buffer.from('fresh'), { sse: { mode: 'SSE-COS' } });
     scheduler.recordFresh(BUCKET, 'fresh.txt', 5, { state: 'encrypted', mode: 'SSE-COS' });
     const res = scheduler.watch('w:table', BUCKET, [{ key: 'fresh.txt', etag: put.etag, size: 5 }]);
     expect(res).toEqual({ known: [{ key: 'fresh.txt', etag: put.etag, state: { state: 'encrypted', mode: 'SSE-COS' } }], queued: 0 });

@@ -267,6 +267,27 @@ describe('JobManager: uploads', () => {
     expect(await bed.done(left.id)).toMatchObject({ state: 'completed', progress: { filesDone: 1, filesTotal: 1 } });
   });
 
+  it('an upload that grows is saved with every file it was given, and is listed with all of them after a restart', async () => {
+    const d = await freshDir();
+    const home = join(d, 'home');
+    const bed = manager(home);
+    // The page never sends the bytes: the files stay unfinished, as when the host stops in the middle of a drop.
+    const item = (n: number) => ({ key: `walk/f${n}.txt`, source: { kind: 'stream' as const, streamId: `walk-${String(n).padStart(4, '0')}`, name: `f${n}.txt`, size: 3, lastModified: '2026-01-02T00:00:00.000Z' } });
+    const job = await bed.jobs.startUpload({ connectionId: 'local', bucket: BUCKET, prefix: 'walk/', sse: { mode: 'sse-cos' }, items: [item(0), item(1)], more: true }, 'page-1');
+    // Saved once with its first files before more come.
+    await bed.jobs.flush();
+    await bed.jobs.addUploadItems({ jobId: job.id, items: [item(2), item(3), item(4)], more: true }, 'page-1');
+    await bed.jobs.addUploadItems({ jobId: job.id, items: [item(5)], more: true }, 'page-1');
+    await until(() => bed.jobs.get(job.id).progress.filesTotal === 6);
+    await bed.jobs.flush();
+    const saved = JSON.parse(await readFile(join(home, 'jobs.json'), 'utf8'));
+    expect(saved.jobs[0].spec.items.map((i: { key: string }) => i.key)).toEqual([0, 1, 2, 3, 4, 5].map((n) => `walk/f${n}.txt`));
+
+    const again = manager(home);
+    await again.jobs.load();
+    expect(again.jobs.list()).toMatchObject([{ id: job.id, state: 'interrupted', awaitingSources: true, others: 5, progress: { filesTotal: 6, filesDone: 0 } }]);
+  });
+
   it.each([['in one request', false], ['as an upload that grows', true]])('after a restart, the same files given again by a page (%s) skip what the interrupted upload had finished', async (_how, grows) => {
     const d = await freshDir();
     const home = join(d, 'home');

@@ -64,7 +64,8 @@ export class JobStore {
   readonly file: string;
   readonly doneDir: string;
   private chain: Promise<void> = Promise.resolve();
-  private readonly specTexts = new WeakMap<JobSpec, string>();
+  /** Each spec's JSON, and for an upload the JSON of the items it had then (see jobText). */
+  private readonly specTexts = new WeakMap<JobSpec, { head: string; items: number; itemsText: string }>();
 
   constructor(home: string) {
     this.file = join(home, 'jobs.json');
@@ -110,17 +111,32 @@ export class JobStore {
   }
 
   /**
-   * One job as JSON. A spec never changes after its job is created, and an upload of 10,000 dropped files has a
-   * spec of about a megabyte, while progress is saved every 2 s: its text is made once and reused.
+   * One job as JSON. An upload of 10,000 dropped files has a spec of about a megabyte, while progress is saved
+   * every 2 s: its text is made once and reused. A spec changes only by growing: an upload started while the page
+   * still reads a big drop is given its next files (addUploadItems), and only those are turned into text then.
    */
   private jobText(job: PersistedJob): string {
-    let spec = this.specTexts.get(job.spec);
-    if (spec === undefined) {
-      spec = JSON.stringify(job.spec);
-      this.specTexts.set(job.spec, spec);
-    }
     const { spec: _spec, ...rest } = job;
-    return `${JSON.stringify(rest).slice(0, -1)},"spec":${spec}}`;
+    return `${JSON.stringify(rest).slice(0, -1)},"spec":${this.specText(job.spec)}}`;
+  }
+
+  private specText(spec: JobSpec): string {
+    let text = this.specTexts.get(spec);
+    if (!text) {
+      if (spec.kind !== 'upload') text = { head: JSON.stringify(spec), items: 0, itemsText: '' };
+      else {
+        const { items: _items, ...head } = spec;
+        text = { head: JSON.stringify(head).slice(0, -1), items: 0, itemsText: '' };
+      }
+      this.specTexts.set(spec, text);
+    }
+    if (spec.kind !== 'upload') return text.head;
+    if (text.items < spec.items.length) {
+      const added = spec.items.slice(text.items).map((i) => JSON.stringify(i)).join(',');
+      text.itemsText = text.items === 0 ? added : `${text.itemsText},${added}`;
+      text.items = spec.items.length;
+    }
+    return `${text.head},"items":[${text.itemsText}]}`;
   }
 
   /** Records keys a job finished. */

@@ -122,30 +122,29 @@ function subjectOf(spec: JobSpec): string {
   return name || spec.bucket;
 }
 
-/** The files and folders a job was given beside its subject; an upload's are its keys' first names under its prefix. */
+/** An upload's first names under its prefix, from the items seen so far (an upload that grows is given more). */
+const uploadNames = new WeakMap<JobSpec, { items: number; names: Set<string> }>();
+
+/**
+ * The files and folders a job was given beside its subject; an upload's are its keys' first names under its prefix.
+ * Asked for each summary the windows are sent: an upload that grows names only its new items, not all of them again.
+ */
 function othersOf(spec: JobSpec): number {
   switch (spec.kind) {
     case 'upload': {
-      const top = new Set<string>();
-      for (const i of spec.items) top.add((i.key.startsWith(spec.prefix) ? i.key.slice(spec.prefix.length) : i.key).split('/')[0]!);
-      return Math.max(0, top.size - 1);
+      let seen = uploadNames.get(spec);
+      if (!seen) uploadNames.set(spec, (seen = { items: 0, names: new Set() }));
+      for (; seen.items < spec.items.length; seen.items++) {
+        const key = spec.items[seen.items]!.key;
+        seen.names.add((key.startsWith(spec.prefix) ? key.slice(spec.prefix.length) : key).split('/')[0]!);
+      }
+      return Math.max(0, seen.names.size - 1);
     }
     case 'move':
       return Math.max(0, spec.moves.length - 1);
     default:
       return Math.max(0, spec.keys.length + spec.prefixes.length - 1);
   }
-}
-
-/** othersOf per spec, counted again only when an upload that grows was given more. */
-const othersCache = new WeakMap<JobSpec, { items: number; others: number }>();
-function cachedOthers(spec: JobSpec): number {
-  const size = spec.kind === 'upload' ? spec.items.length : -1;
-  const hit = othersCache.get(spec);
-  if (hit && hit.items === size) return hit.others;
-  const others = othersOf(spec);
-  othersCache.set(spec, { items: size, others });
-  return others;
 }
 
 export class JobManager extends EventEmitter<JobManagerEvents> {
@@ -681,7 +680,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       bucket: spec.bucket,
       prefix,
       subject: subjectOf(spec),
-      others: cachedOthers(spec),
+      others: othersOf(spec),
       ...(job.growing ? { adding: true as const } : {}),
       sse: spec.kind === 'download' || spec.kind === 'move' || spec.kind === 'delete' ? null : spec.sse,
       progress: this.progressOf(job),

@@ -72,6 +72,26 @@ describe('browser transport', () => {
     expect(seen).toEqual([{ type: 'connections.changed' }, { type: 'vault.state', state: 'locked' }]);
   });
 
+  it('hands on a big frame of events in slices of the page, in order, the next frame and the disconnect after them', async () => {
+    const { bridge, socket } = setUp();
+    const seen: string[] = [];
+    bridge.onEvent((e) => {
+      // Each event costs the page about a millisecond here (as a drop's thousands of row updates may).
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      seen.push(e.type === 'job.notice' ? e.message : e.type);
+    });
+    const notice = (n: number) => ({ type: 'job.notice', jobId: 'j', message: `n${n}` });
+    socket.reply({ events: Array.from({ length: 60 }, (_, i) => notice(i)) });
+    // The frame's own task handed on the first few milliseconds' worth, not all 60.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length).toBeLessThan(60);
+    socket.reply({ events: [notice(60)] });
+    socket.fire('close');
+    await vi.waitFor(() => expect(seen).toHaveLength(62));
+    expect(seen).toEqual([...Array.from({ length: 61 }, (_, i) => `n${i}`), 'store.state']);
+  });
+
   it('starts an upload with stream sources and PUTs a File resumed from an offset alone', async () => {
     const { bridge, socket, puts } = setUp();
     socket.open();

@@ -21,6 +21,7 @@ import {
 import type { Bridge, PageFile } from './bridge-types';
 import { uploadItems } from './upload-items';
 import { uploadSender, type HeldFile } from './upload-sender';
+import { timeSlicer } from '../lib/time-slice';
 
 /** Files whose sizes start a big drop's job (about 40 ms of reading), then how many each later call adds. */
 const FIRST_FILES = 200;
@@ -63,6 +64,27 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
     for (const l of listeners) l(event);
   };
 
+  // The host sends the events of a busy moment together (a drop of 10,000 files: thousands in one message). Each
+  // is checked and handed on in slices of the page's time, in order, so that a big message is not one long task;
+  // events that arrive meanwhile wait their turn behind it. A small message is handed on at once.
+  let inbox: unknown[] = [];
+  let draining = false;
+  async function drainEvents(): Promise<void> {
+    draining = true;
+    const slice = timeSlicer();
+    while (inbox.length > 0) {
+      const now = inbox;
+      inbox = [];
+      for (const e of now) {
+        const event = AppEvent.safeParse(e);
+        if (event.success) emit(event.data);
+        const turn = slice();
+        if (turn) await turn;
+      }
+    }
+    draining = false;
+  }
+
   socket.addEventListener('open', () => {
     for (const frame of queued.splice(0)) socket.send(frame);
   });
@@ -71,7 +93,9 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
     closed = true;
     for (const resolve of pending.values()) resolve({ ok: false, error: disconnected });
     pending.clear();
-    emit({ type: 'store.state', running: false, error: disconnected });
+    // After the events that came before it.
+    inbox.push({ type: 'store.state', running: false, error: disconnected } satisfies AppEvent);
+    if (!draining) void drainEvents();
   });
   socket.addEventListener('message', (ev: MessageEvent) => {
     let parsed;
@@ -87,10 +111,8 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
       pending.delete(msg.id);
       resolve?.(msg.envelope as Envelope<unknown>);
     } else if ('events' in msg) {
-      for (const e of msg.events) {
-        const event = AppEvent.safeParse(e);
-        if (event.success) emit(event.data);
-      }
+      inbox.push(...msg.events);
+      if (!draining) void drainEvents();
     } else if ('pull' in msg) {
       sender.pulled(msg.pull);
     } else {

@@ -65,22 +65,24 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
   };
 
   // The host sends the events of a busy moment together (a drop of 10,000 files: thousands in one message). Each
-  // is checked and handed on in slices of the page's time, in order, so that a big message is not one long task;
-  // events that arrive meanwhile wait their turn behind it. A small message is handed on at once.
-  let inbox: unknown[] = [];
+  // is checked in slices of the page's time, so that a big message is not one long task, and a message's events are
+  // then handed on together, in order: the stores still take them as one batch, one render (handed on a slice at a
+  // time, a fast scroll's status answers re-rendered the table several times a frame). Messages that arrive
+  // meanwhile wait their turn. A small message is handed on at once.
+  const inbox: unknown[][] = [];
   let draining = false;
   async function drainEvents(): Promise<void> {
     draining = true;
     const slice = timeSlicer();
-    while (inbox.length > 0) {
-      const now = inbox;
-      inbox = [];
-      for (const e of now) {
+    for (let message = inbox.shift(); message; message = inbox.shift()) {
+      const events: AppEvent[] = [];
+      for (const e of message) {
         const event = AppEvent.safeParse(e);
-        if (event.success) emit(event.data);
+        if (event.success) events.push(event.data);
         const turn = slice();
         if (turn) await turn;
       }
+      for (const event of events) emit(event);
     }
     draining = false;
   }
@@ -94,7 +96,7 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
     for (const resolve of pending.values()) resolve({ ok: false, error: disconnected });
     pending.clear();
     // After the events that came before it.
-    inbox.push({ type: 'store.state', running: false, error: disconnected } satisfies AppEvent);
+    inbox.push([{ type: 'store.state', running: false, error: disconnected } satisfies AppEvent]);
     if (!draining) void drainEvents();
   });
   socket.addEventListener('message', (ev: MessageEvent) => {
@@ -111,7 +113,7 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
       pending.delete(msg.id);
       resolve?.(msg.envelope as Envelope<unknown>);
     } else if ('events' in msg) {
-      inbox.push(...msg.events);
+      inbox.push(msg.events);
       if (!draining) void drainEvents();
     } else if ('pull' in msg) {
       sender.pulled(msg.pull);

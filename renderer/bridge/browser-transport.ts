@@ -86,6 +86,10 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
     }
     draining = false;
   }
+  const receive = (events: unknown[]) => {
+    inbox.push(events);
+    if (!draining) void drainEvents();
+  };
 
   socket.addEventListener('open', () => {
     for (const frame of queued.splice(0)) socket.send(frame);
@@ -96,8 +100,7 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
     for (const resolve of pending.values()) resolve({ ok: false, error: disconnected });
     pending.clear();
     // After the events that came before it.
-    inbox.push([{ type: 'store.state', running: false, error: disconnected } satisfies AppEvent]);
-    if (!draining) void drainEvents();
+    receive([{ type: 'store.state', running: false, error: disconnected } satisfies AppEvent]);
   });
   socket.addEventListener('message', (ev: MessageEvent) => {
     let parsed;
@@ -113,8 +116,7 @@ export function browserBridge(env: BrowserEnvironment): Bridge {
       pending.delete(msg.id);
       resolve?.(msg.envelope as Envelope<unknown>);
     } else if ('events' in msg) {
-      inbox.push(msg.events);
-      if (!draining) void drainEvents();
+      receive(msg.events);
     } else if ('pull' in msg) {
       sender.pulled(msg.pull);
     } else {

@@ -268,6 +268,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
         for (const key of streams.keys()) job.streamKeys?.add(key);
         for (const s of plan.skipped) this.emit('notice', { jobId: job.id, message: `skipping ${s.path}: ${s.reason}` });
         runner.append(plan.items);
+        job.progress = runner.progress();
         this.scheduleSave(true);
         // Its title counts what it was given ("… and 1,200 more items"): the windows hear of the new count.
         this.emit('state', this.summary(job));

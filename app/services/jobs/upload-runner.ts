@@ -42,6 +42,9 @@ export class UploadRunner extends EventEmitter<RunnerEvents> {
     if (items.length === 0) return;
     this.note(items);
     this.transfer!.append(items);
+    // The windows are told of the new files now (jobs.addUploadItems answers with the summary), not at the
+    // transfer's next progress event: until then its last one would say "40 of 200 files" of a job given 1,200.
+    if (this.last) this.last = { ...this.last, counts: { ...this.last.counts, queued: this.last.counts.queued + items.length } };
   }
 
   /** No more items: the job finishes once these are done. */

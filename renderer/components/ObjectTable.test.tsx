@@ -132,6 +132,12 @@ describe('ObjectTable', () => {
     expect(screen.getByRole('columnheader', { name: /Size/ }).getAttribute('aria-sort')).toBe('ascending');
   });
 
+  it('says when folders further down were not read ahead (a folder of more than 5,000 names)', async () => {
+    await renderApp({ objects: { [BUCKET]: [...manyObjects(6_000), object('zz/later.txt')] } });
+    await screen.findByText('file-00000.txt');
+    expect((await screen.findByRole('note')).textContent).toBe('This folder holds more than 5,000 items: folders further down join the top of the list as you scroll.');
+  });
+
   it('shows the empty state of a bucket with nothing in it', async () => {
     await renderApp({ objects: {} });
     expect(await screen.findByText('Drop files here, or click Upload')).toBeTruthy();

@@ -40,6 +40,7 @@ export function ObjectTable() {
   const folders = useListing((s) => s.folders);
   const objects = useListing((s) => s.objects);
   const truncated = useListing((s) => s.truncated);
+  const foldersPending = useListing((s) => s.foldersPending);
   const status = useListing((s) => s.status);
   const pageLoading = useListing((s) => s.pageLoading);
   const error = useListing((s) => s.error);
@@ -302,6 +303,11 @@ export function ObjectTable() {
       {sortedPartly && (
         <p className="table-note" role="note">
           {t('table.sortedPartly', { count: rows.length })}
+        </p>
+      )}
+      {foldersPending && (
+        <p className="table-note" role="note">
+          {t('table.foldersPending')}
         </p>
       )}
       <div

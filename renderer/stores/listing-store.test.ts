@@ -38,6 +38,22 @@ describe('listing store', () => {
     expect(bridge.callsOf('objects.folders')).toHaveLength(1);
   });
 
+  it('says when a folder has subfolders beyond the names read ahead, until the page that holds them loads', async () => {
+    // 6,000 photos, then "zz/": more than the 5 pages objects.folders reads ahead.
+    const bridge = createMemoryBridge({ objects: { [BUCKET]: [...manyObjects(6_000, 'big/'), object('big/zz/y.txt')] } });
+    const store = createListingStore(bridge);
+    await store.getState().open({ ...loc, prefix: 'big/' });
+    await vi.waitFor(() => expect(store.getState().foldersPending).toBe(true));
+    expect(store.getState().folders).toEqual([]);
+    while (store.getState().truncated) await store.getState().loadMore();
+    expect(store.getState().folders.map((f) => f.prefix)).toEqual(['big/zz/']);
+    expect(store.getState().foldersPending).toBe(false);
+    // A folder whose subfolders were all read ahead says nothing.
+    await store.getState().open({ ...loc, prefix: '' });
+    await vi.waitFor(() => expect(bridge.callsOf('objects.folders')).toHaveLength(1));
+    expect(store.getState().foldersPending).toBe(false);
+  });
+
   it('drops a page that arrives after the user went elsewhere', async () => {
     let release: () => void = () => {};
     const slow: Partial<Handlers> = {

@@ -24,6 +24,11 @@ export interface ListingState {
   objects: ObjectRow[];
   nextMarker: string | null;
   truncated: boolean;
+  /**
+   * The folder has subfolders beyond the pages read ahead for "folders first" (objects.folders reads 5,000 names):
+   * they show when their page loads.
+   */
+  foldersPending: boolean;
   /** 'loading': the first page is on its way; 'ready': rows (maybe none) are shown. */
   status: 'idle' | 'loading' | 'ready' | 'error';
   pageLoading: boolean;
@@ -81,7 +86,7 @@ export function createListingStore(bridge: Bridge) {
       const mine = first ? ++generation : generation;
       set(
         first
-          ? { status: 'loading', pageLoading: true, error: null, folders: [], objects: [], nextMarker: null, truncated: false, selected: new Set(), confirmingDelete: false }
+          ? { status: 'loading', pageLoading: true, error: null, folders: [], objects: [], nextMarker: null, truncated: false, foldersPending: false, selected: new Set(), confirmingDelete: false }
           : { pageLoading: true },
       );
       const answer = await bridge.api.objects.list({
@@ -105,6 +110,8 @@ export function createListingStore(bridge: Bridge) {
         objects: first ? page.objects : [...s.objects, ...page.objects],
         nextMarker: page.nextMarker,
         truncated: page.truncated,
+        // The last page is in: every folder is on screen.
+        foldersPending: page.truncated && s.foldersPending,
       }));
       if (first && page.truncated) void readFolders(mine);
       // A filtered page can come back empty while more remain: keep going so the user sees matches or the end.
@@ -122,7 +129,7 @@ export function createListingStore(bridge: Bridge) {
       const answer = await bridge.api.objects.folders({ connectionId: location.connectionId, bucket: location.bucket, prefix: location.prefix, ...(filter ? { nameFilter: filter } : {}) });
       // Failing loses nothing: each folder still shows when its page loads.
       if (mine !== generation || !answer.ok) return;
-      set((s) => ({ folders: withFolders(s.folders, answer.value.folders) }));
+      set((s) => ({ folders: withFolders(s.folders, answer.value.folders), foldersPending: !answer.value.complete && s.truncated }));
     }
 
     return {
@@ -132,6 +139,7 @@ export function createListingStore(bridge: Bridge) {
       objects: [],
       nextMarker: null,
       truncated: false,
+      foldersPending: false,
       status: 'idle',
       pageLoading: false,
       error: null,

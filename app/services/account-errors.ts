@@ -5,14 +5,13 @@
 // (ENOTFOUND), no answer in time, or a certificate this computer does not trust. Each has its own code (the window
 // translates by code); the server's own code stays in the details.
 import { CosNetworkError, CosServiceError } from '../cos/client/errors';
-import { toAppError } from './errors';
+import { isCertificateCode, toAppError } from './errors';
 import { ServiceError } from './service-error';
 
 const TOKEN_CODES = new Set(['InvalidSecurityToken', 'ExpiredToken', 'InvalidToken', 'TokenExpired']);
 const REFUSED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 const NOT_FOUND = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME']);
 const NO_ROUTE = new Set(['ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_SOCKET']);
-const CERTIFICATE = /^(ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/;
 
 /** The service that was asked, as the sentences name it: "COS" or the store's URL. */
 export function serviceName(kind: 'cos' | 'store', endpoint?: string): string {
@@ -50,7 +49,7 @@ export function accountTestFailure(err: unknown, serviceNamed: string): ServiceE
     if (REFUSED.has(code)) return say('failed', 'AccountUnreachable', `Nothing answered at ${serviceNamed} (${code}). Check the address and that the service is running there, then try again.`);
     if (NOT_FOUND.has(code)) return say('failed', 'AccountHostNotFound', `The address of ${serviceNamed} could not be found (${code}). Check how it is spelled, and that this computer is online.`);
     if (NO_ROUTE.has(code)) return say('failed', 'AccountNoAnswer', `${service} did not answer in time (${code}). Check that this computer is online (and the address), then try again.`);
-    if (CERTIFICATE.test(code)) return say('access', 'AccountCertificate', `The HTTPS certificate of ${serviceNamed} is not one this computer trusts (${code}). Check the address; a store with its own certificate needs it installed on this computer.`);
+    if (isCertificateCode(code)) return say('access', 'AccountCertificate', `The HTTPS certificate of ${serviceNamed} is not one this computer trusts (${code}). Check the address; a store with its own certificate needs it installed on this computer.`);
   }
   const e = toAppError(err);
   return new ServiceError(e.kind, e.code, e.message, e.details, { cause: err });

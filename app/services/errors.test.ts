@@ -72,6 +72,14 @@ describe('toAppError', () => {
 
   it('treats network failures as retryable, cancellations as cancelled, and keeps context', () => {
     expect(toAppError(new CosNetworkError('reset', 'ECONNRESET', {}))).toMatchObject({ kind: 'failed', code: 'ECONNRESET', details: { retryable: true } });
+    // A refused certificate is not the network: no "try again", and what to do about a store's new certificate.
+    for (const code of ['DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_PINNED', 'CERT_HAS_EXPIRED']) {
+      const e = toAppError(new CosNetworkError('refused', code, { bucket: 'b-1250000000' }));
+      expect(e).toMatchObject({ kind: 'access', code, details: { code, bucket: 'b-1250000000' } });
+      expect(e.details.retryable).toBeUndefined();
+      expect(e.message).toContain('edit the account and trust the new one');
+      expect(e.message).not.toContain('try again');
+    }
     expect(toAppError(new CosAbortError('stop')).kind).toBe('cancelled');
     expect(toAppError(new Error('odd'), { connectionId: 'local' })).toMatchObject({ kind: 'failed', message: 'Odd.', details: { connectionId: 'local' } });
     expect(new ServiceError('usage', 'X', 'Say it.').toAppError()).toEqual({ kind: 'usage', code: 'X', message: 'Say it.', details: { code: 'X' } });

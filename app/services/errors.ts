@@ -77,6 +77,10 @@ function fromService(err: CosServiceError): AppError {
   return { kind: 'failed', code: err.code, message: `The server refused the request${where ? ` for ${where}` : ''} (${err.code})${said}${retry}`, details };
 }
 
+/** Node's and OpenSSL's codes for a certificate that was refused (untrusted, expired, another name, not the pinned one). */
+const CERTIFICATE = /^(ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/;
+export const isCertificateCode = (code: string): boolean => CERTIFICATE.test(code);
+
 /** Any error → the contract's AppError. `context` adds facts the error itself does not carry. */
 export function toAppError(err: unknown, context: ErrorDetails = {}): AppError {
   const withContext = (e: AppError): AppError => ({ ...e, details: pruned({ ...context, ...e.details }) });
@@ -110,6 +114,16 @@ export function toAppError(err: unknown, context: ErrorDetails = {}): AppError {
     return withContext({ kind: 'usage', code: err.code, message: sentence(err.message), details: pruned({ code: err.code, bucket: err.bucket, key: err.key }) });
   }
   if (err instanceof CosNetworkError) {
+    // Not the network: trying again meets the same certificate. An account of a store with its own certificate
+    // trusts exactly that one, so a store that made a new one is refused here until the account trusts it.
+    if (err.code && isCertificateCode(err.code)) {
+      return withContext({
+        kind: 'access',
+        code: err.code,
+        message: `The storage service's HTTPS certificate is not one this computer or this account trusts (${err.code}). If it is your own store and it made a new certificate, edit the account and trust the new one after comparing its fingerprint with the one the store printed; otherwise check the account's address.`,
+        details: pruned({ code: err.code, bucket: err.bucket, key: err.key }),
+      });
+    }
     return withContext({
       kind: 'failed',
       code: err.code ?? 'Network',

@@ -213,7 +213,7 @@ describe('ObjectTable', () => {
     expect(screen.queryByText('file-00050.txt')).toBeNull();
     const row100 = screen.getByText('file-00100.txt').closest<HTMLElement>('[role=row]')!;
     expect(row100.getAttribute('aria-rowindex')).toBe('102');
-    expect(row100.style.top).toBe(`${100 * ROW_HEIGHT}px`);
+    expect(row100.style.transform).toBe(`translateY(${100 * ROW_HEIGHT}px)`);
   });
 
   it('keeps the keyboard focus on its row when the rows scroll, and lets go once that row is off screen', async () => {

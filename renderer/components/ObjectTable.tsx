@@ -416,7 +416,7 @@ const ObjectTableRow = memo(function ObjectTableRow({ row, index, location, sele
       data-index={index}
       data-key={rowKey(row)}
       tabIndex={focused ? 0 : -1}
-      style={{ top: index * ROW_HEIGHT }}
+      style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
       // Shift-click would also select the text between the rows: the row selection is what it means here.
       onMouseDown={(e) => e.shiftKey && e.preventDefault()}
       onClick={(e) => onSelect(index, e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only')}

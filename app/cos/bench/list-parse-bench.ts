@@ -6,7 +6,7 @@
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { readBenchOptions, wholeNumberOption } from '../../platform/bench-options';
-import { parseXml } from '../client/xml-codec';
+import { parseXml, REPEATED } from '../client/xml-codec';
 
 const { RUNS, PAGES } = readBenchOptions('bench:list-parse', () => {
   const { values } = parseArgs({ options: { runs: { type: 'string' }, pages: { type: 'string' } } });
@@ -22,7 +22,6 @@ function page(n: number): string {
   return `${xml}</ListBucketResult>`;
 }
 
-const REPEATED = new Set(['Contents', 'CommonPrefixes', 'Part', 'Upload', 'Bucket', 'Deleted', 'Error', 'Rule', 'Grant']);
 const baseline = new XMLParser({
   ignoreAttributes: true,
   removeNSPrefix: true,

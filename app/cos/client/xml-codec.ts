@@ -15,7 +15,7 @@ import type { XMLBuilder } from 'fast-xml-parser';
 import type { Parser } from 'htmlparser2';
 
 /** Elements that can repeat in any COS response this client reads. */
-const REPEATED = new Set(['Contents', 'CommonPrefixes', 'Part', 'Upload', 'Bucket', 'Deleted', 'Error', 'Rule', 'Grant']);
+export const REPEATED = new Set(['Contents', 'CommonPrefixes', 'Part', 'Upload', 'Bucket', 'Deleted', 'Error', 'Rule', 'Grant']);
 
 let parserModule: Promise<typeof Parser> | undefined;
 let builder: Promise<XMLBuilder> | undefined;

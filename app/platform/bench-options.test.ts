@@ -24,7 +24,7 @@ describe('the benchmark scripts refuse bad flags before doing anything', () => {
     ['app/store/bench/store-bench.ts', ['--size-mib', '0'], 'bench:store: --size-mib must be a whole number of at least 1, got "0"'],
     ['app/store/bench/store-bench.ts', ['--sise-mib', '8'], "bench:store: Unknown option '--sise-mib'"],
     ['app/cos/bench/crc64-bench.ts', ['--runs', '0'], 'bench:crc64: --runs must be a whole number of at least 1, got "0"'],
-    ['app/cos/bench/list-parse-bench.ts', ['--pages', 'many'], 'bench:list-parse: --pages must be a whole number of at least 1, got "many"'],
+    ['app/cos/bench/listing-bench.ts', ['--pages', 'many'], 'bench:listing: --pages must be a whole number of at least 1, got "many"'],
     ['app/cli/bench/cli-bench.ts', ['--start-runs', 'x'], 'bench:cli: --start-runs must be a whole number of at least 1, got "x"'],
   ])('%s %j', (script, args, message) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });

@@ -7,6 +7,7 @@ import { EncryptInPlaceError, ObjectChangedError } from '../engine/encrypt-in-pl
 import { DownloadIntegrityError } from '../engine/download';
 import { UploadError } from '../engine/upload';
 import { VaultError } from '../vault';
+import { AppError } from '../../shared/contract';
 import { exitCodeFor, itemFailure, objectNotFound, ServiceError, toAppError } from './errors';
 
 const service = (code: string, status: number, extra: Partial<{ bucket: string; key: string; requestId: string; message: string }> = {}) =>
@@ -83,6 +84,28 @@ describe('toAppError', () => {
     expect(toAppError(new CosAbortError('stop')).kind).toBe('cancelled');
     expect(toAppError(new Error('odd'), { connectionId: 'local' })).toMatchObject({ kind: 'failed', message: 'Odd.', details: { connectionId: 'local' } });
     expect(new ServiceError('usage', 'X', 'Say it.').toAppError()).toEqual({ kind: 'usage', code: 'X', message: 'Say it.', details: { code: 'X' } });
+  });
+
+  it('sends the phrase of its sentence with it, for a window to say it in its user language', () => {
+    const errors = [
+      toAppError(service('NoSuchBucket', 404, { bucket: 'photos-1250000000' })),
+      toAppError(service('AccessDenied', 403)),
+      toAppError(service('BucketNotEmpty', 409, { bucket: 'b-1' })),
+      toAppError(new SseRegionError('b-1', 'ap-chengdu', ['ap-beijing', 'ap-shanghai', 'ap-guangzhou'])),
+      toAppError(new CosNetworkError('refused', 'ECONNREFUSED', {})),
+      toAppError(Object.assign(new Error('nope'), { code: 'ENOSPC', path: '/home/me/a.txt' })),
+    ];
+    expect(errors.map((e) => e.phrase)).toEqual([
+      { id: 'noSuchBucket', values: { where: 'cos://photos-1250000000' } },
+      { id: 'accessRefused', values: { code: 'AccessDenied' } },
+      { id: 'bucketNotEmpty', values: { where: 'cos://b-1' } },
+      { id: 'sseRegion', values: { region: 'ap-chengdu', regions: 'ap-beijing, ap-shanghai and ap-guangzhou', regionList: 'ap-beijing, ap-shanghai, ap-guangzhou' } },
+      { id: 'network', values: { code: 'ECONNREFUSED' } },
+      { id: 'diskFull', values: { path: '/home/me/a.txt' } },
+    ]);
+    // Each is what the contract lets cross to a window; a sentence of the server's own words has no phrase.
+    for (const e of errors) expect(AppError.parse(e)).toEqual(e);
+    expect(toAppError(service('InternalError', 500, { message: 'boom' })).phrase).toBeUndefined();
   });
 
   it('classifies per-item failures by their code, and gives each kind its exit code', () => {

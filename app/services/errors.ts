@@ -7,9 +7,11 @@
 //
 // Each error class is imported from the module that defines it, not from its package's index, so that loading the
 // taxonomy loads no HTTP client, vault or engine code a command does not already use.
+import { ERROR_PHRASES, fillPhrase, type ErrorPhraseId } from '../../shared/contract/error-phrases';
 import type { ErrorDetails, ErrorKind } from '../../shared/contract/errors';
 import { CosAbortError, CosIntegrityError, CosNetworkError, CosServiceError } from '../cos/client/errors';
 import { isTransient } from '../cos/client/retry';
+import { sayList } from '../cos/sse-regions';
 import { SseRegionError } from '../engine/bucket-settings';
 import { DownloadIntegrityError, UnsafeKeyError } from '../engine/download/errors';
 import { EncryptInPlaceError } from '../engine/encrypt-in-place-errors';
@@ -34,43 +36,37 @@ function pruned(d: ErrorDetails): ErrorDetails {
   return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && v !== '')) as ErrorDetails;
 }
 
-const nothingAt = (where: string) => `Nothing was found at ${where}: check the name; it may have been deleted or renamed.`;
+/** An error whose message is a phrase (error-phrases.ts): the English sentence, and the id and values with it. */
+function phrased(kind: ErrorKind, code: string, id: ErrorPhraseId, values: Record<string, string>, details: ErrorDetails): AppError {
+  return { kind, code, message: fillPhrase(ERROR_PHRASES[id], values), details, phrase: { id, values } };
+}
 
 /** An object that is not there, found so by a listing rather than a request (the same sentence as a 404's). */
 export function objectNotFound(bucket: string, key: string): ServiceError {
-  return new ServiceError('not-found', 'NoSuchKey', nothingAt(at(bucket, key)), { bucket, key });
+  return new ServiceError('not-found', 'NoSuchKey', fillPhrase(ERROR_PHRASES.nothingAt, { where: at(bucket, key) }), { bucket, key });
 }
 
 function fromService(err: CosServiceError): AppError {
   const where = at(err.bucket, err.key);
-  const details = pruned({ code: err.code, requestId: err.requestId, httpStatus: err.status, bucket: err.bucket, key: err.key, uploadId: err.uploadId, retryable: isTransient(err) });
-  if (NOT_FOUND_CODES.has(err.code) || err.status === 404) {
-    const message =
-      err.code === 'NoSuchBucket'
-        ? `The bucket ${at(err.bucket)} does not exist; check its name, or pick another bucket.`
-        : err.code === 'NoSuchUpload'
-          ? `The unfinished upload${where ? ` of ${where}` : ''} no longer exists on the server; start it again.`
-          : nothingAt(where || 'that address');
-    return { kind: 'not-found', code: err.code, message, details };
+  const code = err.code;
+  const details = pruned({ code, requestId: err.requestId, httpStatus: err.status, bucket: err.bucket, key: err.key, uploadId: err.uploadId, retryable: isTransient(err) });
+  if (NOT_FOUND_CODES.has(code) || err.status === 404) {
+    if (code === 'NoSuchBucket') return phrased('not-found', code, 'noSuchBucket', { where: at(err.bucket) }, details);
+    if (code === 'NoSuchUpload') return where ? phrased('not-found', code, 'noSuchUploadOf', { where }, details) : phrased('not-found', code, 'noSuchUpload', {}, details);
+    return phrased('not-found', code, 'nothingAt', { where: where || 'that address' }, details);
   }
-  if (ACCESS_CODES.has(err.code) || err.status === 403) {
-    const hint =
-      err.code === 'RequestTimeTooSkewed'
-        ? "this computer's clock is too far off; set it to the right time and try again"
-        : 'check the SecretId and SecretKey of this connection, and that they may access this bucket';
-    return { kind: 'access', code: err.code, message: `Access was refused${where ? ` for ${where}` : ''} (${err.code}): ${hint}.`, details };
+  if (ACCESS_CODES.has(code) || err.status === 403) {
+    const id = code === 'RequestTimeTooSkewed' ? (where ? 'clockSkewAt' : 'clockSkew') : where ? 'accessRefusedAt' : 'accessRefused';
+    return phrased('access', code, id, where ? { where, code } : { code }, details);
   }
-  if (CONFLICT_CODES.has(err.code) || err.status === 409 || err.status === 412) {
-    const message =
-      err.code === 'BucketAlreadyExists' || err.code === 'BucketAlreadyOwnedByYou'
-        ? `A bucket named ${err.bucket ?? 'so'} already exists; choose another name.`
-        : err.code === 'BucketNotEmpty'
-          ? `The bucket ${at(err.bucket)} is not empty; delete its objects first.`
-          : `${where || 'The object'} changed on the server meanwhile; refresh and try again.`;
-    return { kind: 'conflict', code: err.code, message, details };
+  if (CONFLICT_CODES.has(code) || err.status === 409 || err.status === 412) {
+    if ((code === 'BucketAlreadyExists' || code === 'BucketAlreadyOwnedByYou') && err.bucket) return phrased('conflict', code, 'bucketExists', { bucket: err.bucket }, details);
+    if (code === 'BucketAlreadyExists' || code === 'BucketAlreadyOwnedByYou') return { kind: 'conflict', code, message: 'A bucket of that name already exists; choose another name.', details };
+    if (code === 'BucketNotEmpty') return phrased('conflict', code, 'bucketNotEmpty', { where: at(err.bucket) }, details);
+    return where ? phrased('conflict', code, 'changedMeanwhile', { where }, details) : phrased('conflict', code, 'objectChangedMeanwhile', {}, details);
   }
-  if (err.status === 501 || err.code === 'NotImplemented') {
-    return { kind: 'unavailable', code: err.code, message: `The server does not offer this operation${where ? ` for ${where}` : ''}.`, details };
+  if (err.status === 501 || code === 'NotImplemented') {
+    return where ? phrased('unavailable', code, 'notOfferedAt', { where }, details) : phrased('unavailable', code, 'notOffered', {}, details);
   }
   const retry = isTransient(err) ? ' Try again in a moment.' : '';
   const said = err.serviceMessage ? `: ${err.serviceMessage.replace(/\.?$/, '.')}` : '.';
@@ -87,14 +83,11 @@ export function toAppError(err: unknown, context: ErrorDetails = {}): AppError {
   if (err instanceof ServiceError) return withContext(err.toAppError());
   if (err instanceof CosServiceError) return withContext(fromService(err));
   if (err instanceof SseRegionError) {
-    return withContext({
-      kind: 'unavailable',
-      code: err.code,
-      message: `${err.message} Upload without encryption, or use a bucket in one of those regions.`,
-      details: pruned({ code: err.code, bucket: err.bucket, region: err.region }),
-    });
+    // regionList: the same regions for a translation to join its own way (sayList joins them in English).
+    const values = { region: err.region, regions: sayList(err.allowed), regionList: err.allowed.join(', ') };
+    return withContext(phrased('unavailable', err.code, 'sseRegion', values, pruned({ code: err.code, bucket: err.bucket, region: err.region })));
   }
-  if (err instanceof CosAbortError) return withContext({ kind: 'cancelled', code: 'Cancelled', message: 'It was cancelled.', details: {} });
+  if (err instanceof CosAbortError) return withContext(phrased('cancelled', 'Cancelled', 'cancelled', {}, {}));
   if (err instanceof DownloadIntegrityError) {
     return withContext({ kind: 'integrity', code: err.code, message: `${sentence(err.message)} Nothing damaged was kept; try again.`, details: pruned({ code: err.code, bucket: err.bucket, key: err.key, path: err.dest }) });
   }
@@ -117,19 +110,10 @@ export function toAppError(err: unknown, context: ErrorDetails = {}): AppError {
     // Not the network: trying again meets the same certificate. An account of a store with its own certificate
     // trusts exactly that one, so a store that made a new one is refused here until the account trusts it.
     if (err.code && isCertificateCode(err.code)) {
-      return withContext({
-        kind: 'access',
-        code: err.code,
-        message: `The storage service's HTTPS certificate is not one this computer or this account trusts (${err.code}). If it is your own store and it made a new certificate, edit the account and trust the new one after comparing its fingerprint with the one the store printed; otherwise check the account's address.`,
-        details: pruned({ code: err.code, bucket: err.bucket, key: err.key }),
-      });
+      return withContext(phrased('access', err.code, 'certificate', { code: err.code }, pruned({ code: err.code, bucket: err.bucket, key: err.key })));
     }
-    return withContext({
-      kind: 'failed',
-      code: err.code ?? 'Network',
-      message: `Coffer could not reach the storage service (${err.code ?? 'network error'}); check the connection's endpoint and the network, and try again.`,
-      details: pruned({ code: err.code ?? 'Network', bucket: err.bucket, key: err.key, retryable: true }),
-    });
+    const details = pruned({ code: err.code ?? 'Network', bucket: err.bucket, key: err.key, retryable: true });
+    return withContext(phrased('failed', err.code ?? 'Network', 'network', { code: err.code ?? 'network error' }, details));
   }
   if (isVaultError(err)) {
     const kind: ErrorKind =
@@ -147,9 +131,10 @@ export function toAppError(err: unknown, context: ErrorDetails = {}): AppError {
   const errno = err as NodeJS.ErrnoException | undefined;
   if (errno && typeof errno.code === 'string' && typeof errno.path === 'string') {
     const details = pruned({ code: errno.code, path: errno.path });
-    if (errno.code === 'ENOENT') return withContext({ kind: 'not-found', code: 'ENOENT', message: `${errno.path} does not exist (any more); check the file or folder.`, details });
-    if (errno.code === 'EACCES' || errno.code === 'EPERM') return withContext({ kind: 'access', code: errno.code, message: `Coffer may not read or write ${errno.path}; check its permissions.`, details });
-    if (errno.code === 'ENOSPC') return withContext({ kind: 'failed', code: errno.code, message: `The disk holding ${errno.path} is full; free some space and try again.`, details });
+    const path = { path: errno.path };
+    if (errno.code === 'ENOENT') return withContext(phrased('not-found', 'ENOENT', 'fileMissing', path, details));
+    if (errno.code === 'EACCES' || errno.code === 'EPERM') return withContext(phrased('access', errno.code, 'fileAccess', path, details));
+    if (errno.code === 'ENOSPC') return withContext(phrased('failed', errno.code, 'diskFull', path, details));
     return withContext({ kind: 'failed', code: errno.code, message: `${errno.path}: ${errno.message}`, details });
   }
   const message = err instanceof Error ? err.message : String(err);

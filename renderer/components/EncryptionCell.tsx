@@ -6,6 +6,7 @@ import type { TFunction } from 'i18next';
 import { Lock, LockOpen, Loader, CircleAlert } from 'lucide-react';
 import { Button } from 'react-aria-components';
 import { label } from '../lib/label-cache';
+import { errorSentence } from './ErrorNotice';
 import { statusId } from '../stores/statuses-store';
 import { useModel, useStatuses } from '../stores/model-context';
 import type { ObjectRow } from '../../shared/contract';
@@ -49,7 +50,7 @@ export function EncryptionCell({ location, object, t }: { location: Location; ob
     );
   }
   return (
-    <span className="enc enc-error" title={encryption.error.message}>
+    <span className="enc enc-error" title={errorSentence(t, encryption.error)}>
       {ALERT}
       {label(t, 'encryption.couldNotCheck')}
       {' — '}

@@ -1,15 +1,27 @@
 // An error as the guide wants it: a sentence with the next step, and a "Details" disclosure holding the code
-// and request id for support. Never a stack. Errors raised in the page itself have translations by code.
+// and request id for support. Never a stack. The core's common errors come with a phrase the window translates;
+// errors raised in the page itself have translations by code.
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { CircleAlert } from 'lucide-react';
 import type { AppError } from '../../shared/contract';
 import { Button } from 'react-aria-components';
 import { nameOfKey } from './details/details-store';
 
-export function useErrorSentence() {
-  const { t, i18n } = useTranslation();
+/**
+ * An error's sentence in the window's language: the core's phrase when it sent one (shared/contract/error-phrases.ts),
+ * else the page's own translation of its code, else the core's English message.
+ */
+export function errorSentence(t: TFunction, error: AppError): string {
+  if (error.phrase) return t(`errors.phrase.${error.phrase.id}`, error.phrase.values);
   // A translation may name the file (details.key): "{{name}}" is its last part.
-  return (error: AppError) => (i18n.exists(`errors.${error.code}`) ? t(`errors.${error.code}`, { name: error.details.key ? nameOfKey(error.details.key) : '' }) : error.message);
+  const own = t(`errors.${error.code}`, { name: error.details.key ? nameOfKey(error.details.key) : '', defaultValue: '' });
+  return own || error.message;
+}
+
+export function useErrorSentence() {
+  const { t } = useTranslation();
+  return (error: AppError) => errorSentence(t, error);
 }
 
 export function ErrorNotice({ error, onRetry, onDismiss }: { error: AppError; onRetry?: () => void; onDismiss?: () => void }) {

@@ -4,7 +4,8 @@
 // tooltip that is an English translation or holds a Latin word, proper names and technical terms aside (ALLOWED).
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { JobKind, JobState, SseMode } from '../../shared/contract';
+import { ERROR_PHRASE_IDS, ERROR_PHRASES, fillPhrase, JobKind, JobState, SseMode, type AppError } from '../../shared/contract';
+import { errorSentence } from '../components/ErrorNotice';
 import { bucket, job, object } from '../test-support/memory-bridge';
 import { sseCKey } from '../test-support/memory-settings';
 import { renderApp } from '../test-support/render-app';
@@ -40,6 +41,7 @@ describe('translations', () => {
       ...JobKind.options.flatMap((k) => [`transfers.kind.${k}`, `transfers.kind.${k}Many`, `transfers.kindDone.${k}`, `transfers.kindDone.${k}Many`]),
       ...[...SseMode.options, 'none'].map((m) => `encryption.explain.${m}`),
       ...['seconds', 'minutes', 'hours'].map((u) => `transfers.left.${u}`),
+      ...ERROR_PHRASE_IDS.map((id) => `errors.phrase.${id}`),
     ];
     for (const lang of ['en', 'zh-CN'] as const) {
       await i18n.changeLanguage(lang);
@@ -48,6 +50,28 @@ describe('translations', () => {
         expect(i18n.exists(key) || plural, `${lang}: ${key}`).toBe(true);
       }
     }
+  });
+
+  it("says the core's error phrases in English as the core does, and in Chinese with every fact they name", async () => {
+    const i18n = await createI18n('en');
+    const placeholders = (text: string) => new Set([...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!));
+    // Values as the core sends them, with what would trip an interpolation: $, quotes, braces, a path.
+    const values = { where: 'cos://photos-1250000000/a $1 "b" {x}.jpg', code: 'AccessDenied', bucket: 'photos-1250000000', path: '/home/me/a b.txt', region: 'ap-chengdu', regions: 'ap-beijing and ap-shanghai', regionList: 'ap-beijing, ap-shanghai' };
+    for (const id of ERROR_PHRASE_IDS) {
+      const error: AppError = { kind: 'failed', code: 'X', message: fillPhrase(ERROR_PHRASES[id], values), details: {}, phrase: { id, values } };
+      await i18n.changeLanguage('en');
+      expect(errorSentence(i18n.t, error), id).toBe(error.message);
+      await i18n.changeLanguage('zh-CN');
+      const zh = errorSentence(i18n.t, error);
+      expect(zh, id).not.toBe(error.message);
+      // The Chinese names every fact the English does (a list of regions may be joined its own way).
+      const english = placeholders(ERROR_PHRASES[id]);
+      const chinese = placeholders(((zhCN.errors as Tree).phrase as Tree)[id] as string);
+      for (const name of english) expect(chinese.has(name) || (name === 'regions' && chinese.has('regionList')), `${id}: {{${name}}}`).toBe(true);
+    }
+    // An error without a phrase: the page's own translation of its code, else the core's sentence.
+    expect(errorSentence(i18n.t, { kind: 'failed', code: 'NothingToUpload', message: 'x', details: {} })).toBe('没有可上传的内容。');
+    expect(errorSentence(i18n.t, { kind: 'failed', code: 'SomethingNew', message: 'The core said so.', details: {} })).toBe('The core said so.');
   });
 
   it('follows the system language on first run and remembers it', () => {

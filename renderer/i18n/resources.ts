@@ -1,6 +1,8 @@
 // The translations, per language: en.json / zh-CN.json hold the bucket browser's strings, areas/<area>.<lang>.json
 // each area's own (accounts, details, settings), so each area's strings live beside each other. Merged deeply:
-// an area may add keys under a shared namespace such as "errors", never replace one.
+// an area may add keys under a shared namespace such as "errors", never replace one. The English of the core's
+// error sentences (errors.phrase) is the core's own list in the contract: the window says them as the CLI does.
+import { ERROR_PHRASES } from '../../shared/contract/error-phrases';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 import accountsEn from './areas/accounts.en.json';
@@ -29,6 +31,6 @@ function merge(...trees: Tree[]): Tree {
 }
 
 export const translations = {
-  en: merge(en, accountsEn, detailsEn, settingsEn),
+  en: merge(en, accountsEn, detailsEn, settingsEn, { errors: { phrase: { ...ERROR_PHRASES } } }),
   'zh-CN': merge(zhCN, accountsZh, detailsZh, settingsZh),
 };

@@ -3,6 +3,7 @@
 // sentence the user can act on); `details` feed the "Details" disclosure (code, request id). Never a stack
 // trace, never a secret.
 import { z } from 'zod';
+import { ERROR_PHRASE_IDS } from './error-phrases';
 
 /**
  * What went wrong, for the UI to choose its reaction:
@@ -44,6 +45,8 @@ export const AppError = z.strictObject({
   /** A sentence the user can act on ("… Check it in Settings → Accounts."). */
   message: z.string().min(1).max(4000),
   details: ErrorDetails,
+  /** The message as a phrase of error-phrases.ts and its values, for a window to say in its user's language. */
+  phrase: z.strictObject({ id: z.enum(ERROR_PHRASE_IDS), values: z.record(z.string().max(100), z.string().max(4096)) }).optional(),
 });
 export type AppError = z.infer<typeof AppError>;
 

@@ -1,5 +1,6 @@
 // The IPC contract: import everything from here.
 export * from './errors';
+export * from './error-phrases';
 export * from './common';
 export * from './jobs';
 export * from './channels';

@@ -91,4 +91,7 @@ test('an upload that cannot work says why in a sentence, not a code', async ({ p
   await page.getByTestId('drop-zone').drop({ files: { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') } });
   await expect(page.getByText('Server-side encryption is not offered in ap-chengdu (only ap-beijing, ap-shanghai and ap-guangzhou). Upload without encryption, or use a bucket in one of those regions.')).toBeVisible();
   await expect(page.getByText('SseNotOfferedInRegion', { exact: true })).toBeHidden();
+  // A Chinese window says the same in Chinese: the core sent its sentence's phrase with it.
+  expect(await coffer.api('settings.update', { settings: { language: 'zh-CN' } })).toMatchObject({ ok: true });
+  await expect(page.getByText('ap-chengdu 地域不提供服务端加密（仅 ap-beijing, ap-shanghai, ap-guangzhou 提供）。请不加密上传，或使用这些地域中的存储桶。')).toBeVisible();
 });

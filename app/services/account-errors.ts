@@ -52,5 +52,5 @@ export function accountTestFailure(err: unknown, serviceNamed: string): ServiceE
     if (isCertificateCode(code)) return say('access', 'AccountCertificate', `The HTTPS certificate of ${serviceNamed} is not one this computer trusts (${code}). Check the address; a store with its own certificate needs it installed on this computer.`);
   }
   const e = toAppError(err);
-  return new ServiceError(e.kind, e.code, e.message, e.details, { cause: err });
+  return ServiceError.of(e, err);
 }

@@ -105,6 +105,8 @@ describe('toAppError', () => {
     ]);
     // Each is what the contract lets cross to a window; a sentence of the server's own words has no phrase.
     for (const e of errors) expect(AppError.parse(e)).toEqual(e);
+    // Thrown on by a service as it is (a job that could not start), it keeps its phrase.
+    for (const e of errors) expect(toAppError(ServiceError.of(e, new Error('below')))).toEqual(e);
     expect(toAppError(service('InternalError', 500, { message: 'boom' })).phrase).toBeUndefined();
   });
 

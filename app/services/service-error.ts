@@ -8,18 +8,27 @@ export type { AppError, ErrorDetails, ErrorKind };
 /** A failure the services detected themselves, already in the taxonomy. */
 export class ServiceError extends Error {
   override name = 'ServiceError';
+  /** The message as a phrase of the contract (error-phrases.ts), for a window to say in its language. */
+  readonly phrase: AppError['phrase'];
   constructor(
     readonly kind: ErrorKind,
     readonly code: string,
     message: string,
     readonly details: ErrorDetails = {},
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; phrase?: AppError['phrase'] },
   ) {
     super(message, options);
+    this.phrase = options?.phrase;
+  }
+
+  /** An error already in the taxonomy, thrown on as it is (its phrase kept), with what caused it. */
+  static of(e: AppError, cause: unknown): ServiceError {
+    return new ServiceError(e.kind, e.code, e.message, e.details, { cause, phrase: e.phrase });
   }
 
   toAppError(): AppError {
-    return { kind: this.kind, code: this.code, message: this.message, details: { code: this.code, ...this.details } };
+    const e: AppError = { kind: this.kind, code: this.code, message: this.message, details: { code: this.code, ...this.details } };
+    return this.phrase ? { ...e, phrase: this.phrase } : e;
   }
 }
 

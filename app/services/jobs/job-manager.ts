@@ -235,7 +235,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     } catch (err) {
       const e = toAppError(err, { bucket: spec.bucket, connectionId: spec.connectionId });
       this.opts.streams.releaseJob(id, e);
-      throw new ServiceError(e.kind, e.code, e.message, e.details, { cause: err });
+      throw ServiceError.of(e, err);
     } finally {
       streams.releaseUnread();
     }
@@ -275,7 +275,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       } catch (err) {
         const e = toAppError(err, { bucket: spec.bucket, connectionId: spec.connectionId });
         for (const key of streams.keys()) this.opts.streams.settleItem(job.id, key, { ok: false, error: e });
-        throw new ServiceError(e.kind, e.code, e.message, e.details, { cause: err });
+        throw ServiceError.of(e, err);
       } finally {
         streams.releaseUnread();
       }

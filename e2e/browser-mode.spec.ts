@@ -85,13 +85,28 @@ test('a folder is opened, and left again with the breadcrumb', async ({ page, co
 test('an upload that cannot work says why in a sentence, not a code', async ({ page, coffer }) => {
   await coffer.ready();
   expect(await coffer.api('buckets.create', { connectionId: 'local', bucket: 'chengdu-1250000000', region: 'ap-chengdu', defaultEncryption: false })).toMatchObject({ ok: true });
+  expect(await coffer.api('buckets.create', { connectionId: 'local', bucket: 'gone-1250000000', region: 'ap-guangzhou', defaultEncryption: true })).toMatchObject({ ok: true });
   await page.goto(coffer.url);
-  await page.getByRole('navigation', { name: 'Places' }).getByText('chengdu', { exact: true }).click();
+  const places = page.getByRole('navigation', { name: 'Places' });
+  // A region without encryption: said before the drop, and asked before anything is uploaded unencrypted.
+  await places.getByText('chengdu', { exact: true }).click();
   await expect(page.getByText('Drop files here, or click Upload')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'No encryption here: ap-chengdu offers none (for new uploads)' })).toBeVisible();
   await page.getByTestId('drop-zone').drop({ files: { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') } });
-  await expect(page.getByText('Server-side encryption is not offered in ap-chengdu (only ap-beijing, ap-shanghai and ap-guangzhou). Upload without encryption, or use a bucket in one of those regions.')).toBeVisible();
-  await expect(page.getByText('SseNotOfferedInRegion', { exact: true })).toBeHidden();
+  const ask = page.getByRole('alertdialog', { name: 'Upload without encryption?' });
+  await expect(ask).toContainText('This bucket is in ap-chengdu, where the storage service offers no encryption');
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(ask).toBeHidden();
+  expect(await coffer.api('objects.list', { connectionId: 'local', bucket: 'chengdu-1250000000', prefix: '' })).toMatchObject({ ok: true, value: { objects: [] } });
+
+  // A bucket deleted behind the window's back (in another tool): the drop fails with the core's sentence.
+  await places.getByText('gone', { exact: true }).click();
+  await expect(page.getByText('Drop files here, or click Upload')).toBeVisible();
+  expect(await coffer.api('buckets.delete', { connectionId: 'local', bucket: 'gone-1250000000' })).toMatchObject({ ok: true });
+  await page.getByTestId('drop-zone').drop({ files: { name: 'b.txt', mimeType: 'text/plain', buffer: Buffer.from('b') } });
+  await expect(page.getByText('The bucket cos://gone-1250000000 does not exist; check its name, or pick another bucket.')).toBeVisible();
+  await expect(page.getByText('NoSuchBucket', { exact: true })).toBeHidden();
   // A Chinese window says the same in Chinese: the core sent its sentence's phrase with it.
   expect(await coffer.api('settings.update', { settings: { language: 'zh-CN' } })).toMatchObject({ ok: true });
-  await expect(page.getByText('ap-chengdu 地域不提供服务端加密（仅 ap-beijing, ap-shanghai, ap-guangzhou 提供）。请不加密上传，或使用这些地域中的存储桶。')).toBeVisible();
+  await expect(page.getByText('存储桶 cos://gone-1250000000 不存在：请检查名称，或选择其他存储桶。')).toBeVisible();
 });

@@ -30,6 +30,13 @@ describe('drop zone', () => {
     expect(screen.getByText('Drop to upload to photos — encrypted with SSE-COS')).toBeTruthy();
   });
 
+  it('says that a bucket whose region offers no encryption takes files only unencrypted, and that Coffer asks first', async () => {
+    await renderApp({ objects, buckets: [bucket({ region: 'ap-chengdu', sseOffered: false, defaultEncryption: null })] });
+    await screen.findByText('2026/');
+    fireEvent.dragEnter(screen.getByTestId('drop-zone'), { dataTransfer: dropData([]) });
+    expect(screen.getByText('Drop to upload to photos — ap-chengdu offers no encryption: Coffer asks before uploading')).toBeTruthy();
+  });
+
   it('makes a dropped folder that holds no files as a folder (the empty folders inside it too), and starts no upload', async () => {
     const { bridge } = await renderApp({ objects });
     await screen.findByText('2026/');

@@ -23,7 +23,7 @@ export function DropZone({ children }: { children: ReactNode }) {
   const depth = useRef(0);
 
   if (!location) return <div className="drop-zone">{children}</div>;
-  const { label } = effectiveSse(choice, bucket);
+  const { label, notOffered } = effectiveSse(choice, bucket);
   const place = placeLabel(location.bucket, location.prefix);
 
   return (
@@ -74,7 +74,9 @@ export function DropZone({ children }: { children: ReactNode }) {
       {active && (
         <div className="drop-overlay" role="status" aria-live="polite">
           <Upload className="icon big" aria-hidden />
-          <p>{label === 'none' ? t('drop.overlayNone', { place }) : t('drop.overlay', { place, mode: label })}</p>
+          <p>
+            {notOffered ? t('drop.overlayNotOffered', { place, region: bucket?.region }) : label === 'none' ? t('drop.overlayNone', { place }) : t('drop.overlay', { place, mode: label })}
+          </p>
         </div>
       )}
     </div>

@@ -49,11 +49,14 @@ export function EncryptionOptions() {
     <>
       {/* The keys are read when the popover opens: listing them may open the vault. */}
       <DialogTrigger onOpenChange={(open) => open && void model.sseCKeys.getState().load()}>
-        <Button className="button" aria-label={t('encryptionOptions.button', { mode: modeWords(t, current.label) })}>
-          {current.label === 'none' ? <LockOpen className="icon" aria-hidden /> : <Lock className="icon" aria-hidden />}
+        <Button
+          className="button"
+          aria-label={current.notOffered ? t('encryptionOptions.notOffered', { region: bucket?.region }) : t('encryptionOptions.button', { mode: modeWords(t, current.label) })}
+        >
+          {current.label === 'none' || current.notOffered ? <LockOpen className="icon" aria-hidden /> : <Lock className="icon" aria-hidden />}
           {/* "Encryption: SSE-COS", not a bare "SSE-COS" that a newcomer cannot place. The accessible name starts
               with these same words, so that voice control ("click Encryption") finds it. */}
-          {current.label === 'none' ? modeWords(t, 'none') : t('encryptionOptions.buttonText', { mode: current.label })}
+          {current.notOffered ? t('encryptionOptions.notOfferedText') : current.label === 'none' ? modeWords(t, 'none') : t('encryptionOptions.buttonText', { mode: current.label })}
           <ChevronDown className="icon" aria-hidden />
         </Button>
         <Popover className="popover" placement="bottom end">

@@ -3,7 +3,7 @@
 // asked about first: replace, keep both (uploaded as "name (2).ext"), skip, or cancel.
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { BUCKET, object } from '../test-support/memory-bridge';
+import { BUCKET, bucket, object } from '../test-support/memory-bridge';
 import { renderApp } from '../test-support/render-app';
 
 describe('uploading before a bucket is open', () => {
@@ -57,3 +57,33 @@ describe('uploading onto names that are taken', () => {
   });
 });
 
+
+describe('uploading to a bucket whose region offers no encryption', () => {
+  it('says so before the drop, asks once before uploading unencrypted, and uploads nothing when declined', async () => {
+    const { bridge, user } = await renderApp({ buckets: [bucket({ region: 'ap-chengdu', sseOffered: false, defaultEncryption: null })], objects: { [BUCKET]: [object('notes.txt')] } });
+    await screen.findByText('notes.txt');
+    // The toolbar does not promise what cannot apply here.
+    const button = screen.getByRole('button', { name: 'No encryption here: ap-chengdu offers none (for new uploads)' });
+    expect(button.textContent).toBe('No encryption here');
+    const input = screen.getByTestId('upload-files-input');
+
+    await user.upload(input, new File(['a'], 'a.txt', { type: 'text/plain' }));
+    let ask = await screen.findByRole('alertdialog', { name: 'Upload without encryption?' });
+    expect(ask.textContent).toContain('This bucket is in ap-chengdu, where the storage service offers no encryption');
+    await user.click(within(ask).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(bridge.uploads).toHaveLength(0);
+
+    await user.upload(input, new File(['b'], 'b.txt', { type: 'text/plain' }));
+    ask = await screen.findByRole('alertdialog', { name: 'Upload without encryption?' });
+    await user.click(within(ask).getByRole('button', { name: 'Upload without encryption' }));
+    await waitFor(() => expect(bridge.uploads).toHaveLength(1));
+    expect(bridge.uploads[0]!.sse).toEqual({ mode: 'none' });
+
+    // Asked once for this bucket.
+    await user.upload(input, new File(['c'], 'c.txt', { type: 'text/plain' }));
+    await waitFor(() => expect(bridge.uploads).toHaveLength(2));
+    expect(bridge.uploads[1]!.sse).toEqual({ mode: 'none' });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+});

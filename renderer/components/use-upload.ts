@@ -1,6 +1,7 @@
 // Starting uploads from wherever the files come from (a drop, <input type=file>, a native dialog), always with
-// the encryption that the overlay and the options popover announced. A file whose name is taken in the folder on
-// screen is asked about first (replace, keep both, skip), never overwritten silently.
+// the encryption that the overlay and the options popover announced. A bucket whose region offers no encryption
+// takes files only unencrypted, after the user agreed once. A file whose name is taken in the folder on screen is
+// asked about first (replace, keep both, skip), never overwritten silently.
 import { useCallback } from 'react';
 import type { MoreFiles, PageFile } from '../bridge/bridge';
 import type { AppError } from '../../shared/contract';
@@ -12,16 +13,29 @@ import type { AppModel } from '../stores/app-model';
 import type { Location } from '../stores/listing-store';
 import { useModel } from '../stores/model-context';
 import { detailsStore } from './details/details-store';
-import { effectiveSse } from '../stores/upload-store';
+import { bucketId, effectiveSse } from '../stores/upload-store';
+import type { SseChoice } from '../../shared/contract';
 
 export function useUpload() {
   const model = useModel();
 
-  const sseNow = useCallback(() => {
-    const location = model.listing.getState().location;
-    const bucket = location ? findBucket(model.connections.getState(), location.connectionId, location.bucket) : undefined;
-    return effectiveSse(model.upload.getState().choice, bucket).sse;
-  }, [model]);
+  /** The encryption for an upload to `location`; null when its region offers none and the user did not agree. */
+  const sseFor = useCallback(
+    async (location: Location): Promise<SseChoice | null> => {
+      const bucket = findBucket(model.connections.getState(), location.connectionId, location.bucket);
+      const upload = model.upload.getState();
+      const { sse, notOffered } = effectiveSse(upload.choice, bucket);
+      if (!notOffered || !bucket) return sse;
+      const id = bucketId(location.connectionId, location.bucket);
+      if (!upload.unencryptedAgreed.has(id)) {
+        const agreed = await new Promise<boolean>((resolve) => detailsStore(model).getState().openDialog({ kind: 'unencrypted', region: bucket.region, resolve }));
+        if (!agreed) return null;
+        model.upload.getState().agreeUnencrypted(id);
+      }
+      return { mode: 'none' };
+    },
+    [model],
+  );
 
   /**
    * Uploads `files` (and `more`, still being found: files inside dropped folders, which no name question concerns)
@@ -45,6 +59,8 @@ export function useUpload() {
         if (failed) return refuse(failed);
       }
       if (files.length === 0) return location;
+      const sse = await sseFor(location);
+      if (!sse) return null;
       const names = await settleTakenNames(
         model,
         location,
@@ -53,9 +69,9 @@ export function useUpload() {
       if (!names) return null;
       const chosen = files.flatMap((f, i) => (names[i] === null ? [] : [{ ...f, relativePath: names[i]! }]));
       if (chosen.length === 0 && !more) return null;
-      return (await model.transfers.getState().startUpload(location, chosen, sseNow(), more)) ? location : null;
+      return (await model.transfers.getState().startUpload(location, chosen, sse, more)) ? location : null;
     },
-    [model, sseNow],
+    [model, sseFor],
   );
 
   /** Native dialogs (Electron): the picked paths are read by the core. */
@@ -75,15 +91,17 @@ export function useUpload() {
         if (a.value.path) paths.push(a.value.path);
       }
       if (paths.length === 0) return;
+      const sse = await sseFor(location);
+      if (!sse) return;
       const names = kind === 'files' ? await settleTakenNames(model, location, paths.map(baseName)) : [baseName(paths[0]!) + '/'];
       if (!names) return;
       const items = paths.flatMap((path, i) => (names[i] === null ? [] : [{ source: { kind: 'path' as const, path }, key: location.prefix + names[i]! }]));
       if (items.length === 0) return;
-      const answer = await api.jobs.startUpload({ connectionId: location.connectionId, bucket: location.bucket, prefix: location.prefix, items, sse: sseNow() });
+      const answer = await api.jobs.startUpload({ connectionId: location.connectionId, bucket: location.bucket, prefix: location.prefix, items, sse });
       if (!answer.ok) return model.transfers.setState({ error: answer.error });
       model.transfers.getState().apply([{ type: 'job.added', job: answer.value.job }]);
     },
-    [model, sseNow],
+    [model, sseFor],
   );
 
   return { uploadFiles, uploadPicked };

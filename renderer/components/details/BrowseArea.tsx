@@ -1,8 +1,11 @@
 // The table with the details pane beside it, and what the details area adds around the table: the right-click menu
-// of rows (rows carry their key in data-key), the rename, move and conflict dialogs, the sentence of an action that
+// of rows (rows carry their key in data-key), the rename, move and conflict dialogs (and an upload's question about a
+// region without encryption), the sentence of an action that
 // failed, and a fresh listing when a move job this bucket is shown from finishes (folders that emptied go away).
 import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useListing, useModel } from '../../stores/model-context';
+import { ConfirmDialog } from '../ConfirmDialog';
 import { ErrorNotice } from '../ErrorNotice';
 import { ConflictDialog } from './ConflictDialog';
 import { DetailsPane } from './DetailsPane';
@@ -13,6 +16,7 @@ import { detailsStore, useDetails } from './details-store';
 import { useObjectActions } from './use-object-actions';
 
 export function BrowseArea({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
   const model = useModel();
   const actions = useObjectActions();
   const dialog = useDetails((s) => s.dialog);
@@ -62,6 +66,24 @@ export function BrowseArea({ children }: { children: ReactNode }) {
       {dialog?.kind === 'rename' && <RenameDialog objectKey={dialog.key} actions={actions} />}
       {dialog?.kind === 'move' && <MoveDialog keys={dialog.keys} actions={actions} />}
       {dialog?.kind === 'conflict' && <ConflictDialog dialog={dialog} />}
+      {dialog?.kind === 'unencrypted' && (
+        <ConfirmDialog
+          isOpen
+          title={t('confirmNone.title')}
+          body={t('confirmNone.bodyRegion', { region: dialog.region })}
+          confirmLabel={t('confirmNone.confirm')}
+          cancelLabel={t('common.cancel')}
+          destructive
+          onConfirm={() => {
+            detailsStore(model).getState().openDialog(null);
+            dialog.resolve(true);
+          }}
+          onCancel={() => {
+            detailsStore(model).getState().openDialog(null);
+            dialog.resolve(false);
+          }}
+        />
+      )}
     </div>
   );
 }

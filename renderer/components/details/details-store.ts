@@ -12,7 +12,9 @@ export type DetailsDialog =
   | { kind: 'rename'; key: string }
   | { kind: 'move'; keys: string[] }
   /** Some of `moves` (or of an upload's files, `upload`) land on names that exist: replace, keep both, skip or cancel. */
-  | { kind: 'conflict'; moves: MoveSpec[]; names: string[]; count: number; single: boolean; upload?: boolean; resolve(choice: ConflictChoice | null): void };
+  | { kind: 'conflict'; moves: MoveSpec[]; names: string[]; count: number; single: boolean; upload?: boolean; resolve(choice: ConflictChoice | null): void }
+  /** An upload to a bucket whose region offers no encryption: go on unencrypted, or not. */
+  | { kind: 'unencrypted'; region: string; resolve(agreed: boolean): void };
 
 export interface ContextMenuState {
   x: number;

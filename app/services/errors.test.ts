@@ -108,6 +108,15 @@ describe('toAppError', () => {
     // Thrown on by a service as it is (a job that could not start), it keeps its phrase.
     for (const e of errors) expect(toAppError(ServiceError.of(e, new Error('below')))).toEqual(e);
     expect(toAppError(service('InternalError', 500, { message: 'boom' })).phrase).toBeUndefined();
+    // The services' own errors with a phrase: the same sentence as a listing's 404, and a folder name refused.
+    expect(toAppError(objectNotFound('b-1', 'a.jpg')).phrase).toEqual({ id: 'nothingAt', values: { where: 'cos://b-1/a.jpg' } });
+    expect(ServiceError.phrased('usage', 'BadFolderName', 'badFolderName', { name: '..' }).toAppError()).toEqual({
+      kind: 'usage',
+      code: 'BadFolderName',
+      message: '".." cannot be a folder name: use a name without "/" or "\\", other than "." and "..".',
+      details: { code: 'BadFolderName' },
+      phrase: { id: 'badFolderName', values: { name: '..' } },
+    });
   });
 
   it('classifies per-item failures by their code, and gives each kind its exit code', () => {

@@ -43,7 +43,7 @@ function phrased(kind: ErrorKind, code: string, id: ErrorPhraseId, values: Recor
 
 /** An object that is not there, found so by a listing rather than a request (the same sentence as a 404's). */
 export function objectNotFound(bucket: string, key: string): ServiceError {
-  return new ServiceError('not-found', 'NoSuchKey', fillPhrase(ERROR_PHRASES.nothingAt, { where: at(bucket, key) }), { bucket, key });
+  return ServiceError.phrased('not-found', 'NoSuchKey', 'nothingAt', { where: at(bucket, key) }, { bucket, key });
 }
 
 function fromService(err: CosServiceError): AppError {

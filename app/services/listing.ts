@@ -132,7 +132,7 @@ async function listOnePage(client: CosClient, bucket: string, opts: ListPageOpti
 export async function createFolder(client: CosClient, bucket: string, key: string, region?: string): Promise<string> {
   const name = key.slice(0, -1).split('/').pop() ?? '';
   if (!key.endsWith('/') || name.trim() === '' || name === '.' || name === '..' || name.includes('\\')) {
-    throw new ServiceError('usage', 'BadFolderName', `"${name}" cannot be a folder name: use a name without "/" or "\\", other than "." and "..".`);
+    throw ServiceError.phrased('usage', 'BadFolderName', 'badFolderName', { name });
   }
   await client.putObject(bucket, key, Buffer.alloc(0), { region });
   return key;

@@ -33,11 +33,12 @@ export type MoveOutcome =
   | { outcome: 'moved'; key: string; size: number; etag: string; encryption: SseInfo; notices: string[] }
   | { outcome: 'skipped'; key: null; size: number; notices: string[] };
 
+const TOP = 'the top of the bucket';
 const nameOf = (key: string) => key.replace(/\/$/, '').split('/').pop() || key;
 const folderOf = (key: string) => {
   const k = key.replace(/\/$/, '');
   const slash = k.lastIndexOf('/');
-  return slash < 0 ? 'the top of the bucket' : k.slice(0, slash + 1);
+  return slash < 0 ? TOP : k.slice(0, slash + 1);
 };
 
 /** The encryption the copy must ask for so the object keeps its mode (undefined: none, or the bucket's default). */
@@ -127,8 +128,12 @@ export async function moveObject(client: CosClient, o: MoveOptions): Promise<Mov
       return { outcome: 'moved', key: to, size: there.size, etag: there.etag, encryption: there.encryption, notices };
     }
     switch (o.onConflict) {
-      case 'ask':
-        throw new ServiceError('conflict', 'DestinationExists', `${nameOf(to)} already exists in ${folderOf(to)}; choose whether to replace it or keep both.`, { bucket, key: to });
+      case 'ask': {
+        const folder = folderOf(to);
+        throw folder === TOP
+          ? ServiceError.phrased('conflict', 'DestinationExists', 'destinationExistsAtTop', { name: nameOf(to) }, { bucket, key: to })
+          : ServiceError.phrased('conflict', 'DestinationExists', 'destinationExists', { name: nameOf(to), folder }, { bucket, key: to });
+      }
       case 'skip':
         return { outcome: 'skipped', key: null, size: info.size, notices: [`${nameOf(to)} already exists in ${folderOf(to)}; ${nameOf(o.from)} was left where it was.`] };
       case 'keep-both':

@@ -51,7 +51,8 @@ export class PreviewRegistry {
     const kind = previewKindOf(type);
     if (!kind) throw new ServiceError('usage', 'NoPreview', `Coffer shows previews of images, PDFs and text; ${t.key.split('/').pop()} is ${type || 'of an unknown type'}. Download it to open it.`, { bucket: t.bucket, key: t.key });
     if (kind !== 'text' && info.size > PREVIEW_MAX_BYTES) {
-      throw new ServiceError('usage', 'PreviewTooLarge', `${t.key.split('/').pop()} is too large to preview (${mb(info.size)}; previews show files up to ${mb(PREVIEW_MAX_BYTES)}). Download it to open it.`, { bucket: t.bucket, key: t.key });
+      const values = { name: t.key.split('/').pop() ?? t.key, size: mb(info.size), max: mb(PREVIEW_MAX_BYTES) };
+      throw ServiceError.phrased('usage', 'PreviewTooLarge', 'previewTooLarge', values, { bucket: t.bucket, key: t.key });
     }
     const size = kind === 'text' ? Math.min(info.size, PREVIEW_TEXT_BYTES) : info.size;
     // Text is always sent as plain text (an HTML file is shown as its source, never run); images and PDFs as what they are.

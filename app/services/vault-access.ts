@@ -69,7 +69,7 @@ export class VaultAccess {
     if (v) return v;
     const kind = await Vault.protectorKindAt(this.opts.home);
     if (kind === undefined) throw new ServiceError('not-found', 'NoVault', 'There is no vault yet: add a COS account first.');
-    throw new ServiceError('access', 'VaultLocked', 'The vault is locked: unlock Coffer with its passphrase to use your COS accounts.');
+    throw ServiceError.phrased('access', 'VaultLocked', 'vaultLocked', {});
   }
 
   /**

@@ -56,7 +56,7 @@ describe('translations', () => {
     const i18n = await createI18n('en');
     const placeholders = (text: string) => new Set([...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!));
     // Values as the core sends them, with what would trip an interpolation: $, quotes, braces, a path.
-    const values = { where: 'cos://photos-1250000000/a $1 "b" {x}.jpg', code: 'AccessDenied', bucket: 'photos-1250000000', path: '/home/me/a b.txt', region: 'ap-chengdu', regions: 'ap-beijing and ap-shanghai', regionList: 'ap-beijing, ap-shanghai' };
+    const values = { where: 'cos://photos-1250000000/a $1 "b" {x}.jpg', code: 'AccessDenied', bucket: 'photos-1250000000', path: '/home/me/a b.txt', region: 'ap-chengdu', regions: 'ap-beijing and ap-shanghai', regionList: 'ap-beijing, ap-shanghai', name: 'a "b".txt', folder: 'photos/2026/', size: '250.0 MB', max: '20.0 MB' };
     for (const id of ERROR_PHRASE_IDS) {
       const error: AppError = { kind: 'failed', code: 'X', message: fillPhrase(ERROR_PHRASES[id], values), details: {}, phrase: { id, values } };
       await i18n.changeLanguage('en');

@@ -27,6 +27,13 @@ export const ERROR_PHRASES = {
   fileMissing: '{{path}} does not exist (any more); check the file or folder.',
   fileAccess: 'Coffer may not read or write {{path}}; check its permissions.',
   diskFull: 'The disk holding {{path}} is full; free some space and try again.',
+  badFolderName: '"{{name}}" cannot be a folder name: use a name without "/" or "\\", other than "." and "..".',
+  destinationExists: '{{name}} already exists in {{folder}}; choose whether to replace it or keep both.',
+  destinationExistsAtTop: '{{name}} already exists at the top of the bucket; choose whether to replace it or keep both.',
+  vaultLocked: 'The vault is locked: unlock Coffer with its passphrase to use your COS accounts.',
+  previewTooLarge: '{{name}} is too large to preview ({{size}}; previews show files up to {{max}}). Download it to open it.',
+  uploadClosed: 'This upload takes no more files (it finished, was cancelled, or was started by another window); drop the files that are missing again.',
+  shuttingDown: 'Coffer is quitting; start it again to begin new transfers.',
 } as const;
 
 export type ErrorPhraseId = keyof typeof ERROR_PHRASES;

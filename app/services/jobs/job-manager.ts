@@ -249,7 +249,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
   async addUploadItems(req: { jobId: string; items: ContractUploadItem[]; more: boolean }, owner = ''): Promise<JobSummary> {
     const job = this.job(req.jobId);
     const growing = job.growing;
-    const closed = () => new ServiceError('conflict', 'UploadClosed', 'This upload takes no more files (it finished, was cancelled, or was started by another window); drop the files that are missing again.');
+    const closed = () => ServiceError.phrased('conflict', 'UploadClosed', 'uploadClosed', {});
     if (!growing || growing.owner !== owner || job.spec.kind !== 'upload' || !(job.runner instanceof UploadRunner)) throw closed();
     const spec = job.spec;
     const runner = job.runner;
@@ -467,7 +467,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
   }
 
   private refuseWhenClosed(): void {
-    if (this.closed) throw new ServiceError('unavailable', 'ShuttingDown', 'Coffer is quitting; start it again to begin new transfers.');
+    if (this.closed) throw ServiceError.phrased('unavailable', 'ShuttingDown', 'shuttingDown', {});
   }
 
   private add(id: string, spec: JobSpec, bytesTotal: number, count: number): Job {

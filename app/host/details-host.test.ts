@@ -104,7 +104,7 @@ describe('details over the contract', () => {
       expect.objectContaining({ type: 'object.changed', ...where, change: 'put', object: expect.objectContaining({ key: 'final.txt', size: 5 }), encryption: { state: 'not-encrypted' } }),
     ]);
     const taken = await call('objects.rename', { ...where, move: { from: 'final.txt', to: 'notes.txt' } });
-    expect(taken).toEqual({ ok: false, error: expect.objectContaining({ kind: 'conflict', code: 'DestinationExists', message: 'notes.txt already exists in the top of the bucket; choose whether to replace it or keep both.' }) });
+    expect(taken).toEqual({ ok: false, error: expect.objectContaining({ kind: 'conflict', code: 'DestinationExists', message: 'notes.txt already exists at the top of the bucket; choose whether to replace it or keep both.', phrase: { id: 'destinationExistsAtTop', values: { name: 'notes.txt' } } }) });
   });
 
   it('moves a folder as a job whose objects leave one place and appear in the other', async () => {

@@ -15,7 +15,7 @@ describe('rename', () => {
     // The core's answer to a taken name, before the user chose what to do about it.
     const core = bridge.api.objects.rename;
     bridge.api.objects.rename = async (r) =>
-      r.onConflict ? core(r) : fail('conflict', 'DestinationExists', 'todo.txt already exists in the top of the bucket; choose whether to replace it or keep both.', { key: 'todo.txt' });
+      r.onConflict ? core(r) : fail('conflict', 'DestinationExists', 'todo.txt already exists at the top of the bucket; choose whether to replace it or keep both.', { key: 'todo.txt' });
 
     await user.click(await screen.findByText('notes.txt'));
     const pane = await screen.findByRole('complementary', { name: 'Details' });

@@ -7,7 +7,7 @@
 //
 // Each error class is imported from the module that defines it, not from its package's index, so that loading the
 // taxonomy loads no HTTP client, vault or engine code a command does not already use.
-import { ERROR_PHRASES, fillPhrase, type ErrorPhraseId } from '../../shared/contract/error-phrases';
+import { sayPhrase, type ErrorPhraseId } from '../../shared/contract/error-phrases';
 import type { ErrorDetails, ErrorKind } from '../../shared/contract/errors';
 import { CosAbortError, CosIntegrityError, CosNetworkError, CosServiceError } from '../cos/client/errors';
 import { isTransient } from '../cos/client/retry';
@@ -38,7 +38,7 @@ function pruned(d: ErrorDetails): ErrorDetails {
 
 /** An error whose message is a phrase (error-phrases.ts): the English sentence, and the id and values with it. */
 function phrased(kind: ErrorKind, code: string, id: ErrorPhraseId, values: Record<string, string>, details: ErrorDetails): AppError {
-  return { kind, code, message: fillPhrase(ERROR_PHRASES[id], values), details, phrase: { id, values } };
+  return { kind, code, details, ...sayPhrase(id, values) };
 }
 
 /** An object that is not there, found so by a listing rather than a request (the same sentence as a 404's). */
@@ -60,8 +60,9 @@ function fromService(err: CosServiceError): AppError {
     return phrased('access', code, id, where ? { where, code } : { code }, details);
   }
   if (CONFLICT_CODES.has(code) || err.status === 409 || err.status === 412) {
-    if ((code === 'BucketAlreadyExists' || code === 'BucketAlreadyOwnedByYou') && err.bucket) return phrased('conflict', code, 'bucketExists', { bucket: err.bucket }, details);
-    if (code === 'BucketAlreadyExists' || code === 'BucketAlreadyOwnedByYou') return { kind: 'conflict', code, message: 'A bucket of that name already exists; choose another name.', details };
+    if (code === 'BucketAlreadyExists' || code === 'BucketAlreadyOwnedByYou') {
+      return err.bucket ? phrased('conflict', code, 'bucketExists', { bucket: err.bucket }, details) : { kind: 'conflict', code, message: 'A bucket of that name already exists; choose another name.', details };
+    }
     if (code === 'BucketNotEmpty') return phrased('conflict', code, 'bucketNotEmpty', { where: at(err.bucket) }, details);
     return where ? phrased('conflict', code, 'changedMeanwhile', { where }, details) : phrased('conflict', code, 'objectChangedMeanwhile', {}, details);
   }

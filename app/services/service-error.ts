@@ -2,7 +2,7 @@
 // code. Kept apart from errors.ts, which knows every lower layer's errors: this file imports only the contract's list
 // of phrases at run time, so the `coffer` command line can raise and report its own usage errors without loading the
 // COS client or the engine.
-import { ERROR_PHRASES, fillPhrase, type ErrorPhraseId } from '../../shared/contract/error-phrases';
+import { sayPhrase, type ErrorPhraseId } from '../../shared/contract/error-phrases';
 import type { AppError, ErrorDetails, ErrorKind } from '../../shared/contract/errors';
 
 export type { AppError, ErrorDetails, ErrorKind };
@@ -25,7 +25,8 @@ export class ServiceError extends Error {
 
   /** An error whose message is a phrase of the contract (the English, and the id and values a window translates). */
   static phrased(kind: ErrorKind, code: string, id: ErrorPhraseId, values: Record<string, string>, details: ErrorDetails = {}): ServiceError {
-    return new ServiceError(kind, code, fillPhrase(ERROR_PHRASES[id], values), details, { phrase: { id, values } });
+    const { message, phrase } = sayPhrase(id, values);
+    return new ServiceError(kind, code, message, details, { phrase });
   }
 
   /** An error already in the taxonomy, thrown on as it is (its phrase kept), with what caused it. */

@@ -39,6 +39,11 @@ export const ERROR_PHRASES = {
 export type ErrorPhraseId = keyof typeof ERROR_PHRASES;
 export const ERROR_PHRASE_IDS = Object.keys(ERROR_PHRASES) as [ErrorPhraseId, ...ErrorPhraseId[]];
 
+/** A phrase said in English, with the id and values a window needs to say it in its own language. */
+export function sayPhrase(id: ErrorPhraseId, values: Record<string, string>): { message: string; phrase: { id: ErrorPhraseId; values: Record<string, string> } } {
+  return { message: fillPhrase(ERROR_PHRASES[id], values), phrase: { id, values } };
+}
+
 /** A template with its `{{name}}` values put in (the interpolation i18next does in the window). */
 export function fillPhrase(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (all, name: string) => values[name] ?? all);

@@ -71,6 +71,7 @@ export function EncryptionOptions() {
               </Radio>
               <Radio value="none">{t('encryptionOptions.none')}</Radio>
             </RadioGroup>
+            {current.notOffered && <p className="hint">{t('encryptionOptions.notOfferedHint', { region: bucket?.region })}</p>}
             {!sseCKeys?.length && <p className="hint">{t('encryptionOptions.noSseCKeys')}</p>}
             <p className="hint">{t('encryptionOptions.fromSettings')}</p>
             {selected === 'sse-c' && sseCKeys && sseCKeys.length > 0 && (

@@ -65,6 +65,10 @@ describe('uploading to a bucket whose region offers no encryption', () => {
     // The toolbar does not promise what cannot apply here.
     const button = screen.getByRole('button', { name: 'No encryption here: ap-chengdu offers none (for new uploads)' });
     expect(button.textContent).toBe('No encryption here');
+    // Its popover says why, whatever mode is chosen there.
+    await user.click(button);
+    expect(await screen.findByText('ap-chengdu offers no encryption: files uploaded to this bucket are stored unencrypted, once you agree.')).toBeTruthy();
+    await user.keyboard('{Escape}');
     const input = screen.getByTestId('upload-files-input');
 
     await user.upload(input, new File(['a'], 'a.txt', { type: 'text/plain' }));
